@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "cli.h"
+
+virConnectPtr
+sevirt_cli_connect(SevirtCli *cli, GError **error)
+{
+    if (!cli->conn)
+        cli->conn = sevirt_connect(cli->uri, virConnectAuthPtrDefault, error);
+    return cli->conn;
+}
+
+void
+sevirt_cli_step(SevirtCli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    if (cli->quiet)
+        return;
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(cli->json ? stderr : stdout, "%s\n", msg);
+    fflush(cli->json ? stderr : stdout);
+}
+
+void
+sevirt_cli_warn(SevirtCli *cli G_GNUC_UNUSED, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, _("warning: %s\n"), msg);
+}
+
+void
+sevirt_cli_print_json(SevirtCli *cli G_GNUC_UNUSED, JsonNode *root)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autofree char *text = NULL;
+
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+    fflush(stdout);
+    json_node_unref(root);
+}
+
+SevirtExitCode
+sevirt_cli_exit_code(const GError *error)
+{
+    if (!error)
+        return SEVIRT_EXIT_OK;
+    if (error->domain == G_OPTION_ERROR)
+        return SEVIRT_EXIT_USAGE;
+    if (error->domain != SEVIRT_ERROR)
+        return SEVIRT_EXIT_FAILURE;
+
+    switch ((SevirtErrorCode) error->code) {
+    case SEVIRT_ERROR_INVALID:
+        return SEVIRT_EXIT_USAGE;
+    case SEVIRT_ERROR_LIBVIRT:
+        return SEVIRT_EXIT_LIBVIRT;
+    case SEVIRT_ERROR_UNSUPPORTED:
+        return SEVIRT_EXIT_UNSUPPORTED;
+    case SEVIRT_ERROR_VERIFY:
+        return SEVIRT_EXIT_VERIFY;
+    case SEVIRT_ERROR_TIMEOUT:
+        return SEVIRT_EXIT_TIMEOUT;
+    case SEVIRT_ERROR_NOT_FOUND:
+        return SEVIRT_EXIT_NOT_FOUND;
+    case SEVIRT_ERROR_EXISTS:
+    case SEVIRT_ERROR_FAILED:
+    default:
+        return SEVIRT_EXIT_FAILURE;
+    }
+}
+
+gboolean
+sevirt_cli_usage_error(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, msg);
+    return FALSE;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The sevirt command: shared types for the command tables.
+ *
+ * Each command group (cmd-host.c, cmd-domain.c, ...) exports one
+ * SevirtCmdGroup: a static table of commands in the manner of virsh.  A
+ * command declares its options as a GOptionEntry table; main.c adds the
+ * options every command accepts (--connect, --json, --quiet), parses, checks
+ * the number of positional arguments and calls run().  run() reports failure
+ * through GError; the error code decides the exit status (see
+ * sevirt_cli_exit_code()).
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libvirt/libvirt.h>
+
+#include "sevirt.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses.  Stable: documented in sevirt(1), scripts rely on them. */
+typedef enum {
+    SEVIRT_EXIT_OK = 0,
+    SEVIRT_EXIT_FAILURE = 1,      /* the operation failed */
+    SEVIRT_EXIT_USAGE = 2,        /* bad command line or invalid input */
+    SEVIRT_EXIT_LIBVIRT = 3,      /* cannot connect, or a libvirt call failed */
+    SEVIRT_EXIT_UNSUPPORTED = 4,  /* the host cannot do it (no SEV, old libvirt) */
+    SEVIRT_EXIT_VERIFY = 5,       /* verification failed: certificates, measurement */
+    SEVIRT_EXIT_TIMEOUT = 6,      /* a wait timed out */
+    SEVIRT_EXIT_NOT_FOUND = 7,    /* domain, volume, pool, network or file not found */
+} SevirtExitCode;
+
+typedef struct _SevirtCli SevirtCli;
+
+typedef gboolean (*SevirtCmdRun)(SevirtCli *cli, char **args, GError **error);
+
+typedef enum {
+    SEVIRT_CMD_HIDDEN = 1 << 0,   /* not listed by 'help' */
+} SevirtCmdFlags;
+
+typedef struct {
+    const char *name;
+    const char *args;         /* positional arguments for the usage line, N_() */
+    const char *summary;      /* one line, N_() */
+    const char *description;  /* longer text shown by --help, N_(), may be NULL */
+    const GOptionEntry *options;  /* NULL-terminated, may be NULL */
+    guint min_args;
+    guint max_args;           /* G_MAXUINT: any number */
+    SevirtCmdRun run;
+    guint flags;
+} SevirtCmd;
+
+typedef struct {
+    const char *title;        /* N_() */
+    const SevirtCmd *cmds;    /* terminated by an entry with name == NULL */
+} SevirtCmdGroup;
+
+struct _SevirtCli {
+    char *uri;                /* --connect, NULL = libvirt's default */
+    gboolean uri_given;       /* --connect or -c was used */
+    gboolean json;            /* --json: machine-readable output on stdout */
+    gboolean quiet;           /* --quiet: no progress messages */
+    virConnectPtr conn;       /* opened on demand by sevirt_cli_connect() */
+    const SevirtCmd *cmd;     /* the command being run */
+};
+
+/* Command groups, in the order 'help' lists them. */
+extern const SevirtCmdGroup sevirt_cmds_host;
+
+/**
+ * sevirt_cli_connect:
+ * Opens (once) the libvirt connection named by --connect /
+ * LIBVIRT_DEFAULT_URI and returns it; the CLI owns it.
+ */
+virConnectPtr sevirt_cli_connect(SevirtCli *cli, GError **error);
+
+/* Progress/step messages: stdout normally, stderr with --json, none with --quiet. */
+void sevirt_cli_step(SevirtCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* "warning: ..." on stderr (also with --quiet). */
+void sevirt_cli_warn(SevirtCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Prints @root as pretty JSON on stdout and takes ownership of it. */
+void sevirt_cli_print_json(SevirtCli *cli, JsonNode *root);
+
+/* Maps an error from a command to its exit status. */
+SevirtExitCode sevirt_cli_exit_code(const GError *error);
+
+/* Sets a SEVIRT_ERROR_INVALID error for a bad option value. */
+gboolean sevirt_cli_usage_error(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+G_END_DECLS

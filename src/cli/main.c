@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sevirt: entry point, global options, command dispatch, help, completion.
+ */
+#include <config.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const SevirtCmdGroup *const cmd_groups[] = {
+    &sevirt_cmds_host,
+    NULL,
+};
+
+/* Options every command accepts after its name, as well as before it. */
+static char *opt_connect;
+static gboolean opt_json;
+static gboolean opt_quiet;
+
+static const GOptionEntry common_entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &opt_connect,
+      N_("libvirt connection URI (default: LIBVIRT_DEFAULT_URI, then libvirt's default)"), N_("URI") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+      N_("machine-readable JSON output"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
+      N_("no progress messages"), NULL },
+    { NULL }
+};
+
+static const SevirtCmd *
+find_cmd(const char *name)
+{
+    for (guint g = 0; cmd_groups[g]; g++) {
+        for (const SevirtCmd *cmd = cmd_groups[g]->cmds; cmd->name; cmd++) {
+            if (g_str_equal(cmd->name, name))
+                return cmd;
+        }
+    }
+    return NULL;
+}
+
+/* Damerau-free Levenshtein distance, enough for "did you mean". */
+static guint
+edit_distance(const char *a, const char *b)
+{
+    gsize la = strlen(a), lb = strlen(b);
+    g_autofree guint *prev = g_new(guint, lb + 1);
+    g_autofree guint *cur = g_new(guint, lb + 1);
+
+    for (gsize j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (gsize i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (gsize j = 1; j <= lb; j++) {
+            guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+
+            cur[j] = MIN(MIN(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof(guint));
+    }
+    return prev[lb];
+}
+
+static const char *
+suggest_cmd(const char *name)
+{
+    const char *best = NULL;
+    guint best_dist = G_MAXUINT;
+
+    for (guint g = 0; cmd_groups[g]; g++) {
+        for (const SevirtCmd *cmd = cmd_groups[g]->cmds; cmd->name; cmd++) {
+            guint d;
+
+            if (cmd->flags & SEVIRT_CMD_HIDDEN)
+                continue;
+            d = edit_distance(name, cmd->name);
+            /* A prefix ("host" for "host-info") is a good guess too. */
+            if (g_str_has_prefix(cmd->name, name) && strlen(name) >= 3)
+                d = MIN(d, 1);
+            if (d < best_dist) {
+                best_dist = d;
+                best = cmd->name;
+            }
+        }
+    }
+    return best_dist <= MAX(2u, strlen(name) / 3) ? best : NULL;
+}
+
+static void
+print_usage(FILE *out)
+{
+    fprintf(out, _("Usage: sevirt [-c URI | --connect URI] [--json] [-q] COMMAND [ARGS...]\n"
+                   "       sevirt help [COMMAND]\n"));
+}
+
+static void
+print_command_list(void)
+{
+    print_usage(stdout);
+    printf("\n%s\n", _("Run AMD SEV, SEV-ES and SEV-SNP confidential guests on libvirt hosts."));
+    for (guint g = 0; cmd_groups[g]; g++) {
+        printf("\n %s:\n", _(cmd_groups[g]->title));
+        for (const SevirtCmd *cmd = cmd_groups[g]->cmds; cmd->name; cmd++) {
+            if (cmd->flags & SEVIRT_CMD_HIDDEN)
+                continue;
+            printf("    %-22s %s\n", cmd->name, _(cmd->summary));
+        }
+    }
+    printf("\n%s\n", _("Global options:\n"
+                       "    -c, --connect URI      libvirt connection URI\n"
+                       "    --json                 machine-readable JSON output\n"
+                       "    -q, --quiet            no progress messages\n"
+                       "    -V, --version          print the version and exit\n"
+                       "    -h, --help             print this help"));
+    printf("\n%s\n", _("Run 'sevirt COMMAND --help' for the options of a command; see sevirt(1)."));
+}
+
+static GOptionContext *
+make_context(const SevirtCmd *cmd)
+{
+    GOptionContext *ctx = g_option_context_new(cmd->args ? _(cmd->args) : NULL);
+    g_autofree char *prgname = g_strdup_printf("sevirt %s", cmd->name);
+
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+    g_option_context_set_summary(ctx, _(cmd->summary));
+    if (cmd->description)
+        g_option_context_set_description(ctx, _(cmd->description));
+    if (cmd->options)
+        g_option_context_add_main_entries(ctx, cmd->options, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, common_entries, GETTEXT_PACKAGE);
+    /* GLib's usage line reads "Usage: sevirt COMMAND [OPTION...] ARGS". */
+    g_set_prgname(prgname);
+    return ctx;
+}
+
+static void
+print_cmd_help(const SevirtCmd *cmd)
+{
+    g_autoptr(GOptionContext) ctx = make_context(cmd);
+    g_autofree char *text = g_option_context_get_help(ctx, FALSE, NULL);
+
+    fputs(text, stdout);
+}
+
+static int
+report_error(const GError *error)
+{
+    g_printerr(_("error: %s\n"), error->message);
+    return sevirt_cli_exit_code(error);
+}
+
+static int
+usage_error(const char *cmd_name, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static int
+usage_error(const char *cmd_name, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr(_("error: %s\n"), msg);
+    if (cmd_name)
+        g_printerr(_("Try 'sevirt %s --help'.\n"), cmd_name);
+    else
+        g_printerr(_("Try 'sevirt help'.\n"));
+    return SEVIRT_EXIT_USAGE;
+}
+
+static int
+run_help(char **args)
+{
+    const SevirtCmd *cmd;
+
+    if (!args[0]) {
+        print_command_list();
+        return SEVIRT_EXIT_OK;
+    }
+    cmd = find_cmd(args[0]);
+    if (!cmd) {
+        const char *guess = suggest_cmd(args[0]);
+
+        if (guess)
+            return usage_error(NULL, _("unknown command '%s', did you mean '%s'?"), args[0], guess);
+        return usage_error(NULL, _("unknown command '%s'"), args[0]);
+    }
+    print_cmd_help(cmd);
+    return SEVIRT_EXIT_OK;
+}
+
+/* Long option names of @cmd, for shell completion. */
+static void
+complete_options(const SevirtCmd *cmd, const char *prefix)
+{
+    const GOptionEntry *tables[] = { cmd ? cmd->options : NULL, common_entries };
+
+    for (guint t = 0; t < G_N_ELEMENTS(tables); t++) {
+        for (const GOptionEntry *e = tables[t]; e && e->long_name; e++) {
+            g_autofree char *opt = g_strdup_printf("--%s", e->long_name);
+
+            if (g_str_has_prefix(opt, prefix))
+                printf("%s\n", opt);
+        }
+    }
+    if (g_str_has_prefix("--help", prefix))
+        printf("--help\n");
+}
+
+/*
+ * "sevirt complete -- WORD..." prints completions for the last WORD, given
+ * the words before it; data/sevirt.bash-completion calls it so that the
+ * command tables stay the only list of commands and options.
+ */
+static int
+run_complete(char **words)
+{
+    guint n = words ? g_strv_length(words) : 0;
+    const char *cur = n ? words[n - 1] : "";
+    const SevirtCmd *cmd = NULL;
+
+    for (guint i = 0; i + 1 < n; i++) {
+        if (words[i][0] != '-') {
+            /* skip the value of a global -c/--connect */
+            if (i > 0 && (g_str_equal(words[i - 1], "-c") ||
+                          g_str_equal(words[i - 1], "--connect")))
+                continue;
+            cmd = find_cmd(words[i]);
+            break;
+        }
+    }
+
+    if (cur[0] == '-') {
+        complete_options(cmd, cur);
+        return SEVIRT_EXIT_OK;
+    }
+    if (cmd)
+        return SEVIRT_EXIT_OK;   /* positional arguments: let the shell complete files */
+    for (guint g = 0; cmd_groups[g]; g++) {
+        for (const SevirtCmd *c = cmd_groups[g]->cmds; c->name; c++) {
+            if (!(c->flags & SEVIRT_CMD_HIDDEN) && g_str_has_prefix(c->name, cur))
+                printf("%s\n", c->name);
+        }
+    }
+    if (g_str_has_prefix("help", cur))
+        printf("help\n");
+    return SEVIRT_EXIT_OK;
+}
+
+static int
+run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
+{
+    g_autoptr(GOptionContext) ctx = make_context(cmd);
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) args = NULL;
+    guint nargs;
+
+    /* GOption wants argv[0]; argv[0] is the command name here. */
+    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+        return usage_error(cmd->name, "%s", error->message);
+
+    /* Everything left after argv[0] is positional; "--" was consumed. */
+    args = g_new0(char *, argc);
+    for (int i = 1; i < argc; i++)
+        args[i - 1] = g_strdup(argv[i]);
+    nargs = argc - 1;
+
+    if (opt_connect) {
+        g_free(cli->uri);
+        cli->uri = g_strdup(opt_connect);
+        cli->uri_given = TRUE;
+    }
+    cli->json |= opt_json;
+    cli->quiet |= opt_quiet;
+
+    if (nargs < cmd->min_args)
+        return usage_error(cmd->name, _("command '%s' requires %s"),
+                           cmd->name, cmd->args ? _(cmd->args) : "");
+    if (nargs > cmd->max_args)
+        return usage_error(cmd->name, _("unexpected argument '%s'"),
+                           args[cmd->max_args]);
+
+    cli->cmd = cmd;
+    if (!cmd->run(cli, args, &error))
+        return report_error(error);
+    return SEVIRT_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+    SevirtCli cli = { 0 };
+    const SevirtCmd *cmd;
+    int i;
+    int ret;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+    g_set_prgname("sevirt");
+
+    /* Global options come before the command, as with virsh. */
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+
+        if (g_str_equal(a, "-c") || g_str_equal(a, "--connect")) {
+            if (i + 1 >= argc)
+                return usage_error(NULL, _("option '%s' needs a URI"), a);
+            g_free(cli.uri);
+            cli.uri = g_strdup(argv[++i]);
+            cli.uri_given = TRUE;
+        } else if (g_str_has_prefix(a, "--connect=")) {
+            g_free(cli.uri);
+            cli.uri = g_strdup(a + strlen("--connect="));
+            cli.uri_given = TRUE;
+        } else if (g_str_equal(a, "--json")) {
+            cli.json = TRUE;
+        } else if (g_str_equal(a, "-q") || g_str_equal(a, "--quiet")) {
+            cli.quiet = TRUE;
+        } else if (g_str_equal(a, "-h") || g_str_equal(a, "--help")) {
+            print_command_list();
+            return SEVIRT_EXIT_OK;
+        } else if (g_str_equal(a, "-V") || g_str_equal(a, "--version")) {
+            printf("sevirt %s\n", PACKAGE_VERSION);
+            return SEVIRT_EXIT_OK;
+        } else if (g_str_equal(a, "--")) {
+            i++;
+            break;
+        } else {
+            return usage_error(NULL, _("unknown option '%s'"), a);
+        }
+    }
+
+    if (i >= argc) {
+        print_usage(stderr);
+        g_printerr(_("Try 'sevirt help'.\n"));
+        return SEVIRT_EXIT_USAGE;
+    }
+
+    if (g_str_equal(argv[i], "help"))
+        return run_help(argv + i + 1);
+    if (g_str_equal(argv[i], "complete")) {
+        int w = i + 1;
+
+        if (w < argc && g_str_equal(argv[w], "--"))
+            w++;
+        return run_complete(argv + w);
+    }
+
+    cmd = find_cmd(argv[i]);
+    if (!cmd) {
+        const char *guess = suggest_cmd(argv[i]);
+
+        if (guess)
+            return usage_error(NULL, _("unknown command '%s', did you mean '%s'?"), argv[i], guess);
+        return usage_error(NULL, _("unknown command '%s'"), argv[i]);
+    }
+
+    ret = run_command(&cli, cmd, argc - i, argv + i);
+    if (cli.conn)
+        virConnectClose(cli.conn);
+    g_free(cli.uri);
+    g_free(opt_connect);
+    return ret;
+}

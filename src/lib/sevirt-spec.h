@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * SevirtVmSpec: everything sevirt needs to know to build one guest.
+ *
+ * Data flows one way: command-line options / a YAML spec file fill a
+ * SevirtVmSpec, it is validated once, then turned into domain XML and
+ * handed to libvirt.  The struct is plain data: every field is public and
+ * owned by the spec (strings are g_free()d by sevirt_vm_spec_free()).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    SEVIRT_SEV_NONE,    /* plain guest, same layout, no encryption */
+    SEVIRT_SEV_SEV,
+    SEVIRT_SEV_ES,
+    SEVIRT_SEV_SNP,
+} SevirtSevType;
+
+/* "none", "sev", "sev-es", "sev-snp" */
+const char *sevirt_sev_type_to_string(SevirtSevType type);
+gboolean sevirt_sev_type_from_string(const char *str, SevirtSevType *type, GError **error);
+
+typedef enum {
+    SEVIRT_VIRT_KVM,
+    SEVIRT_VIRT_QEMU,   /* TCG: no hardware acceleration */
+} SevirtVirtType;
+
+const char *sevirt_virt_type_to_string(SevirtVirtType type);
+gboolean sevirt_virt_type_from_string(const char *str, SevirtVirtType *type, GError **error);
+
+typedef enum {
+    SEVIRT_TRISTATE_DEFAULT,
+    SEVIRT_TRISTATE_YES,
+    SEVIRT_TRISTATE_NO,
+} SevirtTristate;
+
+typedef enum {
+    SEVIRT_DISK_PATH,        /* path=FILE: an existing file on the host */
+    SEVIRT_DISK_VOLUME,      /* vol=POOL/VOLUME: an existing volume */
+    SEVIRT_DISK_NEW_VOLUME,  /* pool=P,size=GiB[,backing=VOL]: sevirt creates it */
+} SevirtDiskKind;
+
+typedef struct {
+    SevirtDiskKind kind;
+    char *path;          /* PATH */
+    char *pool;          /* VOLUME, NEW_VOLUME */
+    char *volume;        /* VOLUME; NEW_VOLUME once created (or requested name) */
+    char *format;        /* "raw", "qcow2", ...; NULL = probe/default */
+    char *backing;       /* NEW_VOLUME: name of a volume in the same pool */
+    guint64 size_gib;    /* NEW_VOLUME: capacity (0 = size of the backing volume) */
+    gboolean readonly;
+    gboolean cdrom;      /* attached as a SATA CD-ROM (cloud-init seed) */
+} SevirtDiskSpec;
+
+typedef enum {
+    SEVIRT_NET_NETWORK,  /* network=NAME: a libvirt virtual network */
+    SEVIRT_NET_BRIDGE,   /* bridge=BR: a host bridge */
+    SEVIRT_NET_USER,     /* user: passt user-mode networking with port forwards */
+    SEVIRT_NET_NONE,
+} SevirtNetKind;
+
+typedef struct {
+    guint16 host_port;
+    guint16 guest_port;
+    char *proto;         /* "tcp" or "udp" */
+} SevirtPortForward;
+
+typedef struct {
+    SevirtNetKind kind;
+    char *source;        /* network or bridge name */
+    char *mac;           /* NULL = libvirt picks */
+    GPtrArray *portfwds; /* SevirtPortForward*, NET_USER only */
+} SevirtNetSpec;
+
+typedef struct {
+    char *source_dir;
+    char *tag;
+    gboolean readonly;
+} SevirtShareSpec;
+
+typedef struct {
+    char *user_data;       /* file paths */
+    char *meta_data;
+    char *network_config;
+    char *ssh_key;         /* public key file for the default user */
+    char *hostname;
+} SevirtCloudInitSpec;
+
+typedef struct {
+    char *name;
+    guint vcpus;
+    guint64 memory_mib;
+
+    SevirtSevType sev_type;
+    gboolean policy_set;
+    guint64 policy;            /* SEV: 32-bit, SNP: 64-bit */
+    gint cbitpos;              /* -1: from the host, or libvirt fills it */
+    gint reduced_phys_bits;    /* -1: from the host, or libvirt fills it */
+    char *dh_cert;             /* base64 of the 0x824-byte GODH certificate */
+    char *session;             /* base64 of the 0x80-byte session blob */
+    SevirtTristate kernel_hashes;
+
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+
+    char *firmware;            /* NULL or "auto": libvirt picks; else a path */
+    SevirtVirtType virt_type;
+    gboolean virt_type_set;
+    char *emulator;
+    char *cpu;                 /* model name or "host-passthrough" */
+    char *machine;             /* NULL = "q35" */
+
+    GPtrArray *disks;          /* SevirtDiskSpec* */
+    GPtrArray *networks;       /* SevirtNetSpec*; empty = default NAT network */
+    GPtrArray *shares;         /* SevirtShareSpec* */
+    SevirtCloudInitSpec *cloud_init;   /* NULL = no seed */
+
+    GPtrArray *owned_volumes;  /* "POOL/VOLUME" created by sevirt, recorded in metadata */
+} SevirtVmSpec;
+
+#define SEVIRT_DEFAULT_VCPUS 1
+#define SEVIRT_DEFAULT_MEMORY_MIB 2048
+
+SevirtVmSpec *sevirt_vm_spec_new(void);
+void sevirt_vm_spec_free(SevirtVmSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtVmSpec, sevirt_vm_spec_free)
+
+SevirtDiskSpec *sevirt_disk_spec_new(SevirtDiskKind kind);
+void sevirt_disk_spec_free(SevirtDiskSpec *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtDiskSpec, sevirt_disk_spec_free)
+
+SevirtNetSpec *sevirt_net_spec_new(SevirtNetKind kind);
+void sevirt_net_spec_free(SevirtNetSpec *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtNetSpec, sevirt_net_spec_free)
+
+void sevirt_port_forward_free(SevirtPortForward *fwd);
+
+SevirtShareSpec *sevirt_share_spec_new(void);
+void sevirt_share_spec_free(SevirtShareSpec *share);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtShareSpec, sevirt_share_spec_free)
+
+void sevirt_cloud_init_spec_free(SevirtCloudInitSpec *ci);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtCloudInitSpec, sevirt_cloud_init_spec_free)
+
+G_END_DECLS

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Small helpers shared across libsevirt: files, base64, secret buffers.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * SevirtSecret:
+ *
+ * A heap buffer for key material (TEK, TIK, session keys, secret payloads).
+ * sevirt_secret_free() overwrites the bytes with OPENSSL_cleanse() before
+ * releasing them, so use g_autoptr(SevirtSecret) for anything secret.
+ */
+typedef struct {
+    guint8 *data;
+    gsize len;
+} SevirtSecret;
+
+SevirtSecret *sevirt_secret_new(gsize len);
+SevirtSecret *sevirt_secret_new_from(const guint8 *data, gsize len);
+void sevirt_secret_free(SevirtSecret *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSecret, sevirt_secret_free)
+
+/** sevirt_cleanse: overwrite @len bytes at @p in a way the compiler keeps. */
+void sevirt_cleanse(void *p, gsize len);
+
+/**
+ * sevirt_file_read:
+ * @path: file to read
+ * @max_len: refuse files larger than this (0: no limit)
+ * @len: (out) number of bytes read
+ *
+ * Reads a whole file. Errors name the file: "Cannot read 'x': <reason>".
+ */
+guint8 *sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error);
+
+/**
+ * sevirt_file_read_secret:
+ * @path: key file
+ * @expect_len: exact length required (0: any, up to 1 MiB)
+ * @allow_insecure: accept a file readable or writable by group/other
+ *
+ * Reads a key file into a cleansed buffer.  Refuses a file with group/other
+ * permissions unless @allow_insecure (the --insecure-keys option).
+ */
+SevirtSecret *sevirt_file_read_secret(const char *path, gsize expect_len,
+                                      gboolean allow_insecure, GError **error);
+
+/**
+ * sevirt_file_write_new:
+ * @path: file to create; must not exist
+ * @data: bytes
+ * @len: length
+ * @mode: permission bits (0600 for keys, 0644 for public material)
+ *
+ * Creates @path with O_EXCL and @mode (not subject to a laxer umask) and
+ * writes @data. Refuses to overwrite an existing file (SEVIRT_ERROR_EXISTS).
+ * On a write failure the partial file is removed.
+ */
+gboolean sevirt_file_write_new(const char *path, const void *data, gsize len,
+                               int mode, GError **error);
+
+/**
+ * sevirt_base64_decode_strict:
+ * @what: name of the input for error messages ("--measurement", "'x.b64'")
+ * @text: base64 text; surrounding whitespace and line breaks are allowed
+ * @expect_len: exact decoded length required (0: any non-empty)
+ *
+ * Decodes base64, rejecting characters outside the alphabet and bad
+ * padding, which g_base64_decode() silently skips.
+ */
+guint8 *sevirt_base64_decode_strict(const char *what, const char *text,
+                                    gsize expect_len, gsize *len, GError **error);
+
+/**
+ * sevirt_base64_file_read:
+ * @path: file holding base64 text (as guest-owner tools write dhCert/session)
+ * @expect_len: exact decoded length (0: any)
+ * @b64: (out) (optional) the normalised base64 text (no whitespace)
+ */
+guint8 *sevirt_base64_file_read(const char *path, gsize expect_len, gsize *len,
+                                char **b64, GError **error);
+
+/**
+ * sevirt_parse_uint:
+ * @what: name of the input for error messages
+ * @text: decimal, or hex with 0x prefix
+ * @max: largest accepted value
+ */
+gboolean sevirt_parse_uint(const char *what, const char *text, guint64 max,
+                           guint64 *value, GError **error);
+
+G_END_DECLS

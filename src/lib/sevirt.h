@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsevirt: AMD SEV, SEV-ES and SEV-SNP confidential guests on libvirt.
+ *
+ * The library never prints; every fallible call reports through GError in
+ * the SEVIRT_ERROR domain.  Include this header only.
+ */
+#pragma once
+
+#include "sevirt-error.h"
+#include "sevirt-autoptr.h"
+#include "sevirt-util.h"
+#include "sevirt-conn.h"
+#include "sevirt-spec.h"
+
+/* Version of libsevirt this header belongs to. */
+#define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

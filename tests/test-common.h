@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Helpers for the cmocka unit tests.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <glib.h>
+
+/* Exit status automake treats as "skipped". */
+#define SEVIRT_TEST_SKIP 77
+
+/**
+ * sevirt_test_srcdir_path:
+ * Path of a file under the source tree's tests/data/ (uses $abs_top_srcdir,
+ * set by 'make check'; falls back to the compiled-in source directory).
+ */
+char *sevirt_test_data_path(const char *relpath);
+
+/**
+ * sevirt_test_vectors_dir:
+ * The published vectors: $SEVIRT_VECTORS, else ../shared/vectors next to
+ * the source tree.  Returns NULL when absent; the caller then skips, except
+ * under CI=true where sevirt_test_require() turns that into a failure.
+ */
+char *sevirt_test_vectors_dir(void);
+
+/**
+ * sevirt_test_require:
+ * @ok: whether what the test needs is present
+ * @why: what is missing
+ *
+ * When @ok is FALSE: prints why and exits 77 (skip), or exits 1 when the
+ * environment variable CI is "true", because CI must have everything.
+ */
+void sevirt_test_require(gboolean ok, const char *why);
+
+/**
+ * sevirt_test_golden:
+ * @relpath: path under tests/data/ of the expected output
+ * @actual: what the code produced
+ *
+ * Compares byte for byte; prints a unified diff on mismatch and fails the
+ * test.  With SEVIRT_TEST_REGENERATE=1 the golden file is rewritten instead.
+ */
+void sevirt_test_golden(const char *relpath, const char *actual);
+
+/** Asserts that @error is set with the given code and that its message
+ * contains @needle; frees and clears it. */
+void sevirt_test_assert_error(GError **error, GQuark domain, int code, const char *needle);
+
+/** Reads a whole file under tests/data/ as a NUL-terminated string. */
+char *sevirt_test_read_data(const char *relpath, gsize *len);

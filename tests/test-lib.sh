@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shell helpers for sevirt's command-line and integration tests.
+# Source it from a test: . "$abs_top_srcdir/tests/test-lib.sh"
+
+set -u
+
+: "${abs_top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${abs_top_builddir:=$abs_top_srcdir}"
+: "${SEVIRT:=$abs_top_builddir/src/cli/sevirt}"
+# SEVIRT_TEST_WRAPPER runs the binary under a tool (e.g. "valgrind -q ...").
+: "${SEVIRT_TEST_WRAPPER:=}"
+export LC_ALL=C
+
+TEST_NAME=$(basename "$0" .sh)
+# Everything a test creates on the host carries this prefix.
+TEST_PREFIX="sevirt-t$$-"
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sevirt-$TEST_NAME.XXXXXX")
+_cleanups=""
+_failures=0
+
+_run_cleanups() {
+    status=$?
+    # run in reverse registration order, never stop on errors
+    eval "$_cleanups" >/dev/null 2>&1 || true
+    rm -rf "$TEST_TMP"
+    exit $status
+}
+trap _run_cleanups EXIT
+trap 'exit 130' INT TERM
+
+# on_exit CMD: run CMD when the test ends, whatever the outcome.
+on_exit() {
+    _cleanups="$1; $_cleanups"
+}
+
+fail() {
+    echo "FAIL: $*" >&2
+    _failures=$((_failures + 1))
+}
+
+die() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# skip_or_fail REASON: skip (77), except under CI=true where it is a failure.
+skip_or_fail() {
+    if [ "${CI:-}" = "true" ]; then
+        echo "FAIL (CI=true, so this cannot be skipped): $*" >&2
+        exit 1
+    fi
+    echo "SKIP: $*" >&2
+    exit 77
+}
+
+# Finish: exit 1 when any check failed.
+finish() {
+    if [ "$_failures" -gt 0 ]; then
+        echo "$TEST_NAME: $_failures check(s) failed" >&2
+        exit 1
+    fi
+    echo "$TEST_NAME: all checks passed"
+    exit 0
+}
+
+sevirt() {
+    # shellcheck disable=SC2086
+    $SEVIRT_TEST_WRAPPER "$SEVIRT" "$@"
+}
+
+# expect CODE CMD...: run CMD, capture stdout/stderr in $OUT/$ERR and check
+# its exit status.
+expect() {
+    want=$1
+    shift
+    OUT="$TEST_TMP/out"
+    ERR="$TEST_TMP/err"
+    "$@" >"$OUT" 2>"$ERR"
+    got=$?
+    if [ "$got" != "$want" ]; then
+        fail "'$*' exited $got, expected $want"
+        sed 's/^/    stdout: /' "$OUT" | head -n 20 >&2
+        sed 's/^/    stderr: /' "$ERR" | head -n 20 >&2
+        return 1
+    fi
+    return 0
+}
+
+# out_has TEXT / err_has TEXT / out_lacks TEXT: check the last expect's output.
+out_has() {
+    grep -q -F -- "$1" "$OUT" || { fail "stdout lacks '$1'"; sed 's/^/    stdout: /' "$OUT" | head -n 20 >&2; }
+}
+err_has() {
+    grep -q -F -- "$1" "$ERR" || { fail "stderr lacks '$1'"; sed 's/^/    stderr: /' "$ERR" | head -n 20 >&2; }
+}
+out_lacks() {
+    ! grep -q -F -- "$1" "$OUT" || fail "stdout unexpectedly has '$1'"
+}
+err_lacks() {
+    ! grep -q -F -- "$1" "$ERR" || fail "stderr unexpectedly has '$1'"
+}
+# err_one_line: the error is a single line (plus an optional "Try" hint).
+err_one_line() {
+    n=$(grep -v "^Try 'sevirt" "$ERR" | grep -c .)
+    [ "$n" = 1 ] || { fail "expected a one-line error, got $n lines"; sed 's/^/    stderr: /' "$ERR" >&2; }
+}
+
+# require_cmd NAME...: the commands must be installed.
+require_cmd() {
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || skip_or_fail "'$c' is not installed"
+    done
+}
+
+# The libvirt URI integration tests use.
+TEST_URI=${SEVIRT_TEST_URI:-qemu:///system}
+
+# require_libvirtd: a libvirtd with the QEMU driver must answer on $TEST_URI.
+require_libvirtd() {
+    require_cmd virsh
+    virsh -c "$TEST_URI" version >/dev/null 2>&1 ||
+        skip_or_fail "no libvirtd answers on $TEST_URI (start virtlogd, virtlockd and libvirtd)"
+}
+
+# vectors_dir: the published vectors ($SEVIRT_VECTORS or ../shared/vectors).
+vectors_dir() {
+    d=${SEVIRT_VECTORS:-$abs_top_srcdir/../shared/vectors}
+    [ -f "$d/README.md" ] || skip_or_fail "test vectors not found at $d (set SEVIRT_VECTORS)"
+    echo "$d"
+}

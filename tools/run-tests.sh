@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The whole test suite, as CI runs it (after tools/setup-host.sh):
+#   1. gcc build with -Werror, 'make check': unit, command-line and
+#      integration tests against the real libvirtd, QEMU and OVMF;
+#   2. the unit tests under valgrind ('make check-valgrind');
+#   3. an ASan/UBSan build running the unit and command-line tests;
+#   4. a clang build with -Werror and its unit tests;
+#   5. 'make distcheck'.
+# Build trees live under _build/.  Usage: tools/run-tests.sh [STEP...]
+# where STEP is gcc, valgrind, asan, clang or distcheck (default: all).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+steps=${*:-gcc valgrind asan clang distcheck}
+cd "$top"
+
+say() { printf '\n==== %s ====\n' "$*"; }
+
+[ -x configure ] || { say "autogen"; NOCONFIGURE=1 ./autogen.sh >/dev/null; }
+
+# configure_in DIR ARGS...: (re)configure an out-of-tree build in DIR.
+configure_in() {
+    dir=$1
+    shift
+    mkdir -p "$dir"
+    if [ ! -f "$dir/config.status" ] || [ "$top/configure" -nt "$dir/config.status" ]; then
+        (cd "$dir" && "$top/configure" -q "$@")
+    fi
+}
+
+show_failures() {
+    find "$1" -name '*.log' -path '*tests*' -newer "$1/config.status" 2>/dev/null |
+        while read -r log; do
+            if grep -q -E '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null; then
+                echo "---- $log"
+                tail -n 60 "$log"
+            fi
+        done
+}
+
+run_check() {
+    dir=$1
+    shift
+    if ! make -C "$dir" -j"$jobs" "$@"; then
+        show_failures "$dir"
+        exit 1
+    fi
+}
+
+start=$(date +%s)
+for step in $steps; do
+    t0=$(date +%s)
+    case $step in
+    gcc)
+        say "gcc build and full test suite"
+        configure_in _build/gcc CC=gcc
+        make -C _build/gcc -j"$jobs"
+        run_check _build/gcc check
+        ;;
+    valgrind)
+        say "unit tests under valgrind"
+        configure_in _build/gcc CC=gcc
+        run_check _build/gcc check-valgrind
+        ;;
+    asan)
+        say "ASan/UBSan build: unit and command-line tests"
+        configure_in _build/asan CC=gcc --enable-asan --disable-integration-tests
+        make -C _build/asan -j"$jobs"
+        run_check _build/asan check
+        ;;
+    clang)
+        say "clang build with -Werror"
+        configure_in _build/clang CC=clang --disable-integration-tests
+        make -C _build/clang -j"$jobs"
+        run_check _build/clang check
+        ;;
+    distcheck)
+        say "make distcheck"
+        configure_in _build/gcc CC=gcc
+        make -C _build/gcc -j"$jobs" distcheck
+        ;;
+    *)
+        echo "run-tests: unknown step '$step'" >&2
+        exit 2
+        ;;
+    esac
+    echo "---- $step: $(( $(date +%s) - t0 ))s"
+done
+say "all steps passed in $(( $(date +%s) - start ))s"

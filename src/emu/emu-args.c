@@ -344,7 +344,7 @@ handle_object(EmuArgs *args, EmuWalk *walk, const char *value, gboolean *drop,
 }
 
 static gboolean
-handle_machine(EmuArgs *args, EmuWalk *walk, const char *value, char **rewritten)
+handle_machine(EmuWalk *walk, const char *value, char **rewritten)
 {
     g_autoptr(GPtrArray) opts = keyval_split(value, "type");
     gboolean changed = FALSE;
@@ -456,6 +456,30 @@ parse_smp(const char *value)
     return 1;
 }
 
+/* -m 256, -m 1G, -m size=262144k,slots=16,maxmem=...: MiB unless suffixed */
+static guint64
+parse_ram(const char *value)
+{
+    g_autoptr(JsonObject) obj = emu_opts_parse(value, "size", NULL);
+    g_autofree char *size = obj ? opts_get_string(obj, "size") : NULL;
+    guint64 n;
+    char *end = NULL;
+    guint64 unit = 1024 * 1024;
+
+    if (!size)
+        return 0;
+    n = g_ascii_strtoull(size, &end, 10);
+    switch (g_ascii_tolower(*end)) {
+    case 'b': unit = 1; break;
+    case 'k': unit = 1024; break;
+    case 'm': unit = 1024 * 1024; break;
+    case 'g': unit = 1024ull * 1024 * 1024; break;
+    case 't': unit = 1024ull * 1024 * 1024 * 1024; break;
+    default: break;
+    }
+    return n * unit;
+}
+
 /* The file behind a block node: a "file" driver node, or what the node's
  * "file" child refers to (libvirt: raw format node -> file storage node). */
 static char *
@@ -554,6 +578,7 @@ emu_args_parse(const char *const *argv, GError **error)
     args->monitor_chardev_at = -1;
     args->monitor_mon_at = -1;
     args->smp_cpus = 1;
+    args->ram_bytes = 128 * 1024 * 1024;
     args->removed = g_ptr_array_new_with_free_func(g_free);
     args->argv = g_ptr_array_new_with_free_func(g_free);
     walk.objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -586,8 +611,7 @@ emu_args_parse(const char *const *argv, GError **error)
             if (!handle_object(args, &walk, value, &drop, error))
                 return NULL;
         } else if (g_str_equal(name, "machine") || g_str_equal(name, "M")) {
-            if (handle_machine(args, &walk, value, &rewritten))
-                g_ptr_array_add(args->removed, g_strdup_printf("%s %s", arg, value));
+            handle_machine(&walk, value, &rewritten);
         } else if (g_str_equal(name, "blockdev")) {
             if (!handle_blockdev(&walk, value, error))
                 return NULL;
@@ -620,6 +644,11 @@ emu_args_parse(const char *const *argv, GError **error)
         } else if (g_str_equal(name, "cpu")) {
             g_free(args->cpu_model);
             args->cpu_model = g_strdup(value);
+        } else if (g_str_equal(name, "m")) {
+            guint64 ram = parse_ram(value);
+
+            if (ram)
+                args->ram_bytes = ram;
         } else if (g_str_equal(name, "smp")) {
             args->smp_cpus = parse_smp(value);
         } else if (g_str_equal(name, "uuid")) {

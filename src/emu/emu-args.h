@@ -49,6 +49,7 @@ typedef struct {
     char *initrd;
     char *append;
     guint smp_cpus;           /* vCPUs at boot (default 1) */
+    guint64 ram_bytes;        /* -m (default 128 MiB, as QEMU) */
     char *cpu_model;          /* -cpu, NULL if not given */
     char *name;               /* -name guest=NAME */
     char *uuid;               /* -uuid */

@@ -11,8 +11,12 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include <glib.h>
 #include <openssl/evp.h>
+
+#include "sevirt-cert.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +44,16 @@ typedef struct {
     guint cpu_family;
     guint cpu_model;
     guint cpu_stepping;
+    gboolean vmsa_fpu_init;   /* VMSAs with MXCSR/FCW reset values */
+
+    /* The identity, once emu_platform_load_identity() succeeded. */
+    gboolean have_identity;
+    SevirtCertChain chain;
+    GBytes *cpu0_id;          /* 64 bytes */
+    EVP_PKEY *pdh_key;        /* NULL unless loaded with the private key */
 } EmuPlatform;
+
+#define EMU_CPU0_ID_SIZE 64
 
 void emu_platform_free(EmuPlatform *platform);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EmuPlatform, emu_platform_free)
@@ -60,5 +73,55 @@ const char *emu_platform_state_dir(void);
  * Reads STATE/emu.conf (every key optional, defaults above).
  */
 EmuPlatform *emu_platform_load(const char *state_dir, GError **error);
+
+/**
+ * emu_platform_load_identity:
+ * @with_private_key: also read the PDH private key (needed to run a launch
+ *                    with a guest owner session; readable by the user QEMU
+ *                    runs as only)
+ *
+ * Reads the platform's certificates and checks that they form a chain under
+ * its own ARK.  Fails (SEVIRT_ERROR_NOT_FOUND) when the platform was never
+ * set up.
+ */
+gboolean emu_platform_load_identity(EmuPlatform *platform, gboolean with_private_key,
+                                    GError **error);
+
+/** Reports one step of the setup ("created ...", "kept ..."). */
+typedef void (*EmuSetupLogFunc)(const char *message, gpointer data);
+
+/**
+ * emu_platform_setup:
+ * @state_dir: the state directory
+ * @uid: user QEMU runs as (owner of the private key and domain records)
+ * @gid: its group
+ * @created: (out) TRUE when a new platform identity was made
+ *
+ * Creates what is missing, idempotently: the directories with their owners
+ * and modes, and a platform identity (ARK, ASK, CEK, OCA, PEK, PDH and a
+ * cpu0-id), made once and then kept.  Must run as root.
+ */
+gboolean emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid,
+                            gboolean *created, EmuSetupLogFunc log, gpointer data,
+                            GError **error);
+
+/**
+ * emu_platform_purge:
+ * Removes the state directory and everything in it (identity, domain
+ * records, received secrets).  Refuses a directory that does not look like
+ * an emulator state directory.
+ */
+gboolean emu_platform_purge(const char *state_dir, EmuSetupLogFunc log, gpointer data,
+                            GError **error);
+
+/**
+ * emu_platform_domain_dir:
+ * STATE/domains/UUID, where the emulator keeps a guest's launch record and
+ * the secrets it received.
+ */
+char *emu_platform_domain_dir(const EmuPlatform *platform, const char *uuid);
+
+/** Empties @dir (a guest's record from an earlier run) or creates it, 0700. */
+gboolean emu_platform_reset_dir(const char *dir, GError **error);
 
 G_END_DECLS

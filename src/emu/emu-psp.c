@@ -1,25 +1,51 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The emulated AMD PSP (see emu-psp.h).
+ *
+ * The cryptography is libsevirt's platform side (sevirt-psp.h): the very
+ * code that checks what the guest owner's side produces.  This file runs it
+ * in the order SEV firmware does and answers as QEMU 7.2 answers, with its
+ * error messages, so that libvirt and its users see what they would see on
+ * an EPYC host.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <openssl/rand.h>
 
 #include "sevirt.h"
+#include "sevirt-measure.h"
+#include "sevirt-ovmf.h"
+#include "sevirt-psp.h"
+#include "sevirt-secret.h"
 #include "emu-psp.h"
+
+/* Largest firmware image accepted (QEMU maps at most 8 MiB of pflash under
+ * 4 GiB for x86; leave room) and kernel/initrd for the hashes table. */
+#define EMU_MAX_FIRMWARE (64 * 1024 * 1024)
+#define EMU_MAX_KERNEL_FILE (1024 * 1024 * 1024)
 
 struct _EmuPsp {
     EmuPlatform *platform;
-    EmuSevGuest *sev;          /* borrowed from the args; NULL: no SEV guest */
+    const EmuArgs *args;
+    const EmuSevGuest *sev;    /* NULL: no SEV guest */
     EmuSevState state;
     guint32 policy;
     guint32 handle;
+    gboolean owner_session;    /* keys from the guest owner's session */
     SevirtSecret *tek;
     SevirtSecret *tik;
+    guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
+    SevirtMeasurement measurement;
+    gboolean have_secret_area;
+    guint32 secret_area_base;
+    guint32 secret_area_size;
+    char *domain_dir;          /* NULL: keep no record */
+    guint secrets;             /* LAUNCH_SECRET packets accepted */
 };
 
 static const char *const sev_state_names[] = {
@@ -29,6 +55,25 @@ static const char *const sev_state_names[] = {
     [EMU_SEV_STATE_RUNNING] = "running",
 };
 
+/* QEMU's sev_fw_errlist: how QEMU words a firmware status. */
+static const char *const fw_error_names[] = {
+    "", "Platform state is invalid", "Guest state is invalid",
+    "Platform configuration is invalid", "Buffer too small",
+    "Platform is already owned", "Certificate is invalid",
+    "Request is not allowed by guest policy", "Guest is inactive",
+    "Invalid address", "Bad signature", "Bad measurement",
+    "Asid is already owned", "Invalid ASID", "WBINVD is required",
+    "DF_FLUSH is required", "Guest handle is invalid", "Invalid command",
+    "Guest is active", "Hardware error", "Hardware unsafe",
+    "Feature not supported", "Invalid parameter",
+};
+
+static const char *
+fw_error_to_str(guint code)
+{
+    return code < G_N_ELEMENTS(fw_error_names) ? fw_error_names[code] : "unknown error";
+}
+
 void
 emu_psp_free(EmuPsp *psp)
 {
@@ -36,21 +81,219 @@ emu_psp_free(EmuPsp *psp)
         return;
     sevirt_secret_free(psp->tek);
     sevirt_secret_free(psp->tik);
+    g_free(psp->domain_dir);
     g_free(psp);
 }
 
 static gboolean
-random_secret(SevirtSecret **out, gsize len, GError **error)
+random_bytes(guint8 *buf, gsize len, GError **error)
 {
-    g_autoptr(SevirtSecret) s = sevirt_secret_new(len);
-
-    if (RAND_bytes(s->data, len) != 1) {
+    if (RAND_bytes(buf, len) != 1) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot generate random launch keys"));
+                    _("Cannot generate random bytes"));
         return FALSE;
     }
-    *out = g_steal_pointer(&s);
     return TRUE;
+}
+
+/*
+ * LAUNCH_START.  With the guest owner's DH certificate and session the PSP
+ * unwraps TEK and TIK with the key it agrees with its PDH, checking the
+ * wrapping MAC and the policy MAC; without them it picks the keys itself.
+ */
+static gboolean
+launch_start(EmuPsp *psp, GError **error)
+{
+    g_autofree guint8 *godh = NULL;
+    g_autofree guint8 *session = NULL;
+    g_autoptr(GError) local = NULL;
+    gsize godh_len = 0, session_len = 0;
+
+    psp->policy = psp->sev->policy;
+    psp->handle = 1;
+    if (!psp->sev->dh_cert_file) {
+        psp->tek = sevirt_secret_new(16);
+        psp->tik = sevirt_secret_new(16);
+        return random_bytes(psp->tek->data, 16, error) &&
+               random_bytes(psp->tik->data, 16, error);
+    }
+
+    godh = sevirt_base64_file_read(psp->sev->dh_cert_file, 0, &godh_len, NULL, &local);
+    if (godh)
+        session = sevirt_base64_file_read(psp->sev->session_file, 0, &session_len, NULL, &local);
+    if (session &&
+        sevirt_psp_unwrap_session(psp->platform->pdh_key, godh, godh_len,
+                                  session, session_len, psp->policy,
+                                  &psp->tek, &psp->tik, &local)) {
+        psp->owner_session = TRUE;
+        return TRUE;
+    }
+    /* An unreadable or undecodable input reaches the firmware as a buffer
+     * of the wrong length. */
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                "sev_launch_start: LAUNCH_START ret=1 fw_error=%d '%s' (emulated PSP: %s)",
+                godh && session ? sevirt_psp_error_fw_status(local) : SEVIRT_FW_INVALID_LENGTH,
+                fw_error_to_str(godh && session ? sevirt_psp_error_fw_status(local)
+                                                : SEVIRT_FW_INVALID_LENGTH),
+                local->message);
+    return FALSE;
+}
+
+static guint8 *
+read_input(const char *path, gsize max, gsize *len, GError **error)
+{
+    return sevirt_file_read(path, max, len, error);
+}
+
+/*
+ * LAUNCH_UPDATE_DATA (firmware, kernel hashes table), LAUNCH_UPDATE_VMSA
+ * (SEV-ES) and LAUNCH_MEASURE, over what QEMU is given to load.
+ */
+static gboolean
+launch_measure(EmuPsp *psp, GError **error)
+{
+    const EmuArgs *args = psp->args;
+    const EmuPlatform *platform = psp->platform;
+    SevirtLaunchInput input = { 0 };
+    SevirtLaunchInfo info = { 0 };
+    g_autofree guint8 *firmware = NULL;
+    g_autofree guint8 *kernel = NULL;
+    g_autofree guint8 *initrd = NULL;
+    g_autoptr(SevirtOvmf) ovmf = NULL;
+
+    if (!args->firmware) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("the emulated SEV platform needs the guest firmware on the command line (pflash or -bios)"));
+        return FALSE;
+    }
+    firmware = read_input(args->firmware, EMU_MAX_FIRMWARE, &input.firmware_len, error);
+    if (!firmware)
+        return FALSE;
+    input.firmware = firmware;
+    ovmf = sevirt_ovmf_parse(firmware, input.firmware_len, args->firmware, NULL);
+    if (ovmf)
+        psp->have_secret_area = sevirt_ovmf_get_secret_area(ovmf, &psp->secret_area_base,
+                                                            &psp->secret_area_size);
+
+    if (psp->sev->kernel_hashes && args->kernel) {
+        kernel = read_input(args->kernel, EMU_MAX_KERNEL_FILE, &input.kernel_len, error);
+        if (!kernel)
+            return FALSE;
+        input.kernel = kernel;
+        if (args->initrd) {
+            initrd = read_input(args->initrd, EMU_MAX_KERNEL_FILE, &input.initrd_len, error);
+            if (!initrd)
+                return FALSE;
+            input.initrd = initrd;
+        }
+        input.cmdline = args->append;
+    }
+    if (psp->policy & SEVIRT_POLICY_ES) {
+        input.num_cpus = args->smp_cpus;
+        input.cpu_signature = sevirt_cpu_signature(platform->cpu_family, platform->cpu_model,
+                                                   platform->cpu_stepping);
+        input.vmsa_flags = platform->vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
+    }
+    if (!sevirt_launch_digest(&input, psp->digest, error))
+        return FALSE;
+
+    info.api_major = platform->api_major;
+    info.api_minor = platform->api_minor;
+    info.build_id = platform->build_id;
+    info.policy = psp->policy;
+    if (!random_bytes(psp->measurement.nonce, SEVIRT_MNONCE_SIZE, error) ||
+        !sevirt_measurement_compute(psp->tik, &info, psp->digest, psp->measurement.nonce,
+                                    psp->measurement.measure, error))
+        return FALSE;
+    psp->state = EMU_SEV_STATE_LAUNCH_SECRET;
+    return TRUE;
+}
+
+/* launch.json: what the launch was made of (no key material). */
+static gboolean
+write_launch_record(EmuPsp *psp, GError **error)
+{
+    const EmuArgs *args = psp->args;
+    const EmuPlatform *platform = psp->platform;
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *path = g_build_filename(psp->domain_dir, "launch.json", NULL);
+    g_autofree char *measurement = sevirt_measurement_to_base64(&psp->measurement);
+    g_autofree char *digest = NULL;
+    GString *hex = g_string_new(NULL);
+
+    for (guint i = 0; i < sizeof(psp->digest); i++)
+        g_string_append_printf(hex, "%02x", psp->digest[i]);
+    digest = g_string_free(hex, FALSE);
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, args->name ? args->name : "");
+    json_builder_set_member_name(b, "uuid");
+    json_builder_add_string_value(b, args->uuid);
+    json_builder_set_member_name(b, "policy");
+    json_builder_add_int_value(b, psp->policy);
+    json_builder_set_member_name(b, "sev_es");
+    json_builder_add_boolean_value(b, (psp->policy & SEVIRT_POLICY_ES) != 0);
+    json_builder_set_member_name(b, "num_cpus");
+    json_builder_add_int_value(b, args->smp_cpus);
+    json_builder_set_member_name(b, "cpu_family");
+    json_builder_add_int_value(b, platform->cpu_family);
+    json_builder_set_member_name(b, "cpu_model");
+    json_builder_add_int_value(b, platform->cpu_model);
+    json_builder_set_member_name(b, "cpu_stepping");
+    json_builder_add_int_value(b, platform->cpu_stepping);
+    json_builder_set_member_name(b, "vmsa_fpu_init");
+    json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
+    json_builder_set_member_name(b, "api_major");
+    json_builder_add_int_value(b, platform->api_major);
+    json_builder_set_member_name(b, "api_minor");
+    json_builder_add_int_value(b, platform->api_minor);
+    json_builder_set_member_name(b, "build_id");
+    json_builder_add_int_value(b, platform->build_id);
+    json_builder_set_member_name(b, "owner_session");
+    json_builder_add_boolean_value(b, psp->owner_session);
+    json_builder_set_member_name(b, "firmware");
+    json_builder_add_string_value(b, args->firmware);
+    json_builder_set_member_name(b, "kernel_hashes");
+    json_builder_add_boolean_value(b, psp->sev->kernel_hashes && args->kernel);
+    json_builder_set_member_name(b, "kernel");
+    json_builder_add_string_value(b, args->kernel ? args->kernel : "");
+    json_builder_set_member_name(b, "initrd");
+    json_builder_add_string_value(b, args->initrd ? args->initrd : "");
+    json_builder_set_member_name(b, "cmdline");
+    json_builder_add_string_value(b, args->append ? args->append : "");
+    json_builder_set_member_name(b, "secret_area");
+    if (psp->have_secret_area) {
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "base");
+        json_builder_add_int_value(b, psp->secret_area_base);
+        json_builder_set_member_name(b, "size");
+        json_builder_add_int_value(b, psp->secret_area_size);
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
+    json_builder_set_member_name(b, "launch_digest");
+    json_builder_add_string_value(b, digest);
+    json_builder_set_member_name(b, "measurement");
+    json_builder_add_string_value(b, measurement);
+    json_builder_set_member_name(b, "not_passed_to_qemu");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < args->removed->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(args->removed, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    return sevirt_file_write_new(path, text, strlen(text), 0600, error);
 }
 
 EmuPsp *
@@ -59,34 +302,68 @@ emu_psp_new(EmuPlatform *platform, const EmuArgs *args, GError **error)
     g_autoptr(EmuPsp) psp = g_new0(EmuPsp, 1);
 
     psp->platform = platform;
+    psp->args = args;
     psp->sev = args->sev;
     if (!psp->sev)
         return g_steal_pointer(&psp);
 
-    /* LAUNCH_START without a guest owner session: the firmware picks the
-     * transport keys itself. */
-    psp->policy = psp->sev->policy;
-    psp->handle = 1;
-    if (!random_secret(&psp->tek, 16, error) || !random_secret(&psp->tik, 16, error))
+    if (!platform->have_identity) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("the emulated SEV platform has no identity: run 'sevirt emulator-setup' as root"));
         return NULL;
-    psp->state = EMU_SEV_STATE_LAUNCH_SECRET;
+    }
+    if (!launch_start(psp, error) || !launch_measure(psp, error))
+        return NULL;
+    if (args->uuid) {
+        psp->domain_dir = emu_platform_domain_dir(platform, args->uuid);
+        if (!emu_platform_reset_dir(psp->domain_dir, error) ||
+            !write_launch_record(psp, error))
+            return NULL;
+    }
     return g_steal_pointer(&psp);
 }
 
-static JsonNode *
-sev_capabilities(EmuPsp *psp)
+static char *
+bytes_to_base64(GBytes *bytes)
 {
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(bytes, &len);
+
+    return g_base64_encode(data, len);
+}
+
+static JsonNode *
+sev_capabilities(EmuPsp *psp, GError **error)
+{
+    EmuPlatform *platform = psp->platform;
     g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GBytes) chain = NULL;
+    g_autofree char *pdh = NULL;
+    g_autofree char *cert_chain = NULL;
+    g_autofree char *cpu0_id = NULL;
+
+    if (!platform->have_identity) {
+        /* libvirt takes a GenericError here as "no SEV" */
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("SEV: the emulated SEV platform has no identity: run 'sevirt emulator-setup' as root"));
+        return NULL;
+    }
+    chain = sevirt_cert_chain_get_platform(&platform->chain);
+    pdh = g_base64_encode(sevirt_sev_cert_get_data(platform->chain.pdh), SEVIRT_SEV_CERT_SIZE);
+    cert_chain = bytes_to_base64(chain);
+    cpu0_id = bytes_to_base64(platform->cpu0_id);
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "pdh");
-    json_builder_add_string_value(b, "");
+    json_builder_add_string_value(b, pdh);
     json_builder_set_member_name(b, "cert-chain");
-    json_builder_add_string_value(b, "");
+    json_builder_add_string_value(b, cert_chain);
+    json_builder_set_member_name(b, "cpu0-id");
+    json_builder_add_string_value(b, cpu0_id);
     json_builder_set_member_name(b, "cbitpos");
-    json_builder_add_int_value(b, psp->platform->cbitpos);
+    json_builder_add_int_value(b, platform->cbitpos);
     json_builder_set_member_name(b, "reduced-phys-bits");
-    json_builder_add_int_value(b, psp->platform->reduced_phys_bits);
+    json_builder_add_int_value(b, platform->reduced_phys_bits);
     json_builder_end_object(b);
     return json_builder_get_root(b);
 }
@@ -115,31 +392,168 @@ sev_info(EmuPsp *psp)
     return json_builder_get_root(b);
 }
 
+static JsonNode *
+launch_measure_reply(EmuPsp *psp, GError **error)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *data = NULL;
+
+    if (psp->state < EMU_SEV_STATE_LAUNCH_SECRET) {
+        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                            "SEV launch measurement is not available");
+        return NULL;
+    }
+    data = sevirt_measurement_to_base64(&psp->measurement);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "data");
+    json_builder_add_string_value(b, data);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+/* QEMU's gpa2hva(): the range must be guest RAM (q35: RAM below 2 GiB, or
+ * below 2.75 GiB when it all fits there, the rest above 4 GiB). */
+static gboolean
+gpa_is_ram(const EmuArgs *args, guint64 gpa, gsize len)
+{
+    guint64 ram = args->ram_bytes;
+    guint64 low = ram >= 0xb0000000ull ? 0x80000000ull : ram;
+    guint64 high_end = 0x100000000ull + (ram - low);
+
+    if (gpa + len < gpa)
+        return FALSE;
+    return gpa + len <= low || (gpa >= 0x100000000ull && gpa + len <= high_end);
+}
+
+/* Keeps what the guest would find: the table, plus the packet as sent. */
+static gboolean
+store_secret(EmuPsp *psp, guint64 gpa, const SevirtSecret *plain,
+             const char *header_b64, const char *secret_b64, GError **error)
+{
+    g_autofree char *prefix = NULL;
+    g_autofree char *table = NULL;
+    g_autofree char *header = NULL;
+    g_autofree char *payload = NULL;
+    g_autofree char *meta = NULL;
+    g_autofree char *meta_text = NULL;
+
+    if (!psp->domain_dir)
+        return TRUE;
+    prefix = g_strdup_printf("secret-%u", psp->secrets + 1);
+    table = g_strdup_printf("%s/%s.table.bin", psp->domain_dir, prefix);
+    header = g_strdup_printf("%s/%s.header.b64", psp->domain_dir, prefix);
+    payload = g_strdup_printf("%s/%s.payload.b64", psp->domain_dir, prefix);
+    meta = g_strdup_printf("%s/%s.json", psp->domain_dir, prefix);
+    meta_text = g_strdup_printf("{\n  \"gpa\" : %" G_GUINT64_FORMAT ",\n  \"length\" : %" G_GSIZE_FORMAT "\n}\n",
+                                gpa, plain->len);
+    return sevirt_file_write_new(table, plain->data, plain->len, 0600, error) &&
+           sevirt_file_write_new(header, header_b64, strlen(header_b64), 0600, error) &&
+           sevirt_file_write_new(payload, secret_b64, strlen(secret_b64), 0600, error) &&
+           sevirt_file_write_new(meta, meta_text, strlen(meta_text), 0600, error);
+}
+
+/* sev-inject-launch-secret, checked as QEMU 7.2 and then the firmware do. */
+static gboolean
+inject_launch_secret(EmuPsp *psp, JsonObject *arguments, GError **error)
+{
+    const char *header_b64 = NULL;
+    const char *secret_b64 = NULL;
+    g_autofree guchar *header = NULL;
+    g_autofree guchar *payload = NULL;
+    g_autoptr(SevirtSecret) plain = NULL;
+    g_autoptr(GError) local = NULL;
+    gsize header_len = 0, payload_len = 0;
+    guint64 gpa;
+
+    if (arguments) {
+        header_b64 = json_object_get_string_member_with_default(arguments, "packet-header", NULL);
+        secret_b64 = json_object_get_string_member_with_default(arguments, "secret", NULL);
+    }
+    if (!header_b64 || !secret_b64) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    "Parameter '%s' is missing", header_b64 ? "secret" : "packet-header");
+        return FALSE;
+    }
+    if (arguments && json_object_has_member(arguments, "gpa")) {
+        gpa = json_object_get_int_member(arguments, "gpa");
+    } else if (psp->have_secret_area) {
+        gpa = psp->secret_area_base;
+    } else {
+        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                            "SEV: no secret area found in OVMF, gpa must be specified.");
+        return FALSE;
+    }
+    if (psp->state != EMU_SEV_STATE_LAUNCH_SECRET) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    "SEV: Not in correct state. (LSECRET) %x", psp->state);
+        return FALSE;
+    }
+    header = g_base64_decode(header_b64, &header_len);
+    if (!header_len) {
+        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                            "SEV: Failed to decode sequence header");
+        return FALSE;
+    }
+    payload = g_base64_decode(secret_b64, &payload_len);
+    if (!payload_len) {
+        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                            "SEV: Failed to decode data");
+        return FALSE;
+    }
+    if (!gpa_is_ram(psp->args, gpa, payload_len)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    "SEV: Failed to calculate guest address: No memory at address 0x%" G_GINT64_MODIFIER "x",
+                    gpa);
+        return FALSE;
+    }
+
+    plain = sevirt_psp_open_secret(psp->tek, psp->tik, psp->measurement.measure,
+                                   header, header_len, payload, payload_len, &local);
+    if (!plain) {
+        SevirtFwStatus fw = sevirt_psp_error_fw_status(local);
+
+        g_printerr("sevirt-qemu-emu: LAUNCH_SECRET refused: %s\n", local->message);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                    "SEV: failed to inject secret ret=-5 fw_error=%d '%s'",
+                    fw, fw_error_to_str(fw));
+        return FALSE;
+    }
+    if (!store_secret(psp, gpa, plain, header_b64, secret_b64, error))
+        return FALSE;
+    psp->secrets++;
+    g_printerr("sevirt-qemu-emu: LAUNCH_SECRET accepted: %" G_GSIZE_FORMAT
+               " bytes for guest address 0x%" G_GINT64_MODIFIER "x%s%s\n",
+               plain->len, gpa, psp->domain_dir ? ", kept in " : "",
+               psp->domain_dir ? psp->domain_dir : "");
+    return TRUE;
+}
+
 EmuQmpAction
 emu_psp_qmp_command(EmuPsp *psp, const char *name, JsonObject *arguments,
                     JsonNode **ret, GError **error)
 {
     if (g_str_equal(name, "query-sev-capabilities")) {
-        *ret = sev_capabilities(psp);
+        *ret = sev_capabilities(psp, error);
         return EMU_QMP_REPLY;
     }
     if (!psp->sev)
         return EMU_QMP_FORWARD;
     if (g_str_equal(name, "query-sev")) {
         *ret = sev_info(psp);
-        return EMU_QMP_REPLY;
+    } else if (g_str_equal(name, "query-sev-launch-measure")) {
+        *ret = launch_measure_reply(psp, error);
+    } else if (g_str_equal(name, "sev-inject-launch-secret")) {
+        inject_launch_secret(psp, arguments, error);
+    } else if (g_str_equal(name, "query-sev-attestation-report")) {
+        /* ATTESTATION_REPORT needs the PEK's private key, which the
+         * emulated platform does not keep. */
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    "SEV: Failed to get attestation report ret=-5 fw_err=%d (%s)",
+                    21, fw_error_to_str(21));
+    } else {
+        return EMU_QMP_FORWARD;
     }
-    if (g_str_equal(name, "query-sev-launch-measure")) {
-        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                            "SEV launch measurement is not available");
-        return EMU_QMP_REPLY;
-    }
-    if (g_str_equal(name, "sev-inject-launch-secret")) {
-        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                            "SEV: failed to inject secret");
-        return EMU_QMP_REPLY;
-    }
-    return EMU_QMP_FORWARD;
+    return EMU_QMP_REPLY;
 }
 
 /* qom-list-types without "implements", or asking for what sev-guest is. */
@@ -148,45 +562,51 @@ type_list_wants_sev_guest(JsonObject *arguments)
 {
     const char *implements = NULL;
 
-    if (arguments && json_object_has_member(arguments, "implements"))
-        implements = json_object_get_string_member(arguments, "implements");
-    if (arguments && json_object_has_member(arguments, "abstract") &&
-        json_object_get_boolean_member(arguments, "abstract"))
-        return FALSE;
+    if (arguments) {
+        implements = json_object_get_string_member_with_default(arguments, "implements", NULL);
+        if (json_object_get_boolean_member_with_default(arguments, "abstract", FALSE))
+            return FALSE;
+    }
     return !implements || g_str_equal(implements, "sev-guest") ||
            g_str_equal(implements, "confidential-guest-support") ||
            g_str_equal(implements, "object");
 }
 
-static void
+static gboolean
 add_sev_guest_type(JsonObject *response)
 {
-    JsonArray *types = json_object_get_array_member(response, "return");
+    JsonNode *node = json_object_get_member(response, "return");
+    JsonArray *types;
     JsonObject *entry;
 
-    if (!types)
-        return;
+    if (!node || !JSON_NODE_HOLDS_ARRAY(node))
+        return FALSE;
+    types = json_node_get_array(node);
     for (guint i = 0; i < json_array_get_length(types); i++) {
-        JsonObject *t = json_array_get_object_element(types, i);
+        JsonNode *t = json_array_get_element(types, i);
 
-        if (t && g_strcmp0(json_object_get_string_member_with_default(t, "name", ""), "sev-guest") == 0)
-            return;
+        if (JSON_NODE_HOLDS_OBJECT(t) &&
+            g_strcmp0(json_object_get_string_member_with_default(json_node_get_object(t), "name", ""),
+                      "sev-guest") == 0)
+            return FALSE;
     }
     entry = json_object_new();
     json_object_set_string_member(entry, "name", "sev-guest");
     json_object_set_string_member(entry, "parent", "confidential-guest-support");
     json_array_add_object_element(types, entry);
+    return TRUE;
 }
 
-void
+gboolean
 emu_psp_qmp_response(EmuPsp *psp, const char *name, JsonObject *arguments,
                      JsonObject *response)
 {
     if (!json_object_has_member(response, "return"))
-        return;
-    if (g_str_equal(name, "qom-list-types") && type_list_wants_sev_guest(arguments))
-        add_sev_guest_type(response);
+        return FALSE;
+    /* QEMU runs LAUNCH_FINISH when the guest first runs */
     if (psp->sev && g_str_equal(name, "cont") &&
         psp->state == EMU_SEV_STATE_LAUNCH_SECRET)
         psp->state = EMU_SEV_STATE_RUNNING;
+    return g_str_equal(name, "qom-list-types") && type_list_wants_sev_guest(arguments) &&
+           add_sev_guest_type(response);
 }

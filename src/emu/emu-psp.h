@@ -62,9 +62,9 @@ EmuQmpAction emu_psp_qmp_command(EmuPsp *psp, const char *name, JsonObject *argu
  * emu_psp_qmp_response:
  * The EmuQmpHooks.response of the emulated platform: follows the guest's
  * state (LAUNCH_FINISH when it first runs) and lists sev-guest among the
- * object types of a QEMU built without it.
+ * object types of a QEMU built without it.  TRUE when @response changed.
  */
-void emu_psp_qmp_response(EmuPsp *psp, const char *name, JsonObject *arguments,
-                          JsonObject *response);
+gboolean emu_psp_qmp_response(EmuPsp *psp, const char *name, JsonObject *arguments,
+                              JsonObject *response);
 
 G_END_DECLS

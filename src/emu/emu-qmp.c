@@ -35,6 +35,7 @@ struct _EmuChannel {
     GSocket *socket;
     GSource *in_source;
     GSource *out_source;
+    GSource *closed_source;  /* reports the close from the main loop */
     GByteArray *inbuf;
     GArray *in_fds;          /* received with the bytes now in inbuf */
     GQueue outq;             /* EmuOut */
@@ -121,6 +122,10 @@ channel_free(EmuChannel *chan)
         g_source_destroy(chan->out_source);
         g_source_unref(chan->out_source);
     }
+    if (chan->closed_source) {
+        g_source_destroy(chan->closed_source);
+        g_source_unref(chan->closed_source);
+    }
     g_queue_clear_full(&chan->outq, (GDestroyNotify) emu_out_free);
     close_fds(chan->in_fds);
     g_array_unref(chan->in_fds);
@@ -151,7 +156,9 @@ channel_mark_closed(EmuChannel *chan)
         g_source_destroy(chan->in_source);
         g_clear_pointer(&chan->in_source, g_source_unref);
     }
-    g_idle_add(channel_report_closed, chan);
+    chan->closed_source = g_idle_source_new();
+    g_source_set_callback(chan->closed_source, channel_report_closed, chan, NULL);
+    g_source_attach(chan->closed_source, g_main_context_get_thread_default());
 }
 
 static gboolean channel_writable(GSocket *socket, GIOCondition cond, gpointer p);
@@ -169,10 +176,12 @@ channel_flush(EmuChannel *chan)
         gssize n;
 
         if (out->fds && out->fds->len) {
-            msg = g_unix_fd_message_new_with_fd_list(
-                g_unix_fd_list_new_from_array((gint *) (void *) out->fds->data, out->fds->len));
+            g_autoptr(GUnixFDList) list =
+                g_unix_fd_list_new_from_array((gint *) (void *) out->fds->data, out->fds->len);
+
             /* the fd list now owns them */
             g_array_set_size(out->fds, 0);
+            msg = g_unix_fd_message_new_with_fd_list(list);
         }
         n = g_socket_send_message(chan->socket, NULL, &vec, 1,
                                   msg ? &msg : NULL, msg ? 1 : 0,
@@ -197,7 +206,7 @@ channel_flush(EmuChannel *chan)
         chan->out_source = g_socket_create_source(chan->socket, G_IO_OUT, NULL);
         g_source_set_callback(chan->out_source, (GSourceFunc) (void (*)(void)) channel_writable,
                               chan, NULL);
-        g_source_attach(chan->out_source, NULL);
+        g_source_attach(chan->out_source, g_main_context_get_thread_default());
     }
 }
 
@@ -308,7 +317,7 @@ channel_new(GSocket *socket, EmuChannelLineFunc on_line, EmuChannelClosedFunc on
     chan->in_source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
     g_source_set_callback(chan->in_source, (GSourceFunc) (void (*)(void)) channel_readable,
                           chan, NULL);
-    g_source_attach(chan->in_source, NULL);
+    g_source_attach(chan->in_source, g_main_context_get_thread_default());
     return chan;
 }
 
@@ -349,7 +358,11 @@ make_return_reply(JsonNode *ret, JsonNode *id)
     JsonObject *obj = json_object_new();
     JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 
-    json_object_set_member(obj, "return", ret ? ret : json_node_init_object(json_node_alloc(), json_object_new()));
+    if (!ret) {
+        ret = json_node_new(JSON_NODE_OBJECT);
+        json_node_take_object(ret, json_object_new());
+    }
+    json_object_set_member(obj, "return", ret);
     if (id)
         json_object_set_member(obj, "id", json_node_copy(id));
     json_node_take_object(node, obj);
@@ -408,8 +421,8 @@ handle_qemu_answer(EmuQmp *qmp, JsonObject *msg, const char *line)
             qmp->client_negotiated = TRUE;
     }
     if (p->generation == qmp->generation && qmp->client) {
-        if (qmp->hooks.response) {
-            qmp->hooks.response(p->name, p->arguments, msg, qmp->hooks_data);
+        if (qmp->hooks.response &&
+            qmp->hooks.response(p->name, p->arguments, msg, qmp->hooks_data)) {
             patched = json_node_init_object(json_node_alloc(), msg);
             text = node_to_string(patched);
             channel_send(qmp->client, text, strlen(text), NULL);
@@ -568,7 +581,7 @@ watch_listener(EmuQmp *qmp)
 {
     qmp->accept_source = g_socket_create_source(qmp->listener, G_IO_IN, NULL);
     g_source_set_callback(qmp->accept_source, (GSourceFunc) (void (*)(void)) on_accept, qmp, NULL);
-    g_source_attach(qmp->accept_source, NULL);
+    g_source_attach(qmp->accept_source, g_main_context_get_thread_default());
 }
 
 static void
@@ -655,8 +668,6 @@ emu_qmp_free(EmuQmp *qmp)
         g_source_destroy(qmp->accept_source);
         g_source_unref(qmp->accept_source);
     }
-    g_idle_remove_by_data(qmp->client);
-    g_idle_remove_by_data(qmp->qemu);
     channel_free(qmp->client);
     channel_free(qmp->qemu);
     if (qmp->listener) {

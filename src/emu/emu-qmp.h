@@ -32,9 +32,10 @@ typedef struct {
     EmuQmpAction (*command)(const char *name, JsonObject *arguments,
                             JsonNode **ret, GError **error, gpointer data);
     /* QEMU's answer to a forwarded command (a "return" or "error" member);
-     * may change it in place before the client sees it. */
-    void (*response)(const char *name, JsonObject *arguments,
-                     JsonObject *response, gpointer data);
+     * may change it in place before the client sees it, and then returns
+     * TRUE (otherwise the client gets QEMU's text unchanged). */
+    gboolean (*response)(const char *name, JsonObject *arguments,
+                         JsonObject *response, gpointer data);
     /* QEMU closed its end: the proxy has nothing left to do. */
     void (*qemu_gone)(gpointer data);
 } EmuQmpHooks;

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -74,12 +75,12 @@ proxy_command(const char *name, JsonObject *arguments, JsonNode **ret, GError **
     return emu_psp_qmp_command(ctx->psp, name, arguments, ret, error);
 }
 
-static void
+static gboolean
 proxy_response(const char *name, JsonObject *arguments, JsonObject *response, gpointer data)
 {
     EmuProxyCtx *ctx = data;
 
-    emu_psp_qmp_response(ctx->psp, name, arguments, response);
+    return emu_psp_qmp_response(ctx->psp, name, arguments, response);
 }
 
 static void
@@ -199,6 +200,155 @@ check_not_self(const char *qemu)
         die(_("the real QEMU '%s' is this emulator itself; set [emulator] qemu in emu.conf"), qemu);
 }
 
+static void
+print_setup_step(const char *message, gpointer data G_GNUC_UNUSED)
+{
+    printf("%s\n", message);
+    fflush(stdout);
+}
+
+/* --emu-setup UID:GID: see emu_platform_setup(); run by 'sevirt emulator-setup'. */
+static int
+run_setup(const char *owner)
+{
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) ids = g_strsplit(owner ? owner : "", ":", 2);
+    guint64 uid, gid;
+    gboolean created = FALSE;
+
+    if (g_strv_length(ids) != 2 ||
+        !sevirt_parse_uint("--emu-setup UID", ids[0], G_MAXUINT32 - 1, &uid, &error) ||
+        !sevirt_parse_uint("--emu-setup GID", ids[1], G_MAXUINT32 - 1, &gid, &error))
+        die("%s", error ? error->message : _("--emu-setup needs UID:GID"));
+    if (!emu_platform_setup(emu_platform_state_dir(), uid, gid, &created,
+                            print_setup_step, NULL, &error))
+        die("%s", error->message);
+    return EXIT_SUCCESS;
+}
+
+static int
+run_purge(void)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!emu_platform_purge(emu_platform_state_dir(), print_setup_step, NULL, &error))
+        die("%s", error->message);
+    return EXIT_SUCCESS;
+}
+
+static void
+add_file_base64(JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+{
+    g_autofree char *text = g_base64_encode(data, len);
+
+    json_builder_set_member_name(b, member);
+    json_builder_add_string_value(b, text);
+}
+
+/* --emu-info: what the platform is, for tools and people (JSON). */
+static int
+run_info(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EmuPlatform) platform = emu_platform_load(emu_platform_state_dir(), &error);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *platform_dir = NULL;
+
+    if (!platform)
+        die("%s", error->message);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_set_member_name(b, "notice");
+    json_builder_add_string_value(b, "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
+    json_builder_set_member_name(b, "state_dir");
+    json_builder_add_string_value(b, platform->state_dir);
+    json_builder_set_member_name(b, "qemu");
+    json_builder_add_string_value(b, platform->qemu);
+    json_builder_set_member_name(b, "cbitpos");
+    json_builder_add_int_value(b, platform->cbitpos);
+    json_builder_set_member_name(b, "reduced_phys_bits");
+    json_builder_add_int_value(b, platform->reduced_phys_bits);
+    json_builder_set_member_name(b, "api_major");
+    json_builder_add_int_value(b, platform->api_major);
+    json_builder_set_member_name(b, "api_minor");
+    json_builder_add_int_value(b, platform->api_minor);
+    json_builder_set_member_name(b, "build_id");
+    json_builder_add_int_value(b, platform->build_id);
+    json_builder_set_member_name(b, "cpu_family");
+    json_builder_add_int_value(b, platform->cpu_family);
+    json_builder_set_member_name(b, "cpu_model");
+    json_builder_add_int_value(b, platform->cpu_model);
+    json_builder_set_member_name(b, "cpu_stepping");
+    json_builder_add_int_value(b, platform->cpu_stepping);
+    json_builder_set_member_name(b, "vmsa_fpu_init");
+    json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
+    json_builder_set_member_name(b, "identity");
+    if (emu_platform_load_identity(platform, FALSE, &error)) {
+        g_autoptr(GBytes) chain = sevirt_cert_chain_get_platform(&platform->chain);
+        const guint8 *data;
+        gsize len = 0;
+
+        platform_dir = g_build_filename(platform->state_dir, "platform", NULL);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "dir");
+        json_builder_add_string_value(b, platform_dir);
+        add_file_base64(b, "pdh", sevirt_sev_cert_get_data(platform->chain.pdh), SEVIRT_SEV_CERT_SIZE);
+        data = g_bytes_get_data(chain, &len);
+        add_file_base64(b, "cert_chain", data, len);
+        data = sevirt_amd_cert_get_data(platform->chain.ark, &len);
+        add_file_base64(b, "ark", data, len);
+        data = sevirt_amd_cert_get_data(platform->chain.ask, &len);
+        add_file_base64(b, "ask", data, len);
+        data = g_bytes_get_data(platform->cpu0_id, &len);
+        add_file_base64(b, "cpu0_id", data, len);
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "identity_error");
+        json_builder_add_string_value(b, error->message);
+    }
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+    return EXIT_SUCCESS;
+}
+
+/* The emulator's own options start with --emu-, which QEMU has none of. */
+static int
+run_own_option(int argc, char **argv)
+{
+    if (g_str_equal(argv[1], "--emu-info") && argc == 2)
+        return run_info();
+    if (g_str_equal(argv[1], "--emu-setup") && argc == 3)
+        return run_setup(argv[2]);
+    if (g_str_equal(argv[1], "--emu-purge") && argc == 2)
+        return run_purge();
+    die(_("usage: %s --emu-info | --emu-setup UID:GID | --emu-purge | QEMU-OPTIONS..."), PROG);
+}
+
+/* Loads the platform identity the guest needs; see emu_psp_new(). */
+static void
+load_identity(EmuPlatform *platform, const EmuArgs *args)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (args->mode == EMU_MODE_DOMAIN && args->sev) {
+        if (!emu_platform_load_identity(platform, args->sev->dh_cert_file != NULL, &error))
+            die("%s", error->message);
+        return;
+    }
+    /* without it query-sev-capabilities says the platform is not set up */
+    emu_platform_load_identity(platform, FALSE, NULL);
+}
+
 static int
 monitor_listen_fd(const EmuArgs *args)
 {
@@ -235,7 +385,8 @@ main(int argc, char **argv)
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
-    (void) argc;
+    if (argc >= 2 && g_str_has_prefix(argv[1], "--emu-"))
+        return run_own_option(argc, argv);
 
     platform = emu_platform_load(emu_platform_state_dir(), &error);
     if (!platform)
@@ -252,6 +403,7 @@ main(int argc, char **argv)
     if (args->mode == EMU_MODE_DOMAIN)
         announce(args, platform);
 
+    load_identity(platform, args);
     psp = emu_psp_new(platform, args, &error);
     if (!psp)
         die("%s", error->message);

@@ -167,6 +167,11 @@ setup_dev_sev(SevirtCli *cli, GError **error)
         break;
     }
     if (mknod(DEV_SEV, S_IFCHR | 0600, makedev(PLACEHOLDER_MAJOR, PLACEHOLDER_MINOR)) < 0) {
+        /* made by a setup running at the same time */
+        if (errno == EEXIST && dev_sev_kind(NULL) == DEV_SEV_PLACEHOLDER) {
+            sevirt_cli_step(cli, _("kept the placeholder %s (null device 1:3)"), DEV_SEV);
+            return TRUE;
+        }
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("Cannot create '%s': %s"), DEV_SEV, g_strerror(errno));
         return FALSE;

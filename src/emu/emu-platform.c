@@ -346,12 +346,22 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
                     _("Cannot create '%s': %s"), tmpl, g_strerror(errno));
         return FALSE;
     }
-    if (!generate_identity(platform, tmpl, uid, gid, error) ||
-        g_rename(tmpl, dir) < 0) {
-        if (error && !*error)
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                        _("Cannot rename '%s' to '%s': %s"), tmpl, dir, g_strerror(errno));
+    if (!generate_identity(platform, tmpl, uid, gid, error)) {
         remove_tree(tmpl, NULL);
+        return FALSE;
+    }
+    if (g_rename(tmpl, dir) < 0) {
+        int err = errno;
+
+        remove_tree(tmpl, NULL);
+        /* a setup running at the same time made it first: keep that one */
+        if ((err == ENOTEMPTY || err == EEXIST) &&
+            emu_platform_load_identity(platform, FALSE, NULL)) {
+            setup_log(log, data, _("kept the platform identity in %s"), dir);
+            return TRUE;
+        }
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot rename '%s' to '%s': %s"), tmpl, dir, g_strerror(err));
         return FALSE;
     }
     setup_log(log, data, _("created a new platform identity in %s (emulated ARK, ASK, CEK, OCA, PEK, PDH)"),

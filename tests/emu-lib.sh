@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Helpers for the emulated SEV platform's integration tests; source after
+# tests/test-lib.sh.  They need root, a libvirtd with the QEMU driver on
+# $TEST_URI, QEMU and OVMF.
+
+# The emulator in the build tree (domains name it as their <emulator>).
+EMU=${SEVIRT_EMU:-$abs_top_builddir/src/emu/sevirt-qemu-emu}
+OVMF=${SEVIRT_TEST_OVMF:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+V="virsh -q -c $TEST_URI"
+
+emu_require() {
+    [ "$(id -u)" = 0 ] || skip_or_fail "needs root (emulator-setup, libvirt's qemu:///system)"
+    require_libvirtd
+    require_cmd python3
+    [ -x "$EMU" ] || die "emulator '$EMU' not built"
+    [ -r "$OVMF" ] || skip_or_fail "OVMF firmware '$OVMF' not installed (package ovmf)"
+}
+
+# emu_setup: the documented host setup, idempotent (other tests run it too).
+emu_setup() {
+    sevirt emulator-setup --emulator "$EMU" >"$TEST_TMP/setup.out" 2>&1 ||
+        { cat "$TEST_TMP/setup.out" >&2; die "emulator-setup failed"; }
+    EMU_STATE=$("$EMU" --emu-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["state_dir"])')
+    [ -n "$EMU_STATE" ] || die "the emulator reports no state directory"
+}
+
+# emu_domain_xml NAME VCPUS POLICY [GODH_B64_FILE SESSION_B64_FILE] > FILE
+# A q35 UEFI guest under TCG on the emulated platform.  Extra devices may
+# be given in $EMU_EXTRA_DEVICES, the serial log file in $EMU_SERIAL_LOG.
+emu_domain_xml() {
+    name=$1 vcpus=$2 policy=$3
+    owner=""
+    if [ $# -ge 5 ]; then
+        owner="<dhCert>$(tr -d '\n' <"$4")</dhCert><session>$(tr -d '\n' <"$5")</session>"
+    fi
+    serial="<serial type='pty'/>"
+    if [ -n "${EMU_SERIAL_LOG:-}" ]; then
+        serial="<serial type='file'><source path='$EMU_SERIAL_LOG'/></serial>"
+    fi
+    cat <<EOF
+<domain type='qemu'>
+  <name>$name</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>$vcpus</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <loader readonly='yes' type='pflash' stateless='yes'>$OVMF</loader>
+  </os>
+  <features><acpi/></features>
+  <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>
+  <devices>
+    <emulator>$EMU</emulator>
+    $serial
+    <memballoon model='none'/>
+    ${EMU_EXTRA_DEVICES:-}
+  </devices>
+  <launchSecurity type='sev'>
+    <policy>$policy</policy>
+    $owner
+  </launchSecurity>
+</domain>
+EOF
+}
+
+# emu_remove NAME: destroy and undefine, whatever state it is in.
+emu_remove() {
+    $V destroy "$1" >/dev/null 2>&1
+    $V undefine --nvram "$1" >/dev/null 2>&1
+    true
+}
+
+# emu_define NAME XMLFILE: define, with removal registered.
+emu_define() {
+    on_exit "emu_remove '$1'"
+    $V define "$2" >/dev/null || die "cannot define '$1'"
+}
+
+# secinfo NAME KEY: one value of domlaunchsecinfo.
+secinfo() {
+    $V domlaunchsecinfo "$1" | sed -n "s/^$2 *: *//p"
+}
+
+# wait_state NAME STATE SECONDS
+wait_state() {
+    i=0
+    while [ "$($V domstate "$1" 2>/dev/null)" != "$2" ]; do
+        i=$((i + 1))
+        [ $i -gt $(($3 * 2)) ] && return 1
+        sleep 0.5
+    done
+    return 0
+}
+
+# emu_processes UUID: processes (QEMU and the proxy) of a guest.
+emu_processes() {
+    pgrep -f -- "-uuid $1" || true
+}
+
+# restart_libvirtd: as an administrator would; waits until it answers.
+restart_libvirtd() {
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+        systemctl restart libvirtd
+    else
+        pid=$(pgrep -x libvirtd)
+        [ -n "$pid" ] && kill -TERM "$pid"
+        i=0
+        while kill -0 "$pid" 2>/dev/null; do
+            i=$((i + 1))
+            [ $i -gt 60 ] && die "libvirtd did not stop"
+            sleep 0.5
+        done
+        libvirtd -d
+    fi
+    i=0
+    until virsh -c "$TEST_URI" version >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 60 ] && die "libvirtd does not answer after a restart"
+        sleep 0.5
+    done
+}

@@ -12,6 +12,9 @@
 #include "sevirt-util.h"
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
+#include "sevirt-policy.h"
+#include "sevirt-hostcaps.h"
+#include "sevirt-domxml.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -221,7 +221,7 @@ test_secret_table(void **state G_GNUC_UNUSED)
 
     assert_true(sevirt_secret_table_add(table, &luks, (const guint8 *) "pass\0", 5, &error));
     assert_false(sevirt_secret_table_add(table, &luks, (const guint8 *) "again", 5, &error));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS, "already in the table");
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "is given twice");
 
     /* header 20 + entry 20 + 5 = 45, padded to 48 */
     plain = sevirt_secret_table_serialize(table);

@@ -572,7 +572,7 @@ verify_sev_signed_by(EVP_PKEY *key, guint32 usage, const SevirtSevCert *subject,
         return FALSE;
     }
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
-                _("no signature by an %s key"), sevirt_cert_usage_to_string(usage));
+                _("no signature slot for the %s"), sevirt_cert_usage_to_string(usage));
     return FALSE;
 }
 

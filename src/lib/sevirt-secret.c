@@ -105,8 +105,8 @@ sevirt_secret_table_add(SevirtSecretTable *table, const SevirtGuid *guid,
         char text[SEVIRT_GUID_STRING_SIZE];
 
         sevirt_guid_format(guid, text);
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                    _("A secret for GUID %s is already in the table"), text);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("A secret for GUID %s is given twice"), text);
         return FALSE;
     }
     if (len > G_MAXUINT16) {

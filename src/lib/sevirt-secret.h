@@ -50,7 +50,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSecretTable, sevirt_secret_table_free)
 /**
  * sevirt_secret_table_add:
  * Adds (a copy of) @data under @guid; a GUID may appear once
- * (SEVIRT_ERROR_EXISTS otherwise).
+ * (SEVIRT_ERROR_INVALID otherwise).
  */
 gboolean sevirt_secret_table_add(SevirtSecretTable *table, const SevirtGuid *guid,
                                  const guint8 *data, gsize len, GError **error);

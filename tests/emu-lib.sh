@@ -27,21 +27,21 @@ emu_setup() {
 # emu_domain_xml NAME VCPUS POLICY [GODH_B64_FILE SESSION_B64_FILE] > FILE
 # A q35 UEFI guest under TCG on the emulated platform.  Extra devices may
 # be given in $EMU_EXTRA_DEVICES, the serial log file in $EMU_SERIAL_LOG.
+# (Shell functions share the caller's variables: these use an _x_ prefix.)
 emu_domain_xml() {
-    name=$1 vcpus=$2 policy=$3
-    owner=""
+    _x_owner=""
     if [ $# -ge 5 ]; then
-        owner="<dhCert>$(tr -d '\n' <"$4")</dhCert><session>$(tr -d '\n' <"$5")</session>"
+        _x_owner="<dhCert>$(tr -d '\n' <"$4")</dhCert><session>$(tr -d '\n' <"$5")</session>"
     fi
-    serial="<serial type='pty'/>"
+    _x_serial="<serial type='pty'/>"
     if [ -n "${EMU_SERIAL_LOG:-}" ]; then
-        serial="<serial type='file'><source path='$EMU_SERIAL_LOG'/></serial>"
+        _x_serial="<serial type='file'><source path='$EMU_SERIAL_LOG'/></serial>"
     fi
     cat <<EOF
 <domain type='qemu'>
-  <name>$name</name>
+  <name>$1</name>
   <memory unit='MiB'>256</memory>
-  <vcpu>$vcpus</vcpu>
+  <vcpu>$2</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
     <loader readonly='yes' type='pflash' stateless='yes'>$OVMF</loader>
@@ -50,13 +50,13 @@ emu_domain_xml() {
   <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>
   <devices>
     <emulator>$EMU</emulator>
-    $serial
+    $_x_serial
     <memballoon model='none'/>
     ${EMU_EXTRA_DEVICES:-}
   </devices>
   <launchSecurity type='sev'>
-    <policy>$policy</policy>
-    $owner
+    <policy>$3</policy>
+    $_x_owner
   </launchSecurity>
 </domain>
 EOF
@@ -82,10 +82,10 @@ secinfo() {
 
 # wait_state NAME STATE SECONDS
 wait_state() {
-    i=0
+    _x_i=0
     while [ "$($V domstate "$1" 2>/dev/null)" != "$2" ]; do
-        i=$((i + 1))
-        [ $i -gt $(($3 * 2)) ] && return 1
+        _x_i=$((_x_i + 1))
+        [ $_x_i -gt $(($3 * 2)) ] && return 1
         sleep 0.5
     done
     return 0
@@ -101,20 +101,20 @@ restart_libvirtd() {
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
         systemctl restart libvirtd
     else
-        pid=$(pgrep -x libvirtd)
-        [ -n "$pid" ] && kill -TERM "$pid"
-        i=0
-        while kill -0 "$pid" 2>/dev/null; do
-            i=$((i + 1))
-            [ $i -gt 60 ] && die "libvirtd did not stop"
+        _x_pid=$(pgrep -x libvirtd)
+        [ -n "$_x_pid" ] && kill -TERM "$_x_pid"
+        _x_i=0
+        while kill -0 "$_x_pid" 2>/dev/null; do
+            _x_i=$((_x_i + 1))
+            [ $_x_i -gt 60 ] && die "libvirtd did not stop"
             sleep 0.5
         done
         libvirtd -d
     fi
-    i=0
+    _x_i=0
     until virsh -c "$TEST_URI" version >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -gt 60 ] && die "libvirtd does not answer after a restart"
+        _x_i=$((_x_i + 1))
+        [ $_x_i -gt 60 ] && die "libvirtd does not answer after a restart"
         sleep 0.5
     done
 }

@@ -10,6 +10,9 @@
 
 emu_require
 require_cmd virt-qemu-sev-validate
+# The validator says "#!/usr/bin/env python3"; run it with Debian's Python,
+# which has its lxml, whatever python3 comes first in PATH.
+VALIDATE="/usr/bin/python3 $(command -v virt-qemu-sev-validate)"
 emu_setup
 PDH="$EMU_STATE/platform/pdh.cert"
 # Debian's OVMF_CODE_4M.fd has no secret area: an address is needed, as
@@ -58,8 +61,8 @@ attested_launch() {
         --api-major 1 --api-minor 55 --build-id 21 --policy "$policy" \
         --firmware "$OVMF" --tik "$keys/tik.bin" "$@" &&
         out_has "measurement matches"
-    expect 0 virt-qemu-sev-validate --connect "$TEST_URI" --domain "$name" \
-        --tik "$keys/tik.bin" --firmware "$OVMF" --insecure "$@"
+    expect 0 $VALIDATE --connect "$TEST_URI" --domain "$name" \
+        --tek "$keys/tek.bin" --tik "$keys/tik.bin" --firmware "$OVMF" --insecure "$@"
     # ... and a wrong firmware does not match
     expect 5 sevirt verify-measurement --measurement "$measurement" \
         --api-major 1 --api-minor 55 --build-id 21 --policy "$policy" \
@@ -67,6 +70,7 @@ attested_launch() {
 
     # a packet whose MAC does not match is refused as firmware refuses it
     printf 'correct horse battery staple\0' >"$keys/passphrase"
+    chmod 600 "$keys/passphrase"
     expect 0 sevirt build-secret --tek "$keys/tek.bin" --tik "$keys/tik.bin" \
         --measurement "$measurement" --secret "luks-key:$keys/passphrase" \
         --header-out "$keys/header.b64" --payload-out "$keys/payload.b64" || return
@@ -102,7 +106,7 @@ attested_launch() {
     i=0
     until grep -q "Shell>" "$serial" 2>/dev/null; do
         i=$((i + 1))
-        [ $i -gt 240 ] && { fail "$label: OVMF did not reach its shell"; break; }
+        [ $i -gt 240 ] && { fail "$label: OVMF did not reach its shell"; tail -c 300 "$serial" >&2; break; }
         sleep 0.5
     done
     # injection after the launch finished is refused, as QEMU does

@@ -21,6 +21,9 @@ emu_setup
 # bad uses
 expect 2 sevirt emulator-setup --emulator "$EMU" --purge && err_has "--purge goes with --undo" && err_one_line
 expect 7 sevirt emulator-setup --emulator /nonexistent/emu && err_has "emulator '/nonexistent/emu' not found" && err_one_line
+expect 2 sevirt -c qemu+ssh://elsewhere.invalid/system emulator-setup --emulator "$EMU" &&
+    err_has "is another host" && err_one_line
+expect 2 sevirt emulator-setup --emulator "$EMU" --user no-such-user-here && err_has "no user 'no-such-user-here'"
 
 # --- undo and redo the /dev/sev placeholder in a private /dev, so that the
 # host's stays in place for the guests other tests run meanwhile
@@ -80,7 +83,7 @@ expect 0 sevirt verify-certs --pdh "$plat/pdh.cert" --cert-chain "$TEST_TMP/chai
 for gen in milan rome naples; do
     expect 5 sevirt verify-certs --pdh "$plat/pdh.cert" --cert-chain "$TEST_TMP/chain.cert" \
         --ark "$vectors/sev-certs/$gen/ark.cert" --ask "$vectors/sev-certs/$gen/ask.cert" &&
-        err_has "ARK"
+        err_has "broken at ASK -> CEK"
 done
 
 # --- libvirt itself sees SEV on the emulator, with its cbitpos

@@ -33,6 +33,16 @@ if [ "${1:-}" != "--no-install" ]; then
     apt-get install -y -q --no-install-recommends $PACKAGES
 fi
 
+# Without udev, /dev/kvm stays root-only (0600).  QEMU probed by libvirtd
+# can still open it while libvirtd's own check (as the qemu user) cannot,
+# and libvirt 9.0 then throws its capability cache away on every lookup:
+# each define/start re-probes every emulator.  Give it udev's usual
+# root:kvm 0660.
+if [ -c /dev/kvm ] && [ "$(stat -c %a /dev/kvm)" = 600 ] && getent group kvm >/dev/null; then
+    log "making /dev/kvm root:kvm 0660, as udev does"
+    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+fi
+
 running() { pgrep -x "$1" >/dev/null 2>&1; }
 
 start_daemon() {

@@ -14,6 +14,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,7 +23,6 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <libxml/xpath.h>
 
 #include "cli.h"
 
@@ -31,12 +32,15 @@
 #define PLACEHOLDER_MINOR 3
 
 static char *opt_emulator;
+static char *opt_user;
 static gboolean opt_undo;
 static gboolean opt_purge;
 
 static const GOptionEntry setup_entries[] = {
     { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator,
       N_("the emulator program (default: the installed sevirt-qemu-emu)"), N_("PATH") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user,
+      N_("user (and group) QEMU runs as (default: the owner of /var/lib/libvirt/qemu)"), N_("USER[:GROUP]") },
     { "undo", 0, 0, G_OPTION_ARG_NONE, &opt_undo,
       N_("remove the /dev/sev placeholder again"), NULL },
     { "purge", 0, 0, G_OPTION_ARG_NONE, &opt_purge,
@@ -68,38 +72,67 @@ dev_sev_kind(GError **error)
     return DEV_SEV_OTHER;
 }
 
-/* The user and group the QEMU driver runs guests as: the DAC security
- * model's base label, "+UID:+GID". */
+/* A user or group by name or number. */
 static gboolean
-qemu_run_ids(virConnectPtr conn, guint64 *uid, guint64 *gid, GError **error)
+lookup_id(const char *text, gboolean is_user, guint64 *id, GError **error)
 {
-    g_autofree char *caps = virConnectGetCapabilities(conn);
-    g_autoptr(xmlDoc) doc = NULL;
-    g_autoptr(xmlXPathContext) ctx = NULL;
-    g_autoptr(xmlXPathObject) obj = NULL;
-    g_auto(GStrv) ids = NULL;
+    if (g_ascii_isdigit(text[0]))
+        return sevirt_parse_uint("--user", text, G_MAXUINT32 - 1, id, error);
+    if (is_user) {
+        struct passwd *pw = getpwnam(text);
 
-    *uid = *gid = 0;
-    if (!caps) {
-        sevirt_error_libvirt(error, _("Cannot get the host capabilities"));
-        return FALSE;
+        if (pw) {
+            *id = pw->pw_uid;
+            return TRUE;
+        }
+    } else {
+        struct group *gr = getgrnam(text);
+
+        if (gr) {
+            *id = gr->gr_gid;
+            return TRUE;
+        }
     }
-    doc = xmlReadMemory(caps, strlen(caps), "capabilities.xml", NULL, XML_PARSE_NONET);
-    if (!doc || !(ctx = xmlXPathNewContext(doc))) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_LIBVIRT,
-                    _("Cannot parse the host capabilities"));
-        return FALSE;
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                _("--user: no %s '%s' on this host"), is_user ? _("user") : _("group"), text);
+    return FALSE;
+}
+
+/*
+ * The user and group the QEMU driver runs guests (and so the emulator) as.
+ * libvirtd gives its QEMU state directory to them each time it starts
+ * (qemu.conf user/group), so its owner answers without parsing qemu.conf;
+ * --user overrides.
+ */
+#define QEMU_DRIVER_LIBDIR "/var/lib/libvirt/qemu"
+
+static gboolean
+qemu_run_ids(guint64 *uid, guint64 *gid, GError **error)
+{
+    g_auto(GStrv) parts = NULL;
+    struct stat st;
+
+    if (!opt_user) {
+        if (stat(QEMU_DRIVER_LIBDIR, &st) < 0) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                        _("Cannot find the user QEMU runs as ('%s': %s); give it with --user"),
+                        QEMU_DRIVER_LIBDIR, g_strerror(errno));
+            return FALSE;
+        }
+        *uid = st.st_uid;
+        *gid = st.st_gid;
+        return TRUE;
     }
-    obj = xmlXPathEvalExpression(BAD_CAST
-        "string((/capabilities/host/secmodel[model='dac']/baselabel[@type='qemu'] |"
-        " /capabilities/host/secmodel[model='dac']/baselabel[@type='kvm'])[1])", ctx);
-    if (!obj || !obj->stringval || !*obj->stringval)
-        return TRUE;   /* no DAC driver: guests run as root */
-    ids = g_strsplit((const char *) obj->stringval, ":", 2);
-    if (g_strv_length(ids) != 2 ||
-        !sevirt_parse_uint(_("DAC base label user"), ids[0] + (ids[0][0] == '+'), G_MAXUINT32 - 1, uid, error) ||
-        !sevirt_parse_uint(_("DAC base label group"), ids[1] + (ids[1][0] == '+'), G_MAXUINT32 - 1, gid, error))
+    parts = g_strsplit(opt_user, ":", 2);
+    if (!lookup_id(parts[0], TRUE, uid, error))
         return FALSE;
+    if (parts[1])
+        return lookup_id(parts[1], FALSE, gid, error);
+    {
+        struct passwd *pw = getpwuid(*uid);
+
+        *gid = pw ? pw->pw_gid : *uid;
+    }
     return TRUE;
 }
 
@@ -127,22 +160,6 @@ run_emulator(SevirtCli *cli, const char *emulator, const char *option, const cha
                     _("'%s %s' failed: %s"), emulator, option, g_strstrip(err));
         return FALSE;
     }
-    return TRUE;
-}
-
-/* libvirt keys its capability cache on the emulator binary's ctime:
- * changing it makes libvirt probe the emulator again. */
-static gboolean
-refresh_libvirt_cache(SevirtCli *cli, const char *emulator, GError **error)
-{
-    struct stat st;
-
-    if (stat(emulator, &st) < 0 || chmod(emulator, st.st_mode & 07777) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot update the ctime of '%s': %s"), emulator, g_strerror(errno));
-        return FALSE;
-    }
-    sevirt_cli_step(cli, _("updated the ctime of %s so that libvirt probes it again"), emulator);
     return TRUE;
 }
 
@@ -209,12 +226,21 @@ undo_dev_sev(SevirtCli *cli, GError **error)
     return TRUE;
 }
 
+/* A libvirt URI without a host part (or naming localhost) is this host. */
+static gboolean
+uri_is_local(const char *uri)
+{
+    g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
+    const char *host = parsed ? g_uri_get_host(parsed) : NULL;
+
+    return parsed && (!host || !*host || g_str_equal(host, "localhost"));
+}
+
 static gboolean
 cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
     g_autofree char *emulator = g_strdup(opt_emulator ? opt_emulator
                                                       : LIBEXECDIR "/sevirt-qemu-emu");
-    virConnectPtr conn;
     guint64 uid = 0, gid = 0;
     g_autofree char *owner = NULL;
 
@@ -230,13 +256,9 @@ cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
                     _("emulator-setup must run as root: it changes /dev and the emulator's state directory"));
         return FALSE;
     }
-    conn = sevirt_cli_connect(cli, error);
-    if (!conn)
-        return FALSE;
-    if (!sevirt_conn_is_local(conn)) {
+    if (cli->uri_given && !uri_is_local(cli->uri)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("emulator-setup prepares this host; the connection '%s' is to another host"),
-                    virConnectGetURI(conn) ? virConnectGetURI(conn) : "");
+                    _("emulator-setup prepares this host; '%s' is another host"), cli->uri);
         return FALSE;
     }
 
@@ -245,16 +267,14 @@ cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         if (!undo_dev_sev(cli, error))
             return FALSE;
         if (opt_purge)
-            return run_emulator(cli, emulator, "--emu-purge", NULL, error) &&
-                   refresh_libvirt_cache(cli, emulator, error);
+            return run_emulator(cli, emulator, "--emu-purge", NULL, error);
         return TRUE;
     }
 
-    if (!qemu_run_ids(conn, &uid, &gid, error) || !setup_dev_sev(cli, error))
+    if (!qemu_run_ids(&uid, &gid, error) || !setup_dev_sev(cli, error))
         return FALSE;
     owner = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, uid, gid);
-    return run_emulator(cli, emulator, "--emu-setup", owner, error) &&
-           refresh_libvirt_cache(cli, emulator, error);
+    return run_emulator(cli, emulator, "--emu-setup", owner, error);
 }
 
 static const SevirtCmd emu_cmds[] = {

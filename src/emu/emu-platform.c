@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "sevirt.h"
+#include "sevirt-crypto-private.h"
 #include "emu-platform.h"
 
 void
@@ -371,11 +372,13 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
 }
 
 gboolean
-emu_platform_purge(const char *state_dir, EmuSetupLogFunc log, gpointer data, GError **error)
+emu_platform_purge(const char *state_dir, gboolean *removed, EmuSetupLogFunc log,
+                   gpointer data, GError **error)
 {
     static const char *const ours[] = { PLATFORM_DIR, DOMAINS_DIR, "emu.conf", NULL };
     gboolean looks_ours = FALSE;
 
+    *removed = FALSE;
     if (!g_file_test(state_dir, G_FILE_TEST_EXISTS)) {
         setup_log(log, data, _("%s does not exist"), state_dir);
         return TRUE;
@@ -393,6 +396,7 @@ emu_platform_purge(const char *state_dir, EmuSetupLogFunc log, gpointer data, GE
     }
     if (!remove_tree(state_dir, error))
         return FALSE;
+    *removed = TRUE;
     setup_log(log, data, _("removed %s (platform identity, domain records, received secrets)"),
               state_dir);
     return TRUE;

@@ -109,10 +109,10 @@ gboolean emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid,
  * emu_platform_purge:
  * Removes the state directory and everything in it (identity, domain
  * records, received secrets).  Refuses a directory that does not look like
- * an emulator state directory.
+ * an emulator state directory.  @removed says whether there was one.
  */
-gboolean emu_platform_purge(const char *state_dir, EmuSetupLogFunc log, gpointer data,
-                            GError **error);
+gboolean emu_platform_purge(const char *state_dir, gboolean *removed,
+                            EmuSetupLogFunc log, gpointer data, GError **error);
 
 /**
  * emu_platform_domain_dir:

@@ -207,6 +207,22 @@ print_setup_step(const char *message, gpointer data G_GNUC_UNUSED)
     fflush(stdout);
 }
 
+/*
+ * libvirt caches what it probed of an emulator until the binary's ctime
+ * changes: after a new identity (or none), change it so that libvirt asks
+ * again instead of reporting a PDH that is gone.
+ */
+static void
+refresh_libvirt_cache(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    struct stat st;
+
+    if (!self || stat(self, &st) < 0 || chmod(self, st.st_mode & 07777) < 0)
+        die(_("Cannot update the ctime of '%s': %s"), self ? self : PROG, g_strerror(errno));
+    printf(_("updated the ctime of %s so that libvirt probes it again\n"), self);
+}
+
 /* --emu-setup UID:GID: see emu_platform_setup(); run by 'sevirt emulator-setup'. */
 static int
 run_setup(const char *owner)
@@ -223,6 +239,8 @@ run_setup(const char *owner)
     if (!emu_platform_setup(emu_platform_state_dir(), uid, gid, &created,
                             print_setup_step, NULL, &error))
         die("%s", error->message);
+    if (created)
+        refresh_libvirt_cache();
     return EXIT_SUCCESS;
 }
 
@@ -231,8 +249,12 @@ run_purge(void)
 {
     g_autoptr(GError) error = NULL;
 
-    if (!emu_platform_purge(emu_platform_state_dir(), print_setup_step, NULL, &error))
+    gboolean removed = FALSE;
+
+    if (!emu_platform_purge(emu_platform_state_dir(), &removed, print_setup_step, NULL, &error))
         die("%s", error->message);
+    if (removed)
+        refresh_libvirt_cache();
     return EXIT_SUCCESS;
 }
 

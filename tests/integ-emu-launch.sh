@@ -68,6 +68,12 @@ attested_launch() {
         --api-major 1 --api-minor 55 --build-id 21 --policy "$policy" \
         --firmware /usr/share/OVMF/OVMF_CODE.fd --tik "$keys/tik.bin" "$@"
 
+    # ... nor does the TIK of another session
+    expect 0 sevirt session --pdh "$PDH" --policy "$policy" --out-dir "$keys-other"
+    expect 5 sevirt verify-measurement --measurement "$measurement" \
+        --api-major 1 --api-minor 55 --build-id 21 --policy "$policy" \
+        --firmware "$OVMF" --tik "$keys-other/tik.bin" "$@"
+
     # a packet whose MAC does not match is refused as firmware refuses it
     printf 'correct horse battery staple\0' >"$keys/passphrase"
     chmod 600 "$keys/passphrase"
@@ -140,5 +146,16 @@ emu_domain_xml "$name" 1 0x3 "$keys/godh.b64" "$keys/session.b64" >"$TEST_TMP/p.
 emu_define "$name" "$TEST_TMP/p.xml"
 expect 1 $V start --paused "$name" && err_has "fw_error=11 'Bad measurement'" && err_has "policy"
 [ "$($V domstate "$name")" = "shut off" ] || fail "a refused launch left the guest running"
+
+# measured direct kernel boot on a firmware without a hashes area: refused
+# as QEMU refuses it
+head -c 4096 /dev/urandom >"$TEST_TMP/vmlinuz"
+chmod 644 "$TEST_TMP/vmlinuz"
+chmod 755 "$TEST_TMP"
+name="${TEST_PREFIX}hashes"
+emu_domain_xml "$name" 1 0x33 | sed -e "s|<launchSecurity type='sev'>|<launchSecurity type='sev' kernelHashes='yes'>|" \
+    -e "s|</loader>|</loader><kernel>$TEST_TMP/vmlinuz</kernel><cmdline>console=ttyS0</cmdline>|" >"$TEST_TMP/h.xml"
+emu_define "$name" "$TEST_TMP/h.xml"
+expect 1 $V start --paused "$name" && err_has "SEV: kernel specified but guest firmware has no hashes table GUID"
 
 finish

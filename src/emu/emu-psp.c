@@ -145,6 +145,24 @@ read_input(const char *path, gsize max, gsize *len, GError **error)
     return sevirt_file_read(path, max, len, error);
 }
 
+/* What was measured, for the guest's log (nothing secret). */
+static void
+log_launch(const EmuPsp *psp, const SevirtLaunchInput *input)
+{
+    const EmuPlatform *platform = psp->platform;
+    g_autofree char *vmsas = NULL;
+
+    if (input->num_cpus)
+        vmsas = g_strdup_printf(_(", %u VMSAs (emulated CPU family %u, model %u, stepping %u)"),
+                                input->num_cpus, platform->cpu_family, platform->cpu_model,
+                                platform->cpu_stepping);
+    g_printerr(_("sevirt-qemu-emu: LAUNCH_START policy 0x%x, %s; measured %s%s%s\n"),
+               psp->policy,
+               psp->owner_session ? _("guest owner session accepted") : _("no guest owner session, random keys"),
+               psp->args->firmware, input->kernel ? _(", kernel hashes table") : "",
+               vmsas ? vmsas : "");
+}
+
 /*
  * LAUNCH_UPDATE_DATA (firmware, kernel hashes table), LAUNCH_UPDATE_VMSA
  * (SEV-ES) and LAUNCH_MEASURE, over what QEMU is given to load.
@@ -160,6 +178,7 @@ launch_measure(EmuPsp *psp, GError **error)
     g_autofree guint8 *kernel = NULL;
     g_autofree guint8 *initrd = NULL;
     g_autoptr(SevirtOvmf) ovmf = NULL;
+    g_autoptr(GError) local = NULL;
 
     if (!args->firmware) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
@@ -194,8 +213,16 @@ launch_measure(EmuPsp *psp, GError **error)
                                                    platform->cpu_stepping);
         input.vmsa_flags = platform->vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
     }
-    if (!sevirt_launch_digest(&input, psp->digest, error))
+    if (!sevirt_launch_digest(&input, psp->digest, &local)) {
+        /* QEMU's words first, then why */
+        if (input.kernel && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED))
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                        "SEV: kernel specified but guest firmware has no hashes table GUID (%s)",
+                        local->message);
+        else
+            g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
+    }
 
     info.api_major = platform->api_major;
     info.api_minor = platform->api_minor;
@@ -206,6 +233,7 @@ launch_measure(EmuPsp *psp, GError **error)
                                     psp->measurement.measure, error))
         return FALSE;
     psp->state = EMU_SEV_STATE_LAUNCH_SECRET;
+    log_launch(psp, &input);
     return TRUE;
 }
 

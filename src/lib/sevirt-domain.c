@@ -5,7 +5,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
-#include <libxml/xpathInternals.h>
 
 #include "sevirt.h"
 #include "sevirt-domain.h"
@@ -15,6 +14,13 @@
  * libvirt has no uptime API, and live metadata vanishes at power-off. */
 #define SEVIRT_RUNTIME_XMLNS "https://sevirt.org/xmlns/runtime/1.0"
 #define SEVIRT_RUNTIME_PREFIX "sevirt-run"
+
+/*
+ * Note: every libvirt API call, virDomainGetName() too, resets libvirt's
+ * last error, so functions take the domain's name before the call that may
+ * fail; sevirt_error_libvirt(..., virDomainGetName(dom)) would lose the
+ * reason.
+ */
 
 /* ------------------------------------------------------------------ */
 /* event loop */
@@ -112,11 +118,11 @@ state_matches(int state, SevirtWaitState want)
 static gboolean
 domain_state(virDomainPtr dom, int *state, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     int reason;
 
     if (virDomainGetState(dom, state, &reason, 0) < 0) {
-        sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"),
-                             virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), name);
         return FALSE;
     }
     return TRUE;
@@ -246,13 +252,14 @@ dom_xml_parse(DomXml *x, const char *xml, const char *what, GError **error)
 static gboolean
 dom_xml_load(DomXml *x, virDomainPtr dom, unsigned int flags, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     g_autofree char *xml = virDomainGetXMLDesc(dom, flags);
 
     if (!xml) {
-        sevirt_error_libvirt(error, _("Cannot get the XML of domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot get the XML of domain '%s'"), name);
         return FALSE;
     }
-    return dom_xml_parse(x, xml, virDomainGetName(dom), error);
+    return dom_xml_parse(x, xml, name, error);
 }
 
 /* string(@expr) relative to @node (NULL: the document); NULL when empty. */
@@ -412,13 +419,14 @@ record_start_time(virDomainPtr dom)
 gboolean
 sevirt_domain_start(virDomainPtr dom, gboolean paused, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     g_auto(DomXml) x = { 0 };
 
     if (!dom_xml_load(&x, dom, VIR_DOMAIN_XML_INACTIVE, error) ||
         !check_host_can_run(dom, x.ctx, error))
         return FALSE;
     if (virDomainCreateWithFlags(dom, paused ? VIR_DOMAIN_START_PAUSED : 0) < 0) {
-        sevirt_error_libvirt(error, _("Cannot start domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot start domain '%s'"), name);
         return FALSE;
     }
     record_start_time(dom);
@@ -428,6 +436,7 @@ sevirt_domain_start(virDomainPtr dom, gboolean paused, GError **error)
 gboolean
 sevirt_domain_destroy(virDomainPtr dom, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     int active = virDomainIsActive(dom);
 
     if (active == 0)
@@ -438,7 +447,7 @@ sevirt_domain_destroy(virDomainPtr dom, GError **error)
             virResetLastError();
             return TRUE;
         }
-        sevirt_error_libvirt(error, _("Cannot destroy domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot destroy domain '%s'"), name);
         return FALSE;
     }
     return TRUE;
@@ -447,11 +456,12 @@ sevirt_domain_destroy(virDomainPtr dom, GError **error)
 gboolean
 sevirt_domain_stop(virDomainPtr dom, guint timeout_s, SevirtStopResult *result, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     g_autoptr(GError) wait_error = NULL;
     int active = virDomainIsActive(dom);
 
     if (active < 0) {
-        sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), name);
         return FALSE;
     }
     if (!active) {
@@ -464,7 +474,7 @@ sevirt_domain_stop(virDomainPtr dom, guint timeout_s, SevirtStopResult *result, 
             *result = SEVIRT_STOP_SHUT_DOWN;
             return TRUE;
         }
-        sevirt_error_libvirt(error, _("Cannot shut down domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot shut down domain '%s'"), name);
         return FALSE;
     }
     if (sevirt_domain_wait(dom, SEVIRT_WAIT_SHUTOFF, timeout_s, &wait_error)) {
@@ -489,6 +499,7 @@ sevirt_domain_stop(virDomainPtr dom, guint timeout_s, SevirtStopResult *result, 
 static char *
 managed_metadata(virDomainPtr dom, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0);
     virErrorPtr err;
 
@@ -499,7 +510,7 @@ managed_metadata(virDomainPtr dom, GError **error)
         virResetLastError();
         return NULL;
     }
-    sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"), virDomainGetName(dom));
+    sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"), name);
     return NULL;
 }
 
@@ -527,8 +538,8 @@ metadata_owned_volumes(const char *metadata, const char *name, GError **error)
 
     if (!dom_xml_parse(&x, metadata, name, error))
         return NULL;
-    xmlXPathRegisterNs(x.ctx, BAD_CAST "sevirt", BAD_CAST SEVIRT_XMLNS);
-    vols = xpath_nodes(x.ctx, "//sevirt:volumes/sevirt:volume");
+    /* virDomainGetMetadata() returns the element without its namespace. */
+    vols = xpath_nodes(x.ctx, "/*/volumes/volume");
     for (guint i = 0; i < xpath_count(vols); i++) {
         xmlNode *node = vols->nodesetval->nodeTab[i];
         g_autofree char *pool = xpath_string(x.ctx, node, "string(@pool)");
@@ -656,6 +667,7 @@ addresses_first_answer(virDomainPtr dom)
 GPtrArray *
 sevirt_domain_addresses(virDomainPtr dom, guint wait_s, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     gint64 deadline = g_get_monotonic_time() + (gint64) wait_s * G_USEC_PER_SEC;
     g_autoptr(GPtrArray) found = NULL;
 
@@ -663,7 +675,7 @@ sevirt_domain_addresses(virDomainPtr dom, guint wait_s, GError **error)
         int active = virDomainIsActive(dom);
 
         if (active < 0) {
-            sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), virDomainGetName(dom));
+            sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), name);
             return NULL;
         }
         g_clear_pointer(&found, g_ptr_array_unref);
@@ -684,15 +696,16 @@ sevirt_domain_addresses(virDomainPtr dom, guint wait_s, GError **error)
 static SevirtDomainInfo *
 domain_info(virDomainPtr dom, xmlXPathContext *ctx, gboolean managed, GError **error)
 {
+    const char *name = virDomainGetName(dom);
     g_autoptr(SevirtDomainInfo) info = g_new0(SevirtDomainInfo, 1);
     char uuid[VIR_UUID_STRING_BUFLEN];
     virDomainInfo vinfo;
 
     if (virDomainGetInfo(dom, &vinfo) < 0 || virDomainGetUUIDString(dom, uuid) < 0) {
-        sevirt_error_libvirt(error, _("Cannot get information on domain '%s'"), virDomainGetName(dom));
+        sevirt_error_libvirt(error, _("Cannot get information on domain '%s'"), name);
         return NULL;
     }
-    info->name = g_strdup(virDomainGetName(dom));
+    info->name = g_strdup(name);
     info->uuid = g_strdup(uuid);
     info->state = vinfo.state;
     info->persistent = virDomainIsPersistent(dom) == 1;

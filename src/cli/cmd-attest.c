@@ -93,35 +93,38 @@ read_tek_tik(SevirtSecret **tek, SevirtSecret **tik, GError **error)
     return *tik != NULL;
 }
 
-/* Writes base64 text (no newline, as libvirt's tools write it). */
-static gboolean
-write_base64(const char *path, const void *data, gsize len, GError **error)
-{
-    g_autofree char *b64 = g_base64_encode(data, len);
+/* A file to create: @data is not owned (key material stays in SevirtSecret). */
+typedef struct {
+    const char *path;
+    const void *data;
+    gsize len;
+    int mode;
+} OutFile;
 
-    return sevirt_file_write_new(path, b64, strlen(b64), 0644, error);
-}
-
-/* Refuses to start when any of the files to create exists already. */
+/*
+ * Creates all of @files or none: refuses when any of them exists, and
+ * removes the ones it wrote when a later one fails.
+ */
 static gboolean
-check_absent(const char *const *paths, GError **error)
+write_new_files(const OutFile *files, guint n, GError **error)
 {
-    for (guint i = 0; paths[i]; i++) {
-        if (g_file_test(paths[i], G_FILE_TEST_EXISTS) ||
-            g_file_test(paths[i], G_FILE_TEST_IS_SYMLINK)) {
+    for (guint i = 0; i < n; i++) {
+        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
+            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                        _("Refusing to overwrite '%s'"), paths[i]);
+                        _("Refusing to overwrite '%s'"), files[i].path);
+            return FALSE;
+        }
+    }
+    for (guint done = 0; done < n; done++) {
+        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
+                                   files[done].mode, error)) {
+            while (done-- > 0)
+                g_unlink(files[done].path);
             return FALSE;
         }
     }
     return TRUE;
-}
-
-static void
-unlink_all(const char *const *paths)
-{
-    for (guint i = 0; paths[i]; i++)
-        g_unlink(paths[i]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -258,7 +261,9 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     g_autofree char *tek_path = NULL;
     g_autofree char *tik_path = NULL;
     g_autofree char *tk_path = NULL;
-    const char *paths[6] = { NULL };
+    g_autofree char *godh_b64 = NULL;
+    g_autofree char *session_b64 = NULL;
+    OutFile files[5];
     guint64 policy = 0;
     guint n = 0;
 
@@ -271,37 +276,35 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         !sevirt_session_check_pdh(pdh, opt_pdh, error))
         return FALSE;
 
-    paths[n++] = tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
-    paths[n++] = tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
-    if (opt_write_tk)
-        paths[n++] = tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
-    paths[n++] = godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
-    paths[n++] = session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
     if (g_mkdir_with_parents(opt_out_dir, 0700) < 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("Cannot create directory '%s': %s"), opt_out_dir, g_strerror(errno));
         return FALSE;
     }
-    if (!check_absent(paths, error))
-        return FALSE;
-
     session = sevirt_session_new(pdh, (guint32) policy, error);
     if (!session)
         return FALSE;
     tk = sevirt_secret_new(2 * SEV_KEY_SIZE);
     memcpy(tk->data, session->tek->data, SEV_KEY_SIZE);
     memcpy(tk->data + SEV_KEY_SIZE, session->tik->data, SEV_KEY_SIZE);
+    godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
+    session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
 
-    if (!sevirt_file_write_new(tek_path, session->tek->data, SEV_KEY_SIZE, 0600, error) ||
-        !sevirt_file_write_new(tik_path, session->tik->data, SEV_KEY_SIZE, 0600, error) ||
-        (tk_path && !sevirt_file_write_new(tk_path, tk->data, tk->len, 0600, error)) ||
-        !write_base64(godh_path, sevirt_sev_cert_get_data(session->godh),
-                      SEVIRT_SEV_CERT_SIZE, error) ||
-        !write_base64(session_path, &session->blob, sizeof(session->blob), error)) {
-        /* nothing half-created: all the files are new, remove them */
-        unlink_all(paths);
-        return FALSE;
+    tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
+    tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
+    godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
+    session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
+    files[n++] = (OutFile) { tek_path, session->tek->data, SEV_KEY_SIZE, 0600 };
+    files[n++] = (OutFile) { tik_path, session->tik->data, SEV_KEY_SIZE, 0600 };
+    if (opt_write_tk) {
+        tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
+        files[n++] = (OutFile) { tk_path, tk->data, tk->len, 0600 };
     }
+    /* base64 without a newline, as libvirt's tools write them */
+    files[n++] = (OutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
+    files[n++] = (OutFile) { session_path, session_b64, strlen(session_b64), 0644 };
+    if (!write_new_files(files, n, error))
+        return FALSE;
 
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -691,7 +694,9 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     g_autofree guint8 *iv = NULL;
     SevirtMeasurement measurement;
     SevirtSecretHeader header;
-    const char *outputs[3] = { opt_header_out, opt_payload_out, NULL };
+    g_autofree char *header_b64 = NULL;
+    g_autofree char *payload_b64 = NULL;
+    OutFile files[2];
     gsize len = 0;
 
     if (!require_option("--measurement", opt_measurement, error) ||
@@ -706,23 +711,22 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return FALSE;
     if (opt_iv && !(iv = sevirt_base64_decode_strict("--iv", opt_iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
         return FALSE;
-    if (!check_absent(outputs, error) || !read_tek_tik(&tek, &tik, error))
+    if (!read_tek_tik(&tek, &tik, error))
         return FALSE;
     for (guint i = 0; opt_secrets[i]; i++) {
         if (!add_secret(cli, table, opt_secrets[i], error))
             return FALSE;
     }
-
     if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
                                     &header, &payload, error))
         return FALSE;
-    if (!write_base64(opt_header_out, &header, sizeof(header), error))
+
+    header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
+    payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
+    files[0] = (OutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (OutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    if (!write_new_files(files, G_N_ELEMENTS(files), error))
         return FALSE;
-    if (!write_base64(opt_payload_out, g_bytes_get_data(payload, NULL),
-                      g_bytes_get_size(payload), error)) {
-        g_unlink(opt_header_out);
-        return FALSE;
-    }
 
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();

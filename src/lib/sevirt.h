@@ -12,6 +12,9 @@
 #include "sevirt-util.h"
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
+#include "sevirt-policy.h"
+#include "sevirt-hostcaps.h"
+#include "sevirt-domxml.h"
 /* attestation */
 #include "sevirt-guid.h"
 #include "sevirt-cert.h"

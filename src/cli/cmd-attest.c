@@ -186,8 +186,10 @@ print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "link");
         json_builder_add_string_value(b, sevirt_chain_link_to_string(link));
-        json_builder_set_member_name(b, "ok");
-        json_builder_add_boolean_value(b, ok || link < failed);
+        /* links after the failing one are not checked at all */
+        json_builder_set_member_name(b, "status");
+        json_builder_add_string_value(b, ok || link < failed ? "ok" :
+                                         link == failed ? "failed" : "unchecked");
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -242,13 +244,26 @@ static const GOptionEntry session_entries[] = {
     { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
       N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy the session is bound to (e.g. 0x33)"), N_("POLICY") },
+      N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
     { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
       N_("directory to write godh.b64, session.b64, tek.bin and tik.bin into (created if missing)"), N_("DIR") },
     { "tk", 0, 0, G_OPTION_ARG_NONE, &opt_write_tk,
       N_("also write tk.bin, TEK and TIK in one 32-byte file"), NULL },
     { NULL }
 };
+
+/*
+ * A session binds the policy for good: refuse one the firmware would reject
+ * at LAUNCH_START anyway (reserved bits set).
+ */
+static gboolean
+parse_session_policy(guint64 *policy, GError **error)
+{
+    if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, policy, error))
+        return FALSE;
+    return sevirt_policy_check((*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV,
+                               policy, NULL, error);
+}
 
 static gboolean
 cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
@@ -270,7 +285,7 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     if (!require_option("--pdh", opt_pdh, error) ||
         !require_option("--policy", opt_policy, error) ||
         !require_option("--out-dir", opt_out_dir, error) ||
-        !sevirt_parse_uint("--policy", opt_policy, G_MAXUINT32, &policy, error))
+        !parse_session_policy(&policy, error))
         return FALSE;
     if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
         !sevirt_session_check_pdh(pdh, opt_pdh, error))
@@ -370,7 +385,7 @@ static const GOptionEntry verify_measurement_entries[] = {
     { "build-id", 0, 0, G_OPTION_ARG_STRING, &opt_build_id,
       N_("SEV firmware build id the platform reported"), N_("N") },
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy (bit 2 set: SEV-ES)"), N_("POLICY") },
+      N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
     { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
       N_("the firmware image the guest boots"), N_("FILE") },
     { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
@@ -469,7 +484,7 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
 {
     g_auto(LaunchFiles) f = { 0 };
     SevirtLaunchInput in = { 0 };
-    gboolean es = (policy & SEVIRT_POLICY_ES) != 0;
+    gboolean es = (policy & SEVIRT_SEV_POLICY_ES) != 0;
     guint64 num_cpus = 0, family = 0, model = 0, stepping = 0;
     gboolean has_family, has_model, has_stepping;
     gsize len = 0;
@@ -529,7 +544,7 @@ parse_launch_info(SevirtLaunchInfo *info, GError **error)
         !sevirt_parse_uint("--api-major", opt_api_major, 0xff, &major, error) ||
         !sevirt_parse_uint("--api-minor", opt_api_minor, 0xff, &minor, error) ||
         !sevirt_parse_uint("--build-id", opt_build_id, 0xff, &build, error) ||
-        !sevirt_parse_uint("--policy", opt_policy, G_MAXUINT32, &policy, error))
+        !sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &policy, error))
         return FALSE;
     info->api_major = major;
     info->api_minor = minor;

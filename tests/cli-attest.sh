@@ -173,6 +173,13 @@ expect 0 sevirt verify-measurement --measurement h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2
     $SEV $KERNEL --cmdline "foo bar baz fake kernel=cmdline" --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --vmsa-cpu0 "$M/vmsa-cpu0.bin" --vmsa-cpu1 "$M/vmsa-cpu1.bin" --tik "$T/tik.bin" && out_has "measurement matches"
+# the short options of virt-qemu-sev-validate work the same
+expect 0 sevirt verify-measurement -m h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2sK4bLnefWPwvDE/q1EcIWsVBbGy6pkDxA \
+    --api-major 1 --api-minor 40 --build-id 40 --policy 3 -f "$M/ovmf-amdsev-trimmed.fd" \
+    -k "$M/vmlinuz-fake" -r "$M/initrd-fake" -e "foo bar baz fake kernel=cmdline" --tik "$T/tik.bin" &&
+    out_has "measurement matches"
+expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
+    --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --cpu-family 25 --cpu-model 1 --cpu-stepping 1 --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt --json verify-measurement --measurement $ES_MEAS $ES \

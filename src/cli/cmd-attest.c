@@ -47,30 +47,12 @@ require_option(const char *option, const char *value, GError **error)
     return sevirt_cli_usage_error(error, _("option %s is required"), option);
 }
 
-/* TIK from --tik or the second half of --tk (TEK‖TIK, as libvirt's tool). */
-static SevirtSecret *
-read_tik(GError **error)
-{
-    g_autoptr(SevirtSecret) tk = NULL;
-
-    if (opt_tk && opt_tik) {
-        sevirt_cli_usage_error(error, _("--tk and --tik are mutually exclusive"));
-        return NULL;
-    }
-    if (opt_tik)
-        return sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!opt_tk) {
-        sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
-        return NULL;
-    }
-    tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!tk)
-        return NULL;
-    return sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
-}
-
+/*
+ * TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one 32-byte
+ * file, as libvirt's tool takes them).  With @tek NULL only the TIK is read.
+ */
 static gboolean
-read_tek_tik(SevirtSecret **tek, SevirtSecret **tik, GError **error)
+read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
 {
     g_autoptr(SevirtSecret) tk = NULL;
 
@@ -80,14 +62,16 @@ read_tek_tik(SevirtSecret **tek, SevirtSecret **tik, GError **error)
         tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
         if (!tk)
             return FALSE;
-        *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
+        if (tek)
+            *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
         *tik = sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
         return TRUE;
     }
-    if (!opt_tek || !opt_tik)
+    if (!tek && !opt_tik)
+        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
+    if (tek && (!opt_tek || !opt_tik))
         return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
-    *tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!*tek)
+    if (tek && !(*tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error)))
         return FALSE;
     *tik = sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
     return *tik != NULL;
@@ -613,7 +597,8 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
             return FALSE;
         memcpy(reported.nonce, nonce, SEVIRT_MNONCE_SIZE);
     }
-    if (!(tik = read_tik(error)) || !compute_digest(cli, info.policy, digest, error))
+    if (!read_transport_keys(NULL, &tik, error) ||
+        !compute_digest(cli, info.policy, digest, error))
         return FALSE;
 
     memcpy(expected.nonce, reported.nonce, SEVIRT_MNONCE_SIZE);
@@ -726,7 +711,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return FALSE;
     if (opt_iv && !(iv = sevirt_base64_decode_strict("--iv", opt_iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
         return FALSE;
-    if (!read_tek_tik(&tek, &tik, error))
+    if (!read_transport_keys(&tek, &tik, error))
         return FALSE;
     for (guint i = 0; opt_secrets[i]; i++) {
         if (!add_secret(cli, table, opt_secrets[i], error))

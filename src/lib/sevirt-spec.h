@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* Defined in sevirt-hostcaps.h. */
+typedef struct _SevirtHostCaps SevirtHostCaps;
+
 typedef enum {
     SEVIRT_SEV_NONE,    /* plain guest, same layout, no encryption */
     SEVIRT_SEV_SEV,
@@ -146,5 +149,64 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtShareSpec, sevirt_share_spec_free)
 
 void sevirt_cloud_init_spec_free(SevirtCloudInitSpec *ci);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtCloudInitSpec, sevirt_cloud_init_spec_free)
+
+/*
+ * Parsers for the values of --disk, --network and --share (the spec file
+ * uses the same forms).  @what names the input in error messages
+ * ("--disk", "disks[2]"); errors are SEVIRT_ERROR_INVALID, one line, naming
+ * @what, the text and what is wrong.  Values cannot contain commas.
+ */
+
+/**
+ * sevirt_disk_spec_parse:
+ * @text: path=FILE[,format=F] | vol=POOL/VOLUME[,format=F] |
+ *        pool=POOL,size=GiB[,backing=VOLUME][,format=qcow2][,name=VOLUME]
+ *        (size may be left out with backing=: the overlay gets the backing
+ *        volume's size); ",readonly" marks the disk read-only.
+ */
+SevirtDiskSpec *sevirt_disk_spec_parse(const char *what, const char *text, GError **error);
+
+/**
+ * sevirt_net_spec_parse:
+ * @text: network=NAME[,mac=M] | bridge=BR[,mac=M] |
+ *        user[,portfwd=HOSTPORT:GUESTPORT[/tcp|udp]]...[,mac=M] | none
+ */
+SevirtNetSpec *sevirt_net_spec_parse(const char *what, const char *text, GError **error);
+
+/**
+ * sevirt_share_spec_parse:
+ * @text: SOURCE_DIR:TAG[:ro] (SOURCE_DIR absolute; it may contain colons)
+ */
+SevirtShareSpec *sevirt_share_spec_parse(const char *what, const char *text, GError **error);
+
+/**
+ * sevirt_vm_spec_validate:
+ * @spec: the spec; completed in place
+ * @caps: (nullable) the target host's capabilities when connected; NULL
+ *        for offline XML
+ * @notes: (nullable) (element-type utf8): receives sentences about values
+ *         sevirt chose or corrected (the ES bit forced on, the firmware
+ *         picked for an attested launch); the CLI shows them as warnings
+ *
+ * Checks a spec once, before any XML is built, and fills what was left to
+ * sevirt: the policy, cbitpos and reduced-phys-bits and virt type from
+ * @caps, kernel hashes, volume names of new disks ("NAME-diskN.qcow2"),
+ * disk formats, the firmware of an attested launch.  Returns
+ * SEVIRT_ERROR_INVALID for a bad value and SEVIRT_ERROR_UNSUPPORTED when
+ * @caps says the host cannot run the guest (no SEV, libvirt older than 10.5
+ * for SEV-SNP, naming the version found).
+ */
+gboolean sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
+                                 GPtrArray *notes, GError **error);
+
+/** sevirt_vm_spec_is_attested: dhCert and session given (an attested launch). */
+gboolean sevirt_vm_spec_is_attested(const SevirtVmSpec *spec);
+
+#define SEVIRT_MIN_MEMORY_MIB 128
+#define SEVIRT_MAX_MEMORY_MIB (G_GUINT64_CONSTANT(16) * 1024 * 1024)   /* 16 TiB */
+#define SEVIRT_MAX_VCPUS 4096
+/* Sizes of the guest owner's blobs, once base64-decoded. */
+#define SEVIRT_DH_CERT_SIZE 0x824
+#define SEVIRT_SESSION_SIZE 0x80
 
 G_END_DECLS

@@ -12,6 +12,17 @@
 #include "sevirt-util.h"
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
+#include "sevirt-policy.h"
+#include "sevirt-hostcaps.h"
+#include "sevirt-domxml.h"
+/* attestation */
+#include "sevirt-guid.h"
+#include "sevirt-cert.h"
+#include "sevirt-session.h"
+#include "sevirt-ovmf.h"
+#include "sevirt-measure.h"
+#include "sevirt-secret.h"
+#include "sevirt-psp.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Guest options shared by the commands that build a guest (see cli-spec.h).
+ */
+#include <config.h>
+
+#include "cli-spec.h"
+
+SevirtCliSpecOptions sevirt_cli_spec_opts;
+
+static gboolean
+apply_uint(const char *option, const char *text, guint64 min, guint64 max,
+           guint64 *value, GError **error)
+{
+    if (!sevirt_parse_uint(option, text, max, value, error))
+        return FALSE;
+    if (*value < min)
+        return sevirt_cli_usage_error(error, _("%s: invalid value '%s': the smallest is %"
+                                               G_GUINT64_FORMAT), option, text, min);
+    return TRUE;
+}
+
+static gboolean
+apply_numbers(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    guint64 v;
+
+    if (opts->memory) {
+        if (!apply_uint("--memory", opts->memory, SEVIRT_MIN_MEMORY_MIB, SEVIRT_MAX_MEMORY_MIB,
+                        &v, error))
+            return FALSE;
+        spec->memory_mib = v;
+    }
+    if (opts->vcpus) {
+        if (!apply_uint("--vcpus", opts->vcpus, 1, SEVIRT_MAX_VCPUS, &v, error))
+            return FALSE;
+        spec->vcpus = v;
+    }
+    if (opts->cbitpos) {
+        if (!apply_uint("--cbitpos", opts->cbitpos, 0, 63, &v, error))
+            return FALSE;
+        spec->cbitpos = v;
+    }
+    if (opts->reduced_phys_bits) {
+        if (!apply_uint("--reduced-phys-bits", opts->reduced_phys_bits, 0, 63, &v, error))
+            return FALSE;
+        spec->reduced_phys_bits = v;
+    }
+    return TRUE;
+}
+
+static gboolean
+apply_types(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    if (opts->sev && !sevirt_sev_type_from_string(opts->sev, &spec->sev_type, error)) {
+        g_prefix_error(error, "--sev: ");
+        return FALSE;
+    }
+    if (opts->virt_type) {
+        if (!sevirt_virt_type_from_string(opts->virt_type, &spec->virt_type, error)) {
+            g_prefix_error(error, "--virt-type: ");
+            return FALSE;
+        }
+        spec->virt_type_set = TRUE;
+    }
+    /* After --sev: the policy's meaning depends on the type. */
+    if (opts->policy) {
+        if (!sevirt_policy_parse("--policy", spec->sev_type, opts->policy, &spec->policy, error))
+            return FALSE;
+        spec->policy_set = TRUE;
+    }
+    return TRUE;
+}
+
+/* Reads a base64 blob file of the guest owner's tools into *@b64. */
+static gboolean
+apply_blob(const char *option, const char *path, gsize size, char **b64, GError **error)
+{
+    g_autofree guint8 *raw = NULL;
+    gsize len = 0;
+
+    g_clear_pointer(b64, g_free);
+    raw = sevirt_base64_file_read(path, size, &len, b64, error);
+    if (!raw) {
+        g_prefix_error(error, "%s: ", option);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+replace_string(char **field, const char *value)
+{
+    if (!value)
+        return;
+    g_free(*field);
+    *field = g_strdup(value);
+}
+
+static void
+apply_strings(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
+{
+    replace_string(&spec->kernel, opts->kernel);
+    replace_string(&spec->initrd, opts->initrd);
+    replace_string(&spec->cmdline, opts->cmdline);
+    replace_string(&spec->firmware, opts->firmware);
+    replace_string(&spec->emulator, opts->emulator);
+    replace_string(&spec->cpu, opts->cpu);
+    replace_string(&spec->machine, opts->machine);
+    if (opts->no_kernel_hashes)
+        spec->kernel_hashes = SEVIRT_TRISTATE_NO;
+}
+
+typedef gpointer (*ValueParser)(const char *what, const char *text, GError **error);
+
+/* Replaces @list with the parsed values of a repeatable option. */
+static gboolean
+apply_list(const char *option, char **values, ValueParser parse, GDestroyNotify free_item,
+           GPtrArray *list, GError **error)
+{
+    g_autoptr(GPtrArray) parsed = NULL;
+
+    if (!values)
+        return TRUE;
+    parsed = g_ptr_array_new_with_free_func(free_item);
+    for (guint i = 0; values[i]; i++) {
+        gpointer item = parse(option, values[i], error);
+
+        if (!item)
+            return FALSE;
+        g_ptr_array_add(parsed, item);
+    }
+    /* Move the items: @list owns them from now on. */
+    g_ptr_array_set_free_func(parsed, NULL);
+    g_ptr_array_set_size(list, 0);
+    for (guint i = 0; i < parsed->len; i++)
+        g_ptr_array_add(list, g_ptr_array_index(parsed, i));
+    return TRUE;
+}
+
+gboolean
+sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    if (!apply_numbers(opts, spec, error) ||
+        !apply_types(opts, spec, error))
+        return FALSE;
+    if (opts->dh_cert &&
+        !apply_blob("--dh-cert", opts->dh_cert, SEVIRT_DH_CERT_SIZE, &spec->dh_cert, error))
+        return FALSE;
+    if (opts->session &&
+        !apply_blob("--session", opts->session, SEVIRT_SESSION_SIZE, &spec->session, error))
+        return FALSE;
+    apply_strings(opts, spec);
+    return apply_list("--disk", opts->disks, (ValueParser) sevirt_disk_spec_parse,
+                      (GDestroyNotify) sevirt_disk_spec_free, spec->disks, error) &&
+           apply_list("--network", opts->networks, (ValueParser) sevirt_net_spec_parse,
+                      (GDestroyNotify) sevirt_net_spec_free, spec->networks, error) &&
+           apply_list("--share", opts->shares, (ValueParser) sevirt_share_spec_parse,
+                      (GDestroyNotify) sevirt_share_spec_free, spec->shares, error);
+}
+
+gboolean
+sevirt_cli_spec_host_caps(SevirtCli *cli, const SevirtVmSpec *spec,
+                          SevirtHostCaps **caps, GError **error)
+{
+    virConnectPtr conn;
+
+    *caps = NULL;
+    if (!cli->uri_given)
+        return TRUE;
+    conn = sevirt_cli_connect(cli, error);
+    if (!conn)
+        return FALSE;
+    *caps = sevirt_host_caps_query(conn, spec->emulator,
+                                   spec->virt_type_set ? sevirt_virt_type_to_string(spec->virt_type)
+                                                       : NULL,
+                                   spec->machine, error);
+    return *caps != NULL;
+}

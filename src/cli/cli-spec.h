@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The guest options shared by 'sevirt xml' and 'sevirt create'.
+ *
+ * A command puts SEVIRT_CLI_SPEC_OPTION_ENTRIES into its GOptionEntry table
+ * (as virsh shares its VIRSH_COMMON_OPT_* entries), next to its own options:
+ *
+ *     static const GOptionEntry create_options[] = {
+ *         SEVIRT_CLI_SPEC_OPTION_ENTRIES,
+ *         { "start", 0, 0, G_OPTION_ARG_NONE, &opt_start, N_("..."), NULL },
+ *         { NULL }
+ *     };
+ *
+ * GOption stores the raw values in sevirt_cli_spec_opts; after parsing,
+ * sevirt_cli_spec_apply() lays them over a SevirtVmSpec: a fresh one, or
+ * one loaded from a --spec file, so that the command line overrides the file.
+ */
+#pragma once
+
+#include "cli.h"
+
+G_BEGIN_DECLS
+
+/* Raw option values; NULL / FALSE when not given. */
+typedef struct {
+    char *memory;
+    char *vcpus;
+    char *sev;
+    char *policy;
+    char *cbitpos;
+    char *reduced_phys_bits;
+    char *dh_cert;
+    char *session;
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    gboolean no_kernel_hashes;
+    char *firmware;
+    char *virt_type;
+    char *emulator;
+    char *cpu;
+    char *machine;
+    char **disks;
+    char **networks;
+    char **shares;
+} SevirtCliSpecOptions;
+
+extern SevirtCliSpecOptions sevirt_cli_spec_opts;
+
+#define SEVIRT_CLI_SPEC_OPTION_ENTRIES \
+    { "memory", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.memory, \
+      N_("guest memory in MiB (default 2048)"), N_("MiB") }, \
+    { "vcpus", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.vcpus, \
+      N_("number of vCPUs (default 1)"), N_("N") }, \
+    { "sev", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.sev, \
+      N_("memory encryption: sev (default), sev-es, sev-snp or none"), N_("TYPE") }, \
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.policy, \
+      N_("guest policy: a number or flag names (nodbg,noks,es,nosend,domain,sev,api-major=N; " \
+         "SNP: smt,debug,single-socket,abi-major=N,...)"), N_("POLICY") }, \
+    { "cbitpos", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cbitpos, \
+      N_("C-bit position (default: the host's, or left to libvirt)"), N_("N") }, \
+    { "reduced-phys-bits", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.reduced_phys_bits, \
+      N_("reduced physical address bits (default: the host's)"), N_("N") }, \
+    { "dh-cert", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.dh_cert, \
+      N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
+    { "session", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.session, \
+      N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
+    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.kernel, \
+      N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
+    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.initrd, \
+      N_("initrd for direct boot"), N_("FILE") }, \
+    { "cmdline", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cmdline, \
+      N_("kernel command line for direct boot"), N_("TEXT") }, \
+    { "no-kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.no_kernel_hashes, \
+      N_("do not measure the kernel, initrd and command line"), NULL }, \
+    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.firmware, \
+      N_("firmware image, or 'auto' to let libvirt pick (default)"), N_("PATH|auto") }, \
+    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.virt_type, \
+      N_("kvm (default) or qemu (TCG)"), N_("TYPE") }, \
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.emulator, \
+      N_("emulator binary (default: the host's)"), N_("PATH") }, \
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cpu, \
+      N_("CPU model, or host-passthrough (the default with kvm)"), N_("MODEL") }, \
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.machine, \
+      N_("machine type (default q35)"), N_("MACHINE") }, \
+    { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.disks, \
+      N_("a disk: path=FILE[,format=F], vol=POOL/VOLUME or pool=P,size=GiB[,backing=VOL]" \
+         "[,format=qcow2][,name=VOL]; repeatable"), N_("DISK") }, \
+    { "network", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.networks, \
+      N_("a NIC: network=NAME, bridge=BR, user[,portfwd=HOST:GUEST[/tcp|udp]] or none " \
+         "(default: network=default); [,mac=M]; repeatable"), N_("NET") }, \
+    { "share", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.shares, \
+      N_("share a host folder over virtio-9p: SOURCE_DIR:TAG[:ro]; repeatable"), \
+      N_("DIR:TAG[:ro]") }
+
+/**
+ * sevirt_cli_spec_apply:
+ * @opts: the parsed options
+ * @spec: the spec to complete; list options (--disk, --network, --share)
+ *        replace the spec's list when given, scalar options override
+ *
+ * Turns the option values into spec fields.  A bad value is a
+ * SEVIRT_ERROR_INVALID error naming the option ("--vcpus: invalid value
+ * '0': ..."), which the CLI turns into exit status 2.
+ */
+gboolean sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec,
+                               GError **error);
+
+/**
+ * sevirt_cli_spec_host_caps:
+ * @cli: the command line state
+ * @spec: the spec (its emulator, virt type and machine select the caps)
+ *
+ * With --connect, asks the host for its capabilities (sevirt_host_caps_query);
+ * offline (no --connect), sets *caps to NULL and succeeds.
+ */
+gboolean sevirt_cli_spec_host_caps(SevirtCli *cli, const SevirtVmSpec *spec,
+                                   SevirtHostCaps **caps, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain XML commands: xml.
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "cli-spec.h"
+
+static gboolean opt_validate;
+
+static const GOptionEntry xml_options[] = {
+    SEVIRT_CLI_SPEC_OPTION_ENTRIES,
+    { "validate", 0, 0, G_OPTION_ARG_NONE, &opt_validate,
+      N_("validate the XML against the installed libvirt RelaxNG schema"), NULL },
+    { NULL }
+};
+
+static void
+print_xml_json(SevirtCli *cli, const char *xml, GPtrArray *notes)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "xml");
+    json_builder_add_string_value(b, xml);
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < notes->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(notes, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static gboolean
+cmd_xml(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+    g_autoptr(SevirtHostCaps) caps = NULL;
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *xml = NULL;
+
+    spec->name = g_strdup(args[0]);
+    if (!sevirt_cli_spec_apply(&sevirt_cli_spec_opts, spec, error) ||
+        !sevirt_cli_spec_host_caps(cli, spec, &caps, error) ||
+        !sevirt_vm_spec_validate(spec, caps, notes, error))
+        return FALSE;
+    xml = sevirt_domxml_format(spec, error);
+    if (!xml)
+        return FALSE;
+    if (opt_validate && !sevirt_domxml_validate(xml, NULL, error))
+        return FALSE;
+
+    if (cli->json) {
+        print_xml_json(cli, xml, notes);
+        return TRUE;
+    }
+    for (guint i = 0; i < notes->len; i++)
+        sevirt_cli_warn(cli, "%s", (const char *) g_ptr_array_index(notes, i));
+    fputs(xml, stdout);
+    return TRUE;
+}
+
+static const SevirtCmd xml_cmds[] = {
+    { "xml", N_("NAME"), N_("print the domain XML of a confidential guest"),
+      N_("Builds a complete libvirt domain definition for an SEV, SEV-ES or SEV-SNP guest\n"
+         "(or a plain one with --sev none) and prints it, without defining anything.\n"
+         "Offline unless --connect is given; connected, cbitpos, reduced-phys-bits, the\n"
+         "virt type and the SEV types the host supports come from its domain capabilities."),
+      xml_options, 1, 1, cmd_xml, 0 },
+    { NULL }
+};
+
+const SevirtCmdGroup sevirt_cmds_xml = {
+    N_("Domain XML"), xml_cmds,
+};

@@ -1,0 +1,868 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libvirt/virterror.h>
+
+#include "sevirt.h"
+#include "sevirt-hostcaps.h"
+#include "sevirt-policy.h"
+#include "sevirt-xml-private.h"
+
+/* libvirt's first release with <launchSecurity type='sev-snp'>. */
+#define SEVIRT_LIBVIRT_SNP_VERSION 10005000
+
+/* ---------------------------------------------------------------------- */
+/* firmware descriptors */
+
+void
+sevirt_firmware_free(SevirtFirmware *fw)
+{
+    if (!fw)
+        return;
+    g_free(fw->descriptor);
+    g_free(fw->description);
+    g_free(fw->executable);
+    g_free(fw->nvram_template);
+    g_free(fw->device);
+    g_free(fw->mode);
+    g_strfreev(fw->features);
+    g_free(fw);
+}
+
+gboolean
+sevirt_firmware_has_feature(const SevirtFirmware *fw, const char *feature)
+{
+    return fw->features && g_strv_contains((const char *const *) fw->features, feature);
+}
+
+const char *
+sevirt_firmware_feature_for(SevirtSevType type)
+{
+    switch (type) {
+    case SEVIRT_SEV_SEV:
+        return "amd-sev";
+    case SEVIRT_SEV_ES:
+        return "amd-sev-es";
+    case SEVIRT_SEV_SNP:
+        return "amd-sev-snp";
+    case SEVIRT_SEV_NONE:
+    default:
+        return NULL;
+    }
+}
+
+/* json-glib < 1.6 has no *_with_default for arrays and objects. */
+static JsonArray *
+json_member_array(JsonObject *obj, const char *member)
+{
+    JsonNode *node = json_object_get_member(obj, member);
+
+    return node && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+static JsonObject *
+json_member_object(JsonObject *obj, const char *member)
+{
+    JsonNode *node = json_object_get_member(obj, member);
+
+    return node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+static GStrv
+json_string_array(JsonObject *obj, const char *member)
+{
+    JsonArray *array = json_member_array(obj, member);
+    GStrvBuilder *builder = g_strv_builder_new();
+    GStrv result;
+
+    for (guint i = 0; array && i < json_array_get_length(array); i++) {
+        const char *s = json_node_get_string(json_array_get_element(array, i));
+
+        if (s)
+            g_strv_builder_add(builder, s);
+    }
+    result = g_strv_builder_end(builder);
+    g_strv_builder_unref(builder);
+    return result;
+}
+
+static gboolean
+firmware_targets_x86_64(JsonObject *root)
+{
+    JsonArray *targets = json_member_array(root, "targets");
+
+    for (guint i = 0; targets && i < json_array_get_length(targets); i++) {
+        JsonObject *t = json_array_get_object_element(targets, i);
+
+        if (t && g_strcmp0(json_object_get_string_member_with_default(t, "architecture", NULL),
+                           "x86_64") == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+firmware_bad(GError **error, const char *path, const char *why)
+{
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                _("Firmware descriptor '%s' is not usable: %s"), path, why);
+    return FALSE;
+}
+
+static gboolean
+firmware_fill_mapping(SevirtFirmware *fw, JsonObject *mapping, const char *path, GError **error)
+{
+    const char *device = json_object_get_string_member_with_default(mapping, "device", NULL);
+
+    if (!device)
+        return firmware_bad(error, path, _("its mapping has no device"));
+    fw->device = g_strdup(device);
+    if (g_str_equal(device, "flash")) {
+        JsonObject *exe = json_member_object(mapping, "executable");
+        JsonObject *nvram = json_member_object(mapping, "nvram-template");
+
+        if (!exe || !json_object_get_string_member_with_default(exe, "filename", NULL))
+            return firmware_bad(error, path, _("its flash mapping has no executable"));
+        fw->executable = g_strdup(json_object_get_string_member(exe, "filename"));
+        if (nvram)
+            fw->nvram_template = g_strdup(json_object_get_string_member_with_default(nvram, "filename", NULL));
+        fw->mode = g_strdup(json_object_get_string_member_with_default(mapping, "mode", NULL));
+    } else if (g_str_equal(device, "memory")) {
+        const char *filename = json_object_get_string_member_with_default(mapping, "filename", NULL);
+
+        if (!filename)
+            return firmware_bad(error, path, _("its memory mapping has no filename"));
+        fw->executable = g_strdup(filename);
+    } else {
+        return firmware_bad(error, path, _("only flash and memory firmware can boot a guest"));
+    }
+    return TRUE;
+}
+
+SevirtFirmware *
+sevirt_firmware_parse(const char *path, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) local = NULL;
+    g_autoptr(SevirtFirmware) fw = g_new0(SevirtFirmware, 1);
+    g_auto(GStrv) interfaces = NULL;
+    JsonNode *root_node;
+    JsonObject *root;
+    JsonObject *mapping;
+
+    if (!json_parser_load_from_file(parser, path, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse firmware descriptor '%s': %s"), path, local->message);
+        return NULL;
+    }
+    root_node = json_parser_get_root(parser);
+    if (!root_node || !JSON_NODE_HOLDS_OBJECT(root_node)) {
+        firmware_bad(error, path, _("it is not a JSON object"));
+        return NULL;
+    }
+    root = json_node_get_object(root_node);
+    interfaces = json_string_array(root, "interface-types");
+    if (!g_strv_contains((const char *const *) interfaces, "uefi")) {
+        firmware_bad(error, path, _("it is not a UEFI firmware"));
+        return NULL;
+    }
+    if (!firmware_targets_x86_64(root)) {
+        firmware_bad(error, path, _("it does not target x86_64"));
+        return NULL;
+    }
+    mapping = json_member_object(root, "mapping");
+    if (!mapping) {
+        firmware_bad(error, path, _("it has no mapping"));
+        return NULL;
+    }
+    if (!firmware_fill_mapping(fw, mapping, path, error))
+        return NULL;
+    fw->descriptor = g_strdup(path);
+    fw->description = g_strdup(json_object_get_string_member_with_default(root, "description", ""));
+    fw->features = json_string_array(root, "features");
+    return g_steal_pointer(&fw);
+}
+
+/* Maps descriptor file name -> full path, later directories winning. */
+static void
+collect_descriptor_names(const char *dir, GHashTable *by_name)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    if (!d)
+        return;
+    while ((name = g_dir_read_name(d))) {
+        if (g_str_has_suffix(name, ".json"))
+            g_hash_table_replace(by_name, g_strdup(name), g_build_filename(dir, name, NULL));
+    }
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+sevirt_firmware_list_load(const char *dirs)
+{
+    g_auto(GStrv) dirv = g_strsplit(dirs ? dirs : SEVIRT_FIRMWARE_DESCRIPTOR_DIRS, ":", -1);
+    g_autoptr(GHashTable) by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autofree const char **names = NULL;
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_firmware_free);
+    guint n = 0;
+
+    for (guint i = 0; dirv[i]; i++) {
+        if (*dirv[i])
+            collect_descriptor_names(dirv[i], by_name);
+    }
+    names = (const char **) g_hash_table_get_keys_as_array(by_name, &n);
+    qsort(names, n, sizeof(char *), compare_names);
+    for (guint i = 0; i < n; i++) {
+        const char *path = g_hash_table_lookup(by_name, names[i]);
+        GStatBuf st;
+        SevirtFirmware *fw;
+
+        /* An empty file masks a descriptor of the same name (QEMU's rule). */
+        if (g_stat(path, &st) == 0 && st.st_size == 0)
+            continue;
+        fw = sevirt_firmware_parse(path, NULL);
+        if (fw)
+            g_ptr_array_add(list, fw);
+    }
+    return list;
+}
+
+/* ---------------------------------------------------------------------- */
+/* domain capabilities */
+
+gboolean
+sevirt_emulator_is_emulated(const char *path)
+{
+    g_autofree char *base = NULL;
+
+    if (!path || !*path)
+        return FALSE;
+    base = g_path_get_basename(path);
+    return g_str_equal(base, SEVIRT_EMULATOR_BASENAME);
+}
+
+void
+sevirt_host_caps_free(SevirtHostCaps *caps)
+{
+    if (!caps)
+        return;
+    g_free(caps->uri);
+    g_free(caps->emulator);
+    g_free(caps->domain_type);
+    g_free(caps->machine);
+    g_clear_pointer(&caps->loaders, g_ptr_array_unref);
+    g_clear_pointer(&caps->firmware, g_ptr_array_unref);
+    g_free(caps);
+}
+
+static SevirtHostCaps *
+host_caps_new(void)
+{
+    SevirtHostCaps *caps = g_new0(SevirtHostCaps, 1);
+
+    caps->max_vcpus = -1;
+    caps->cbitpos = -1;
+    caps->reduced_phys_bits = -1;
+    caps->max_guests = -1;
+    caps->max_es_guests = -1;
+    caps->guests_running = -1;
+    caps->es_guests_running = -1;
+    caps->firmware = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_firmware_free);
+    return caps;
+}
+
+SevirtHostCaps *
+sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
+{
+    g_autoptr(xmlDoc) doc = sevirt_xml_parse(xml, _("domain capabilities"), error);
+    g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autoptr(SevirtHostCaps) caps = NULL;
+    g_autoptr(GPtrArray) sectypes = NULL;
+    g_autofree char *sev_supported = NULL;
+
+    if (!doc)
+        return NULL;
+    if (!xmlStrEqual(xmlDocGetRootElement(doc)->name, BAD_CAST "domainCapabilities")) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse domain capabilities: the root element is <%s>"),
+                    (const char *) xmlDocGetRootElement(doc)->name);
+        return NULL;
+    }
+    ctx = sevirt_xpath_new(doc);
+    caps = host_caps_new();
+    caps->emulator = sevirt_xpath_string(ctx, "/domainCapabilities/path");
+    caps->domain_type = sevirt_xpath_string(ctx, "/domainCapabilities/domain");
+    caps->machine = sevirt_xpath_string(ctx, "/domainCapabilities/machine");
+    caps->max_vcpus = sevirt_xpath_int(ctx, "/domainCapabilities/vcpu/@max", -1);
+    caps->loaders = sevirt_xpath_strings(ctx, "/domainCapabilities/os/loader/value");
+    caps->emulated = sevirt_emulator_is_emulated(caps->emulator);
+
+    sev_supported = sevirt_xpath_string(ctx, "/domainCapabilities/features/sev/@supported");
+    caps->sev = g_strcmp0(sev_supported, "yes") == 0;
+    if (caps->sev) {
+        caps->cbitpos = sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/cbitpos", -1);
+        caps->reduced_phys_bits =
+            sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/reducedPhysBits", -1);
+        caps->max_guests = sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/maxGuests", -1);
+        caps->max_es_guests =
+            sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/maxESGuests", -1);
+        /* libvirt has no SEV-ES flag: the host can run SEV-ES guests when it
+         * has ES ASIDs.  The emulated platform has no ASIDs at all. */
+        caps->sev_es = caps->max_es_guests > 0 || caps->emulated;
+    }
+
+    /* libvirt >= 10.5 lists the launch security types it can use. */
+    sectypes = sevirt_xpath_strings(ctx, "/domainCapabilities/features/"
+                                    "launchSecurity[@supported='yes']/enum[@name='sectype']/value");
+    for (guint i = 0; i < sectypes->len; i++) {
+        if (g_str_equal(g_ptr_array_index(sectypes, i), "sev-snp"))
+            caps->sev_snp = TRUE;
+    }
+    return g_steal_pointer(&caps);
+}
+
+/* Counts one active domain's launch security into @caps. */
+static void
+count_domain(SevirtHostCaps *caps, virDomainPtr dom)
+{
+    g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autofree char *type = NULL;
+    g_autofree char *policy_text = NULL;
+    guint64 policy = 0;
+
+    if (!xml) {
+        /* The domain may have stopped since it was listed. */
+        virResetLastError();
+        return;
+    }
+    doc = sevirt_xml_parse(xml, "domain", NULL);
+    if (!doc)
+        return;
+    ctx = sevirt_xpath_new(doc);
+    type = sevirt_xpath_string(ctx, "/domain/launchSecurity/@type");
+    policy_text = sevirt_xpath_string(ctx, "/domain/launchSecurity/policy");
+    if (policy_text)
+        sevirt_parse_uint("policy", policy_text, G_MAXUINT64, &policy, NULL);
+    if (g_strcmp0(type, "sev-snp") == 0 ||
+        (g_strcmp0(type, "sev") == 0 && (policy & SEVIRT_SEV_POLICY_ES)))
+        caps->es_guests_running++;
+    else if (g_strcmp0(type, "sev") == 0)
+        caps->guests_running++;
+}
+
+gboolean
+sevirt_host_caps_count_guests(SevirtHostCaps *caps, virConnectPtr conn, GError **error)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+
+    if (n < 0) {
+        sevirt_error_libvirt(error, _("Cannot list the running domains"));
+        return FALSE;
+    }
+    caps->guests_running = 0;
+    caps->es_guests_running = 0;
+    for (int i = 0; i < n; i++) {
+        count_domain(caps, doms[i]);
+        virDomainFree(doms[i]);
+    }
+    g_free(doms);
+    return TRUE;
+}
+
+static void
+fill_from_node_sev_info(SevirtHostCaps *caps, virConnectPtr conn)
+{
+    g_auto(SevirtTypedParams) p = { 0 };
+    static const struct {
+        const char *name;
+        gsize offset;
+    } fields[] = {
+        { VIR_NODE_SEV_CBITPOS, G_STRUCT_OFFSET(SevirtHostCaps, cbitpos) },
+        { VIR_NODE_SEV_REDUCED_PHYS_BITS, G_STRUCT_OFFSET(SevirtHostCaps, reduced_phys_bits) },
+        { VIR_NODE_SEV_MAX_GUESTS, G_STRUCT_OFFSET(SevirtHostCaps, max_guests) },
+        { VIR_NODE_SEV_MAX_ES_GUESTS, G_STRUCT_OFFSET(SevirtHostCaps, max_es_guests) },
+    };
+
+    if (virNodeGetSEVInfo(conn, &p.params, &p.nparams, 0) < 0) {
+        virResetLastError();
+        return;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+        gint *field = G_STRUCT_MEMBER_P(caps, fields[i].offset);
+        unsigned int value;
+
+        if (*field < 0 && virTypedParamsGetUInt(p.params, p.nparams, fields[i].name, &value) == 1)
+            *field = (gint) value;
+    }
+    if (caps->max_es_guests > 0)
+        caps->sev_es = TRUE;
+}
+
+static char *
+get_domcaps(virConnectPtr conn, const char *emulator, const char *virt_type,
+            const char *machine, GError **error)
+{
+    char *xml = virConnectGetDomainCapabilities(conn, emulator, "x86_64", machine, virt_type, 0);
+
+    if (!xml)
+        sevirt_error_libvirt(error, _("Cannot get the domain capabilities of %s (virt type %s)"),
+                             emulator ? emulator : _("the default emulator"), virt_type);
+    return xml;
+}
+
+SevirtHostCaps *
+sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *virt_type,
+                       const char *machine, GError **error)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(SevirtHostCaps) caps = NULL;
+
+    if (!machine)
+        machine = "q35";
+    if (virt_type) {
+        xml = get_domcaps(conn, emulator, virt_type, machine, error);
+    } else {
+        /* Like virt-install: KVM when the host has it, else TCG. */
+        xml = get_domcaps(conn, emulator, "kvm", machine, NULL);
+        if (!xml)
+            xml = get_domcaps(conn, emulator, "qemu", machine, error);
+    }
+    if (!xml)
+        return NULL;
+    caps = sevirt_host_caps_parse_domcaps(xml, error);
+    if (!caps)
+        return NULL;
+
+    caps->uri = virConnectGetURI(conn);
+    if (!sevirt_conn_lib_version(conn, &caps->libvirt_version, error))
+        return NULL;
+    if (virConnectGetVersion(conn, &caps->hypervisor_version) < 0) {
+        sevirt_error_libvirt(error, _("Cannot get the hypervisor version"));
+        return NULL;
+    }
+    if (!sevirt_host_caps_count_guests(caps, conn, error))
+        return NULL;
+    /* virNodeGetSEVInfo asks the host's default QEMU, so it only speaks
+     * for that binary: use it to fill what older domcaps leave out. */
+    if (caps->sev && !caps->emulated)
+        fill_from_node_sev_info(caps, conn);
+    if (sevirt_conn_is_local(conn)) {
+        g_ptr_array_unref(caps->firmware);
+        caps->firmware = sevirt_firmware_list_load(NULL);
+        caps->firmware_known = TRUE;
+    }
+    return g_steal_pointer(&caps);
+}
+
+gboolean
+sevirt_host_caps_supports(const SevirtHostCaps *caps, SevirtSevType type)
+{
+    switch (type) {
+    case SEVIRT_SEV_NONE:
+        return TRUE;
+    case SEVIRT_SEV_SEV:
+        return caps->sev;
+    case SEVIRT_SEV_ES:
+        return caps->sev && caps->sev_es;
+    case SEVIRT_SEV_SNP:
+        return caps->sev_snp;
+    }
+    return FALSE;
+}
+
+gint
+sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
+{
+    gint max, used;
+
+    if (type == SEVIRT_SEV_SEV) {
+        max = caps->max_guests;
+        used = caps->guests_running;
+    } else {
+        max = caps->max_es_guests;
+        used = caps->es_guests_running;
+    }
+    if (max < 0 || used < 0)
+        return -1;
+    return MAX(max - used, 0);
+}
+
+const SevirtFirmware *
+sevirt_firmware_list_find(const GPtrArray *firmware, SevirtSevType type)
+{
+    const char *feature = sevirt_firmware_feature_for(type);
+
+    for (guint i = 0; feature && i < firmware->len; i++) {
+        const SevirtFirmware *fw = g_ptr_array_index(firmware, i);
+
+        if (sevirt_firmware_has_feature(fw, feature) &&
+            !sevirt_firmware_has_feature(fw, "requires-smm") &&
+            !sevirt_firmware_has_feature(fw, "enrolled-keys"))
+            return fw;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* preflight checks */
+
+const char *
+sevirt_check_status_to_string(SevirtCheckStatus status)
+{
+    static const char *const names[] = { "PASS", "WARN", "FAIL" };
+
+    g_return_val_if_fail(status < G_N_ELEMENTS(names), NULL);
+    return names[status];
+}
+
+void
+sevirt_host_check_free(SevirtHostCheck *check)
+{
+    if (!check)
+        return;
+    g_free(check->name);
+    g_free(check->detail);
+    g_free(check->fix);
+    g_free(check);
+}
+
+static void add_check(GPtrArray *checks, SevirtCheckStatus status, const char *name,
+                      const char *fix, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+static void
+add_check(GPtrArray *checks, SevirtCheckStatus status, const char *name,
+          const char *fix, const char *fmt, ...)
+{
+    SevirtHostCheck *check = g_new0(SevirtHostCheck, 1);
+    va_list ap;
+
+    va_start(ap, fmt);
+    check->detail = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    check->status = status;
+    check->name = g_strdup(name);
+    check->fix = status == SEVIRT_CHECK_PASS ? NULL : g_strdup(fix);
+    g_ptr_array_add(checks, check);
+}
+
+static const char *
+type_label(SevirtSevType type)
+{
+    switch (type) {
+    case SEVIRT_SEV_ES:
+        return "SEV-ES";
+    case SEVIRT_SEV_SNP:
+        return "SEV-SNP";
+    case SEVIRT_SEV_SEV:
+    case SEVIRT_SEV_NONE:
+    default:
+        return "SEV";
+    }
+}
+
+static void
+check_libvirt_version(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
+{
+    g_autofree char *found = sevirt_version_string(caps->libvirt_version);
+
+    if (type == SEVIRT_SEV_SNP && caps->libvirt_version < SEVIRT_LIBVIRT_SNP_VERSION)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("libvirt version"),
+                  _("upgrade libvirt on the host to 10.5 or later"),
+                  _("SEV-SNP guests need libvirt 10.5 or later, the host runs %s"), found);
+    else
+        add_check(checks, SEVIRT_CHECK_PASS, _("libvirt version"), NULL,
+                  _("libvirt %s can run %s guests"), found, type_label(type));
+}
+
+/* Reads a kvm_amd module parameter ("Y"/"N" or "1"/"0"); NULL when absent. */
+static char *
+read_kvm_amd_param(const char *root, const char *param)
+{
+    g_autofree char *path = g_build_filename(root, "sys", "module", "kvm_amd",
+                                             "parameters", param, NULL);
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    return g_strdup(g_strstrip(text));
+}
+
+static void
+check_kvm_amd(GPtrArray *checks, const char *root, SevirtSevType type)
+{
+    static const struct {
+        const char *param;
+        SevirtSevType needed_by;
+    } params[] = {
+        { "sev", SEVIRT_SEV_SEV },
+        { "sev_es", SEVIRT_SEV_ES },
+        { "sev_snp", SEVIRT_SEV_SNP },
+    };
+    g_autofree char *moddir = g_build_filename(root, "sys", "module", "kvm_amd", NULL);
+
+    if (!g_file_test(moddir, G_FILE_TEST_IS_DIR)) {
+        add_check(checks, SEVIRT_CHECK_FAIL, _("kvm_amd module"),
+                  _("load it with 'modprobe kvm_amd' (needs an AMD CPU with AMD-V enabled in the firmware setup)"),
+                  _("the kvm_amd module is not loaded"));
+        return;
+    }
+    add_check(checks, SEVIRT_CHECK_PASS, _("kvm_amd module"), NULL, _("kvm_amd is loaded"));
+
+    for (guint i = 0; i < G_N_ELEMENTS(params); i++) {
+        g_autofree char *value = read_kvm_amd_param(root, params[i].param);
+        g_autofree char *name = g_strdup_printf(_("kvm_amd %s parameter"), params[i].param);
+        g_autofree char *fix = g_strdup_printf(_("add kvm_amd.%s=1 to the kernel command line "
+                                                 "(or 'options kvm_amd %s=1' in /etc/modprobe.d) "
+                                                 "and reload kvm_amd"),
+                                               params[i].param, params[i].param);
+        /* A type needs its own parameter and those of the types below it. */
+        gboolean needed = params[i].needed_by <= type;
+
+        if (value && (g_str_equal(value, "Y") || g_str_equal(value, "1")))
+            add_check(checks, SEVIRT_CHECK_PASS, name, NULL, _("%s is enabled"), params[i].param);
+        else if (!value)
+            add_check(checks, needed ? SEVIRT_CHECK_FAIL : SEVIRT_CHECK_WARN, name,
+                      _("use a host kernel whose kvm_amd supports it"),
+                      _("this kvm_amd has no '%s' parameter"), params[i].param);
+        else
+            add_check(checks, needed ? SEVIRT_CHECK_FAIL : SEVIRT_CHECK_WARN, name, fix,
+                      _("%s is disabled ('%s')"), params[i].param, value);
+    }
+}
+
+static void
+check_dev_sev(GPtrArray *checks, const char *root)
+{
+    g_autofree char *path = g_build_filename(root, "dev", "sev", NULL);
+
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+        add_check(checks, SEVIRT_CHECK_PASS, "/dev/sev", NULL, _("/dev/sev exists"));
+    else
+        add_check(checks, SEVIRT_CHECK_FAIL, "/dev/sev",
+                  _("enable SEV in the firmware setup and check 'dmesg | grep -i sev': "
+                    "the ccp driver creates /dev/sev once the platform is initialised"),
+                  _("/dev/sev does not exist"));
+}
+
+static void
+check_virt_type(GPtrArray *checks, const SevirtHostCaps *caps)
+{
+    if (caps->emulated || g_strcmp0(caps->domain_type, "kvm") == 0)
+        add_check(checks, SEVIRT_CHECK_PASS, _("virtualization type"), NULL,
+                  _("guests run as '%s' domains"), caps->domain_type ? caps->domain_type : "?");
+    else
+        add_check(checks, SEVIRT_CHECK_FAIL, _("virtualization type"),
+                  _("encrypted guests need KVM: use --virt-type kvm on a host with /dev/kvm"),
+                  _("domain type '%s' (TCG) cannot run encrypted guests"),
+                  caps->domain_type ? caps->domain_type : "?");
+}
+
+static void
+check_domcaps(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
+{
+    const char *emu = caps->emulator ? caps->emulator : "?";
+
+    if (!caps->sev) {
+        add_check(checks, SEVIRT_CHECK_FAIL, _("SEV in domain capabilities"),
+                  _("libvirt reports SEV once the kernel and QEMU can use it: fix the checks above, "
+                    "then restart libvirtd so it probes QEMU again"),
+                  _("libvirt reports no SEV support for %s"), emu);
+        return;
+    }
+    add_check(checks, SEVIRT_CHECK_PASS, _("SEV in domain capabilities"), NULL,
+              _("libvirt reports SEV for %s (cbitpos %d, reduced-phys-bits %d)"),
+              emu, caps->cbitpos, caps->reduced_phys_bits);
+    if (type == SEVIRT_SEV_ES)
+        add_check(checks, caps->sev_es ? SEVIRT_CHECK_PASS : SEVIRT_CHECK_FAIL,
+                  _("SEV-ES in domain capabilities"),
+                  _("enable SEV-ES (kvm_amd sev_es=1) and give it ASIDs in the firmware setup"),
+                  caps->sev_es ? _("the host has SEV-ES slots") : _("the host has no SEV-ES slots"));
+    if (type == SEVIRT_SEV_SNP)
+        add_check(checks, caps->sev_snp ? SEVIRT_CHECK_PASS : SEVIRT_CHECK_FAIL,
+                  _("SEV-SNP in domain capabilities"),
+                  _("SEV-SNP needs libvirt 10.5, QEMU 9.1 and a host kernel with SNP enabled"),
+                  caps->sev_snp ? _("libvirt lists the sev-snp launch security type")
+                                : _("libvirt does not list the sev-snp launch security type"));
+}
+
+static void
+check_slots(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
+{
+    gint free_slots = sevirt_host_caps_free_slots(caps, type);
+    gint max = type == SEVIRT_SEV_SEV ? caps->max_guests : caps->max_es_guests;
+    const char *pool = type == SEVIRT_SEV_SEV ? "SEV" : "SEV-ES";
+
+    if (!sevirt_host_caps_supports(caps, type))
+        return;
+    if (caps->emulated)
+        add_check(checks, SEVIRT_CHECK_PASS, _("free ASID slots"), NULL,
+                  _("no ASID limit: the platform is emulated"));
+    else if (free_slots < 0)
+        add_check(checks, SEVIRT_CHECK_WARN, _("free ASID slots"),
+                  _("upgrade libvirt (8.0 or later reports maxGuests/maxESGuests)"),
+                  _("the host does not report how many %s guests it can hold"), pool);
+    else if (free_slots == 0)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("free ASID slots"),
+                  _("stop a running encrypted guest, or raise the ASID split in the firmware setup"),
+                  _("all %d %s slots are in use"), max, pool);
+    else
+        add_check(checks, SEVIRT_CHECK_PASS, _("free ASID slots"), NULL,
+                  _("%d of %d %s slots free"), free_slots, max, pool);
+}
+
+static void
+check_firmware(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
+{
+    const char *feature = sevirt_firmware_feature_for(type);
+    const SevirtFirmware *fw;
+
+    if (!caps->firmware_known) {
+        add_check(checks, SEVIRT_CHECK_WARN, _("firmware"),
+                  _("check the host's /usr/share/qemu/firmware, or give --firmware PATH"),
+                  _("cannot read the firmware descriptors of a remote host"));
+        return;
+    }
+    fw = sevirt_firmware_list_find(caps->firmware, type);
+    if (fw)
+        add_check(checks, SEVIRT_CHECK_PASS, _("firmware"), NULL,
+                  _("%s supports %s (%s)"), fw->executable, feature, fw->descriptor);
+    else
+        add_check(checks, SEVIRT_CHECK_FAIL, _("firmware"),
+                  _("install an OVMF build for it with its QEMU firmware descriptor, "
+                    "or give sevirt --firmware PATH"),
+                  _("no firmware descriptor lists '%s' (without Secure Boot)"), feature);
+}
+
+/* The memlock hard limit and CAP_SYS_RESOURCE of libvirtd (else our own). */
+static gboolean
+read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can_raise)
+{
+    g_autofree char *pidfile = g_build_filename(root, "run", "libvirtd.pid", NULL);
+    g_autofree char *pidtext = NULL;
+    g_autofree char *proc = NULL;
+    g_autofree char *limits = NULL;
+    g_autofree char *status = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (g_file_get_contents(pidfile, &pidtext, NULL, NULL))
+        proc = g_build_filename(root, "proc", g_strstrip(pidtext), NULL);
+    else
+        proc = g_build_filename(root, "proc", "self", NULL);
+    {
+        g_autofree char *lpath = g_build_filename(proc, "limits", NULL);
+        g_autofree char *spath = g_build_filename(proc, "status", NULL);
+
+        if (!g_file_get_contents(lpath, &limits, NULL, NULL) ||
+            !g_file_get_contents(spath, &status, NULL, NULL))
+            return FALSE;
+    }
+
+    *can_raise = FALSE;
+    lines = g_strsplit(status, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        guint64 caps_eff;
+
+        if (g_str_has_prefix(lines[i], "CapEff:") &&
+            g_ascii_string_to_unsigned(g_strstrip(lines[i] + 7), 16, 0, G_MAXUINT64, &caps_eff, NULL))
+            *can_raise = (caps_eff >> 24) & 1;   /* CAP_SYS_RESOURCE */
+    }
+    g_strfreev(lines);
+    lines = g_strsplit(limits, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = NULL;
+
+        if (!g_str_has_prefix(lines[i], "Max locked memory"))
+            continue;
+        f = g_strsplit_set(lines[i] + strlen("Max locked memory"), " \t", -1);
+        /* fields: soft, hard, units (empty strings between spaces) */
+        for (guint j = 0, n = 0; f[j]; j++) {
+            if (!*f[j])
+                continue;
+            if (++n == 2) {
+                *unlimited = g_str_equal(f[j], "unlimited");
+                if (!*unlimited && !g_ascii_string_to_unsigned(f[j], 10, 0, G_MAXUINT64, hard, NULL))
+                    return FALSE;
+                return TRUE;
+            }
+        }
+    }
+    return FALSE;
+}
+
+static void
+check_memlock(GPtrArray *checks, const char *root)
+{
+    guint64 hard = 0;
+    gboolean unlimited = FALSE, can_raise = FALSE;
+
+    if (!read_memlock(root, &hard, &unlimited, &can_raise))
+        add_check(checks, SEVIRT_CHECK_WARN, _("locked memory limit"),
+                  _("make sure libvirtd may raise RLIMIT_MEMLOCK (LimitMEMLOCK=infinity)"),
+                  _("cannot read libvirtd's locked memory limit"));
+    else if (unlimited || can_raise)
+        add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
+                  _("libvirtd can lock guest memory (%s)"),
+                  unlimited ? _("no limit") : _("it may raise its limit"));
+    else
+        add_check(checks, SEVIRT_CHECK_FAIL, _("locked memory limit"),
+                  _("start libvirtd with an unlimited memlock hard limit (ulimit -l unlimited, "
+                    "LimitMEMLOCK=infinity) or with CAP_SYS_RESOURCE"),
+                  _("libvirtd's memlock hard limit is %" G_GUINT64_FORMAT " KiB and it lacks "
+                    "CAP_SYS_RESOURCE: SEV guests, whose memory is locked, cannot start"),
+                  hard / 1024);
+}
+
+GPtrArray *
+sevirt_host_check(const SevirtHostCaps *caps, SevirtSevType type, const char *local_root)
+{
+    GPtrArray *checks = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_host_check_free);
+
+    g_return_val_if_fail(type != SEVIRT_SEV_NONE, checks);
+
+    check_libvirt_version(checks, caps, type);
+    if (caps->emulated)
+        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
+                  _("run real guests with the host's QEMU on an AMD EPYC host"),
+                  _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
+                    "and no confidentiality"), caps->emulator);
+    else if (local_root) {
+        check_kvm_amd(checks, local_root, type);
+        check_dev_sev(checks, local_root);
+    }
+    check_virt_type(checks, caps);
+    check_domcaps(checks, caps, type);
+    check_slots(checks, caps, type);
+    check_firmware(checks, caps, type);
+    /* SNP guests do not lock their memory; the emulated platform does not either. */
+    if (local_root && !caps->emulated && type != SEVIRT_SEV_SNP)
+        check_memlock(checks, local_root);
+    return checks;
+}
+
+gboolean
+sevirt_host_check_failed(const GPtrArray *checks)
+{
+    for (guint i = 0; i < checks->len; i++) {
+        const SevirtHostCheck *check = g_ptr_array_index(checks, i);
+
+        if (check->status == SEVIRT_CHECK_FAIL)
+            return TRUE;
+    }
+    return FALSE;
+}

@@ -43,7 +43,8 @@ domain_xml() {
 </domain>
 EOF
 }
-meta="<sevirt:vm xmlns:sevirt='https://sevirt.org/xmlns/domain/1.0'><sevirt:volumes>
+meta="<sevirt:vm xmlns:sevirt='https://sevirt.org/xmlns/domain/1.0'>
+<sevirt:version>0.1.0</sevirt:version><sevirt:type>none</sevirt:type><sevirt:volumes>
 <sevirt:volume pool='$pool' name='owned.qcow2'/><sevirt:volume pool='$pool' name='gone.img'/>
 </sevirt:volumes></sevirt:vm>"
 domain_xml "$managed" "$meta" >"$TEST_TMP/managed.xml"

@@ -8,6 +8,8 @@
 
 #include "sevirt.h"
 #include "sevirt-domain.h"
+#include "sevirt-domxml.h"
+#include "sevirt-hostcaps.h"
 #include "sevirt-storage.h"
 
 /* Live-only metadata recording when sevirt started the domain, for uptime:
@@ -326,43 +328,6 @@ sev_type_title(SevirtSevType type)
     }
 }
 
-/* Whether the host's domain capabilities for this emulator/machine/virt
- * type offer @type; FALSE with the reason in @why. */
-static gboolean
-domcaps_offer(const char *caps_xml, SevirtSevType type, char **why)
-{
-    g_auto(DomXml) caps = { 0 };
-    g_autofree char *sev = NULL;
-    g_autofree char *max_es = NULL;
-    g_autoptr(xmlXPathObject) snp = NULL;
-
-    if (!dom_xml_parse(&caps, caps_xml, "domainCapabilities", NULL)) {
-        *why = g_strdup(_("unreadable domain capabilities"));
-        return FALSE;
-    }
-    sev = xpath_string(caps.ctx, NULL, "string(/domainCapabilities/features/sev/@supported)");
-    if (g_strcmp0(sev, "yes") != 0) {
-        *why = g_strdup(_("the domain capabilities report no SEV support"));
-        return FALSE;
-    }
-    if (type == SEVIRT_SEV_SNP) {
-        snp = xpath_nodes(caps.ctx, "/domainCapabilities/features/launchSecurity"
-                                    "/enum[@name='sectype']/value[text()='sev-snp']");
-        if (!xpath_count(snp)) {
-            *why = g_strdup(_("the domain capabilities do not list SEV-SNP"));
-            return FALSE;
-        }
-    }
-    if (type == SEVIRT_SEV_ES || type == SEVIRT_SEV_SNP) {
-        max_es = xpath_string(caps.ctx, NULL, "string(/domainCapabilities/features/sev/maxESGuests)");
-        if (max_es && g_str_equal(max_es, "0")) {
-            *why = g_strdup(_("the host has no SEV-ES guest slots (maxESGuests is 0)"));
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
 static gboolean
 check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
 {
@@ -375,7 +340,7 @@ check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
     g_autofree char *machine = xpath_string(ctx, NULL, "string(/domain/os/type/@machine)");
     g_autofree char *virt = xpath_string(ctx, NULL, "string(/domain/@type)");
     g_autofree char *caps = NULL;
-    g_autofree char *why = NULL;
+    g_autoptr(SevirtHostCaps) hc = NULL;
 
     read_launch_security(ctx, &type, &policy_set, &policy);
     if (type == SEVIRT_SEV_NONE)
@@ -387,13 +352,16 @@ check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
                              name, emulator ? emulator : _("(default)"));
         return FALSE;
     }
-    if (domcaps_offer(caps, type, &why))
+    hc = sevirt_host_caps_parse_domcaps(caps, error);
+    if (!hc)
+        return FALSE;
+    if (sevirt_host_caps_supports(hc, type))
         return TRUE;
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
-                _("Cannot start '%s': it is an %s guest, but this host cannot run one "
-                  "with emulator '%s' and virtualization type '%s': %s (see 'sevirt host-check')"),
+                _("Cannot start '%s': it is an %s guest, but this host's domain capabilities "
+                  "for emulator '%s' and virtualization type '%s' offer no %s (see 'sevirt host-check')"),
                 name, sev_type_title(type), emulator ? emulator : _("(default)"),
-                virt ? virt : "kvm", why);
+                virt ? virt : "kvm", sev_type_title(type));
     return FALSE;
 }
 
@@ -516,61 +484,40 @@ sevirt_domain_stop(virDomainPtr dom, guint timeout_s, SevirtStopResult *result, 
 /* ------------------------------------------------------------------ */
 /* metadata */
 
-/* sevirt's <metadata> element of @dom as XML text; NULL without error when
- * the domain has none. */
-static char *
+/* sevirt's metadata of @dom; NULL without error when it has none. */
+static SevirtVmMetadata *
 managed_metadata(virDomainPtr dom, GError **error)
 {
-    const char *name = virDomainGetName(dom);
-    char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0);
-    virErrorPtr err;
+    g_autoptr(GError) local = NULL;
+    SevirtVmMetadata *meta = sevirt_domain_get_metadata(dom, &local);
 
-    if (xml)
-        return xml;
-    err = virGetLastError();
-    if (!err || err->code == VIR_ERR_NO_DOMAIN_METADATA) {
-        virResetLastError();
-        return NULL;
-    }
-    sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"), name);
-    return NULL;
+    if (!meta && !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND))
+        g_propagate_error(error, g_steal_pointer(&local));
+    return meta;
 }
 
 gboolean
 sevirt_domain_is_managed(virDomainPtr dom, gboolean *managed, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    g_autofree char *xml = managed_metadata(dom, &local);
+    g_autoptr(SevirtVmMetadata) meta = managed_metadata(dom, &local);
 
     if (local) {
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
-    *managed = xml != NULL;
+    *managed = meta != NULL;
     return TRUE;
 }
 
-/* The "POOL/VOLUME" entries of <sevirt:volumes> in sevirt's metadata. */
 static GPtrArray *
-metadata_owned_volumes(const char *metadata, const char *name, GError **error)
+strv_array_copy(GPtrArray *src)
 {
-    g_auto(DomXml) x = { 0 };
-    g_autoptr(xmlXPathObject) vols = NULL;
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
-    if (!dom_xml_parse(&x, metadata, name, error))
-        return NULL;
-    /* virDomainGetMetadata() returns the element without its namespace. */
-    vols = xpath_nodes(x.ctx, "/*/volumes/volume");
-    for (guint i = 0; i < xpath_count(vols); i++) {
-        xmlNode *node = vols->nodesetval->nodeTab[i];
-        g_autofree char *pool = xpath_string(x.ctx, node, "string(@pool)");
-        g_autofree char *vol = xpath_string(x.ctx, node, "string(@name)");
-
-        if (pool && vol)
-            g_ptr_array_add(out, g_strdup_printf("%s/%s", pool, vol));
-    }
-    return g_steal_pointer(&out);
+    for (guint i = 0; src && i < src->len; i++)
+        g_ptr_array_add(out, g_strdup(src->pdata[i]));
+    return out;
 }
 
 /* ------------------------------------------------------------------ */
@@ -763,7 +710,7 @@ sevirt_domain_list(virConnectPtr conn, gboolean all, GError **error)
     for (int i = 0; i < n; i++) {
         g_autoptr(virDomain) dom = doms[i];
         g_autoptr(GError) local = NULL;
-        g_autofree char *meta = NULL;
+        g_autoptr(SevirtVmMetadata) meta = NULL;
         g_auto(DomXml) x = { 0 };
         SevirtDomainInfo *info;
 
@@ -915,7 +862,7 @@ sevirt_domain_status(virDomainPtr dom, GError **error)
     g_auto(DomXml) x = { 0 };
     g_autoptr(SevirtDomainInfo) info = NULL;
     g_autoptr(GError) local = NULL;
-    g_autofree char *meta = managed_metadata(dom, &local);
+    g_autoptr(SevirtVmMetadata) meta = managed_metadata(dom, &local);
 
     if (local) {
         g_propagate_error(error, g_steal_pointer(&local));
@@ -928,10 +875,7 @@ sevirt_domain_status(virDomainPtr dom, GError **error)
         return NULL;
     info->disks = read_disks(x.ctx);
     info->nics = read_nics(x.ctx);
-    info->owned_volumes = meta ? metadata_owned_volumes(meta, info->name, error)
-                               : g_ptr_array_new_with_free_func(g_free);
-    if (!info->owned_volumes)
-        return NULL;
+    info->owned_volumes = strv_array_copy(meta ? meta->volumes : NULL);
     if (info->state != VIR_DOMAIN_SHUTOFF) {
         info->uptime_s = read_uptime(dom);
         info->addresses = addresses_first_answer(dom);
@@ -969,8 +913,8 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
     const char *name = virDomainGetName(dom);
     virConnectPtr conn = virDomainGetConnect(dom);
     g_autoptr(GError) local = NULL;
-    g_autofree char *meta = managed_metadata(dom, &local);
-    g_autoptr(GPtrArray) volumes = NULL;
+    g_autoptr(SevirtVmMetadata) meta = managed_metadata(dom, &local);
+    GPtrArray *volumes;
     g_autoptr(GString) left = g_string_new(NULL);
 
     if (local) {
@@ -983,9 +927,7 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
                       "remove it with virsh undefine"), name);
         return FALSE;
     }
-    volumes = metadata_owned_volumes(meta, name, error);
-    if (!volumes)
-        return FALSE;
+    volumes = meta->volumes;
 
     if (virDomainIsActive(dom) == 1) {
         progress_say(progress, user_data, _("Destroying domain '%s'"), name);

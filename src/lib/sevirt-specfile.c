@@ -6,14 +6,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "sevirt-error.h"
+#include "sevirt-policy.h"
 #include "sevirt-specfile.h"
-#include "sevirt-storage.h"
 #include "sevirt-util.h"
 #include "sevirt-yaml-private.h"
 
-/* Sizes of the guest owner's blobs (sev-reference.md). */
-#define DH_CERT_LEN 0x824
-#define SESSION_LEN 0x80
 #define SPEC_FILE_MAX (1024 * 1024)
 
 typedef struct {
@@ -21,6 +18,7 @@ typedef struct {
     const char *base_dir;
     yaml_document_t *doc;
     SevirtVmSpec *spec;
+    yaml_node_t *policy;    /* sev.policy, read once sev.type is known */
 } Loader;
 
 typedef gboolean (*KeyFunc)(Loader *ld, const char *key, yaml_node_t *value, GError **error);
@@ -199,6 +197,12 @@ key_firmware(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 }
 
 static gboolean
+key_machine(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_string(ld, key, v, &ld->spec->machine, error);
+}
+
+static gboolean
 key_cpu(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
     return want_string(ld, key, v, &ld->spec->cpu, error);
@@ -261,8 +265,23 @@ key_sev_type(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 static gboolean
 key_sev_policy(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    if (!want_uint(ld, key, v, 0, G_MAXUINT64, &ld->spec->policy, error))
+    if (!want_scalar(ld, key, v, error))
         return FALSE;
+    ld->policy = v;
+    return TRUE;
+}
+
+/* Flag names depend on the type (SEV or SNP), which may come later. */
+static gboolean
+parse_policy(Loader *ld, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+
+    if (!ld->policy)
+        return TRUE;
+    if (!sevirt_policy_parse("policy", ld->spec->sev_type, sevirt_yaml_scalar(ld->policy),
+                             &ld->spec->policy, &local))
+        return sevirt_yaml_error(error, ld->what, ld->policy, "%s", local->message);
     ld->spec->policy_set = TRUE;
     return TRUE;
 }
@@ -323,13 +342,13 @@ want_b64_file(Loader *ld, const char *key, yaml_node_t *v, gsize expect, char **
 static gboolean
 key_sev_dh_cert(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return want_b64_file(ld, key, v, DH_CERT_LEN, &ld->spec->dh_cert, error);
+    return want_b64_file(ld, key, v, SEVIRT_DH_CERT_SIZE, &ld->spec->dh_cert, error);
 }
 
 static gboolean
 key_sev_session(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return want_b64_file(ld, key, v, SESSION_LEN, &ld->spec->session, error);
+    return want_b64_file(ld, key, v, SEVIRT_SESSION_SIZE, &ld->spec->session, error);
 }
 
 static const KeyEntry sev_keys[] = {
@@ -346,7 +365,7 @@ static const KeyEntry sev_keys[] = {
 static gboolean
 key_sev(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return load_mapping(ld, v, key, sev_keys, error);
+    return load_mapping(ld, v, key, sev_keys, error) && parse_policy(ld, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -409,373 +428,125 @@ key_cloud_init(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 }
 
 /* ------------------------------------------------------------------ */
-/* list items: "key=value,..." strings, as on the command line, or mappings */
-
-typedef struct {
-    char *key;
-    char *value;          /* NULL for a bare word such as "user" */
-    yaml_node_t *node;    /* for positions (the item, or the mapping value) */
-    yaml_node_t *list;    /* a sequence value (portfwd: [...]), else NULL */
-} ItemPair;
-
-static void
-item_pair_free(ItemPair *p)
-{
-    g_free(p->key);
-    g_free(p->value);
-    g_free(p);
-}
-
-static void
-pairs_add(GPtrArray *pairs, const char *key, const char *value, yaml_node_t *node)
-{
-    ItemPair *p = g_new0(ItemPair, 1);
-
-    p->key = g_strdup(key);
-    p->value = g_strdup(value);
-    p->node = node;
-    g_ptr_array_add(pairs, p);
-}
-
-/* The pairs of one list item, from either form. */
-static GPtrArray *
-item_pairs(Loader *ld, const char *section, yaml_node_t *item, GError **error)
-{
-    g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func((GDestroyNotify) item_pair_free);
-
-    if (item->type == YAML_SCALAR_NODE) {
-        g_auto(GStrv) parts = g_strsplit(sevirt_yaml_scalar(item), ",", -1);
-
-        for (guint i = 0; parts[i]; i++) {
-            char *eq = strchr(parts[i], '=');
-
-            if (eq)
-                *eq = '\0';
-            if (!*parts[i]) {
-                sevirt_yaml_error(error, ld->what, item, _("empty option in '%s' item '%s'"),
-                                  section, sevirt_yaml_scalar(item));
-                return NULL;
-            }
-            pairs_add(pairs, parts[i], eq ? eq + 1 : NULL, item);
-        }
-        return g_steal_pointer(&pairs);
-    }
-    if (item->type != YAML_MAPPING_NODE) {
-        sevirt_yaml_error(error, ld->what, item,
-                          _("items of '%s' must be \"key=value,...\" strings or mappings"), section);
-        return NULL;
-    }
-    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node_at(ld, p->key);
-        yaml_node_t *v = node_at(ld, p->value);
-        const char *key = sevirt_yaml_scalar(k);
-
-        if (!key) {
-            sevirt_yaml_error(error, ld->what, k, _("keys in '%s' must be plain names"), section);
-            return NULL;
-        }
-        if (v->type == YAML_SEQUENCE_NODE) {
-            pairs_add(pairs, key, NULL, v);
-            ((ItemPair *) pairs->pdata[pairs->len - 1])->list = v;
-        } else {
-            const char *s = want_scalar(ld, key, v, error);
-
-            if (!s)
-                return NULL;
-            pairs_add(pairs, key, s, v);
-        }
-    }
-    return g_steal_pointer(&pairs);
-}
+/* list items: the option strings of --disk, --network and --share, or
+ * mappings with the same keys, which are turned into those strings so that
+ * one parser (sevirt_*_spec_parse) reads both the command line and files */
 
 static gboolean
-pair_needs_value(Loader *ld, const ItemPair *p, GError **error)
+append_option(Loader *ld, GString *text, const char *key, yaml_node_t *v, GError **error)
 {
-    if (p->value && *p->value)
-        return TRUE;
-    return sevirt_yaml_error(error, ld->what, p->node, _("'%s' needs a value"), p->key);
-}
+    const char *s = want_scalar(ld, key, v, error);
 
-static gboolean
-pair_uint(Loader *ld, const ItemPair *p, guint64 min, guint64 max, guint64 *out, GError **error)
-{
-    g_autoptr(GError) local = NULL;
-
-    if (!pair_needs_value(ld, p, error))
+    if (!s)
         return FALSE;
-    if (!sevirt_parse_uint(p->key, p->value, max, out, &local) || *out < min)
-        return sevirt_yaml_error(error, ld->what, p->node,
-                                 _("'%s' must be a whole number from %" G_GUINT64_FORMAT
-                                   " to %" G_GUINT64_FORMAT ", not '%s'"),
-                                 p->key, min, max, p->value);
+    if (strchr(s, ','))
+        return sevirt_yaml_error(error, ld->what, v, _("'%s' cannot contain a comma"), key);
+    if (text->len)
+        g_string_append_c(text, ',');
+    /* Flags such as user, none or readonly: "key: true" is the bare word. */
+    if (g_str_equal(s, "true") || g_str_equal(s, "yes"))
+        g_string_append(text, key);
+    else if (!g_str_equal(s, "false") && !g_str_equal(s, "no"))
+        g_string_append_printf(text, "%s=%s", key, s);
     return TRUE;
 }
 
-static gboolean
-unknown_item_key(Loader *ld, const char *section, const ItemPair *p, const char *known,
-                 GError **error)
+/* "key=value,..." for a mapping item; a list value repeats its key. */
+static char *
+mapping_to_option(Loader *ld, yaml_node_t *item, GError **error)
 {
-    return sevirt_yaml_error(error, ld->what, p->node,
-                             _("unknown key '%s' in a '%s' item (known keys: %s)"),
-                             p->key, section, known);
-}
+    g_autoptr(GString) text = g_string_new(NULL);
 
-static gboolean
-set_disk_kind(Loader *ld, SevirtDiskSpec *disk, gboolean *kind_set, SevirtDiskKind kind,
-              const ItemPair *p, GError **error)
-{
-    if (*kind_set)
-        return sevirt_yaml_error(error, ld->what, p->node,
-                                 _("a disk takes exactly one of path, vol and pool"));
-    *kind_set = TRUE;
-    disk->kind = kind;
-    return pair_needs_value(ld, p, error);
-}
-
-static SevirtDiskSpec *
-disk_from_pairs(Loader *ld, yaml_node_t *item, GPtrArray *pairs, GError **error)
-{
-    g_autoptr(SevirtDiskSpec) disk = sevirt_disk_spec_new(SEVIRT_DISK_PATH);
-    gboolean kind_set = FALSE;
-    gboolean new_only = FALSE;
-
-    for (guint i = 0; i < pairs->len; i++) {
-        const ItemPair *p = pairs->pdata[i];
-
-        if (p->list)
-            return sevirt_yaml_error(error, ld->what, p->node, _("'%s' must be a single value"),
-                                     p->key), NULL;
-        if (g_str_equal(p->key, "path")) {
-            if (!set_disk_kind(ld, disk, &kind_set, SEVIRT_DISK_PATH, p, error))
-                return NULL;
-            disk->path = g_strdup(p->value);
-        } else if (g_str_equal(p->key, "vol")) {
-            g_autoptr(GError) local = NULL;
-
-            if (!set_disk_kind(ld, disk, &kind_set, SEVIRT_DISK_VOLUME, p, error))
-                return NULL;
-            if (!sevirt_volume_split(p->value, &disk->pool, &disk->volume, &local))
-                return sevirt_yaml_error(error, ld->what, p->node, "%s", local->message), NULL;
-        } else if (g_str_equal(p->key, "pool")) {
-            if (!set_disk_kind(ld, disk, &kind_set, SEVIRT_DISK_NEW_VOLUME, p, error))
-                return NULL;
-            disk->pool = g_strdup(p->value);
-        } else if (g_str_equal(p->key, "size")) {
-            if (!pair_uint(ld, p, 1, 1024 * 1024, &disk->size_gib, error))
-                return NULL;
-            new_only = TRUE;
-        } else if (g_str_equal(p->key, "backing")) {
-            if (!pair_needs_value(ld, p, error))
-                return NULL;
-            disk->backing = g_strdup(p->value);
-            new_only = TRUE;
-        } else if (g_str_equal(p->key, "name")) {
-            if (!pair_needs_value(ld, p, error))
-                return NULL;
-            g_free(disk->volume);
-            disk->volume = g_strdup(p->value);
-            new_only = TRUE;
-        } else if (g_str_equal(p->key, "format")) {
-            if (!pair_needs_value(ld, p, error))
-                return NULL;
-            disk->format = g_strdup(p->value);
-        } else {
-            return unknown_item_key(ld, "disks", p, "path, vol, pool, size, backing, name, format",
-                                    error), NULL;
-        }
-    }
-    if (!kind_set)
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("a disk needs path=FILE, vol=POOL/VOLUME or pool=POOL")), NULL;
-    if (new_only && disk->kind != SEVIRT_DISK_NEW_VOLUME)
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("size, backing and name only go with pool=POOL")), NULL;
-    if (disk->kind == SEVIRT_DISK_NEW_VOLUME && !disk->size_gib && !disk->backing)
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("a new volume in pool '%s' needs size=GiB or backing=VOLUME"),
-                                 disk->pool), NULL;
-    return g_steal_pointer(&disk);
-}
-
-/* "HOSTPORT:GUESTPORT[/tcp|udp]" */
-static gboolean
-add_portfwd(Loader *ld, SevirtNetSpec *net, const char *text, yaml_node_t *node, GError **error)
-{
-    g_auto(GStrv) proto = g_strsplit(text, "/", 2);
-    g_auto(GStrv) ports = g_strsplit(proto[0], ":", -1);
-    g_autoptr(GError) local = NULL;
-    SevirtPortForward *fwd;
-    guint64 host, guest;
-
-    if (g_strv_length(ports) != 2 ||
-        !sevirt_parse_uint("portfwd", ports[0], 65535, &host, &local) || !host ||
-        !sevirt_parse_uint("portfwd", ports[1], 65535, &guest, &local) || !guest ||
-        (proto[1] && !g_str_equal(proto[1], "tcp") && !g_str_equal(proto[1], "udp")))
-        return sevirt_yaml_error(error, ld->what, node,
-                                 _("'portfwd' must be HOSTPORT:GUESTPORT[/tcp|udp] with ports "
-                                   "from 1 to 65535, not '%s'"), text);
-    fwd = g_new0(SevirtPortForward, 1);
-    fwd->host_port = host;
-    fwd->guest_port = guest;
-    fwd->proto = g_strdup(proto[1] ? proto[1] : "tcp");
-    g_ptr_array_add(net->portfwds, fwd);
-    return TRUE;
-}
-
-static gboolean
-set_net_kind(Loader *ld, SevirtNetSpec *net, gboolean *kind_set, SevirtNetKind kind,
-             const ItemPair *p, gboolean wants_value, GError **error)
-{
-    if (*kind_set)
-        return sevirt_yaml_error(error, ld->what, p->node,
-                                 _("a network takes exactly one of network, bridge, user and none"));
-    *kind_set = TRUE;
-    net->kind = kind;
-    if (wants_value) {
-        if (!pair_needs_value(ld, p, error))
-            return FALSE;
-        net->source = g_strdup(p->value);
-    } else if (p->value && !g_str_equal(p->value, "true") && !g_str_equal(p->value, "yes")) {
-        return sevirt_yaml_error(error, ld->what, p->node, _("'%s' takes no value"), p->key);
-    }
-    return TRUE;
-}
-
-static SevirtNetSpec *
-net_from_pairs(Loader *ld, yaml_node_t *item, GPtrArray *pairs, GError **error)
-{
-    g_autoptr(SevirtNetSpec) net = sevirt_net_spec_new(SEVIRT_NET_NETWORK);
-    gboolean kind_set = FALSE;
-
-    for (guint i = 0; i < pairs->len; i++) {
-        const ItemPair *p = pairs->pdata[i];
-
-        if (p->list && !g_str_equal(p->key, "portfwd"))
-            return sevirt_yaml_error(error, ld->what, p->node, _("'%s' must be a single value"),
-                                     p->key), NULL;
-        if (g_str_equal(p->key, "network")) {
-            if (!set_net_kind(ld, net, &kind_set, SEVIRT_NET_NETWORK, p, TRUE, error))
-                return NULL;
-        } else if (g_str_equal(p->key, "bridge")) {
-            if (!set_net_kind(ld, net, &kind_set, SEVIRT_NET_BRIDGE, p, TRUE, error))
-                return NULL;
-        } else if (g_str_equal(p->key, "user")) {
-            if (!set_net_kind(ld, net, &kind_set, SEVIRT_NET_USER, p, FALSE, error))
-                return NULL;
-        } else if (g_str_equal(p->key, "none")) {
-            if (!set_net_kind(ld, net, &kind_set, SEVIRT_NET_NONE, p, FALSE, error))
-                return NULL;
-        } else if (g_str_equal(p->key, "mac")) {
-            if (!pair_needs_value(ld, p, error))
-                return NULL;
-            net->mac = g_strdup(p->value);
-        } else if (g_str_equal(p->key, "portfwd") && p->list) {
-            for (yaml_node_item_t *it = p->list->data.sequence.items.start;
-                 it < p->list->data.sequence.items.top; it++) {
-                yaml_node_t *fnode = node_at(ld, *it);
-                const char *s = want_scalar(ld, p->key, fnode, error);
-
-                if (!s || !add_portfwd(ld, net, s, fnode, error))
-                    return NULL;
-            }
-        } else if (g_str_equal(p->key, "portfwd")) {
-            if (!pair_needs_value(ld, p, error) || !add_portfwd(ld, net, p->value, p->node, error))
-                return NULL;
-        } else {
-            return unknown_item_key(ld, "networks", p, "network, bridge, user, none, portfwd, mac",
-                                    error), NULL;
-        }
-    }
-    if (!kind_set)
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("a network needs network=NAME, bridge=BR, user or none")), NULL;
-    if (net->portfwds->len && net->kind != SEVIRT_NET_USER)
-        return sevirt_yaml_error(error, ld->what, item, _("portfwd only goes with user")), NULL;
-    return g_steal_pointer(&net);
-}
-
-/* "SOURCE_DIR:TAG[:ro]" or {source, tag, readonly} */
-static SevirtShareSpec *
-share_from_item(Loader *ld, yaml_node_t *item, GError **error)
-{
-    g_autoptr(SevirtShareSpec) share = sevirt_share_spec_new();
-
-    if (item->type == YAML_SCALAR_NODE) {
-        const char *text = sevirt_yaml_scalar(item);
-        g_auto(GStrv) parts = g_strsplit(text, ":", -1);
-        guint n = g_strv_length(parts);
-
-        if (n < 2 || n > 3 || !*parts[0] || !*parts[1] || (n == 3 && !g_str_equal(parts[2], "ro")))
-            return sevirt_yaml_error(error, ld->what, item,
-                                     _("a share must be SOURCE_DIR:TAG[:ro], not '%s'"), text), NULL;
-        share->source_dir = g_strdup(parts[0]);
-        share->tag = g_strdup(parts[1]);
-        share->readonly = n == 3;
-        return g_steal_pointer(&share);
-    }
-    if (item->type != YAML_MAPPING_NODE)
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("items of 'shares' must be SOURCE_DIR:TAG[:ro] strings or mappings")),
-               NULL;
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
         yaml_node_t *v = node_at(ld, p->value);
         const char *key = sevirt_yaml_scalar(k);
 
-        if (g_strcmp0(key, "source") == 0) {
-            if (!want_string(ld, key, v, &share->source_dir, error))
+        if (!key)
+            return sevirt_yaml_error(error, ld->what, k, _("keys must be plain names")), NULL;
+        if (v->type != YAML_SEQUENCE_NODE) {
+            if (!append_option(ld, text, key, v, error))
                 return NULL;
-        } else if (g_strcmp0(key, "tag") == 0) {
-            if (!want_string(ld, key, v, &share->tag, error))
+            continue;
+        }
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            if (!append_option(ld, text, key, node_at(ld, *it), error))
                 return NULL;
-        } else if (g_strcmp0(key, "readonly") == 0) {
-            if (!want_bool(ld, key, v, &share->readonly, error))
-                return NULL;
-        } else {
+        }
+    }
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/* A share mapping {source, tag, readonly} as SOURCE_DIR:TAG[:ro]. */
+static char *
+share_mapping_to_option(Loader *ld, yaml_node_t *item, GError **error)
+{
+    yaml_node_t *src = sevirt_yaml_mapping_get(ld->doc, item, "source");
+    yaml_node_t *tag = sevirt_yaml_mapping_get(ld->doc, item, "tag");
+    yaml_node_t *ro = sevirt_yaml_mapping_get(ld->doc, item, "readonly");
+    gboolean readonly = FALSE;
+    const char *s, *t;
+
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        const char *key = sevirt_yaml_scalar(k);
+        static const char *const known[] = { "source", "tag", "readonly", NULL };
+
+        if (!key || !g_strv_contains(known, key))
             return sevirt_yaml_error(error, ld->what, k,
                                      _("unknown key '%s' in a 'shares' item (known keys: source, tag, readonly)"),
                                      key ? key : "?"), NULL;
-        }
     }
-    if (!share->source_dir || !share->tag)
+    if (!src || !tag)
         return sevirt_yaml_error(error, ld->what, item, _("a share needs source and tag")), NULL;
-    return g_steal_pointer(&share);
+    if (!(s = want_scalar(ld, "source", src, error)) || !(t = want_scalar(ld, "tag", tag, error)) ||
+        (ro && !want_bool(ld, "readonly", ro, &readonly, error)))
+        return NULL;
+    return g_strdup_printf("%s:%s%s", s, t, readonly ? ":ro" : "");
 }
 
-typedef gpointer (*ItemFunc)(Loader *ld, yaml_node_t *item, GError **error);
+typedef gpointer (*OptionParser)(const char *what, const char *text, GError **error);
 
+/* Parses one item with the command line's parser; errors get its position. */
 static gpointer
-disk_item(Loader *ld, yaml_node_t *item, GError **error)
+parse_item(Loader *ld, const char *section, guint index, yaml_node_t *item,
+           OptionParser parse, GError **error)
 {
-    g_autoptr(GPtrArray) pairs = item_pairs(ld, "disks", item, error);
+    g_autofree char *text = NULL;
+    g_autofree char *what = g_strdup_printf("%s[%u]", section, index);
+    g_autoptr(GError) local = NULL;
+    gpointer result;
 
-    return pairs ? disk_from_pairs(ld, item, pairs, error) : NULL;
-}
-
-static gpointer
-net_item(Loader *ld, yaml_node_t *item, GError **error)
-{
-    g_autoptr(GPtrArray) pairs = item_pairs(ld, "networks", item, error);
-
-    return pairs ? net_from_pairs(ld, item, pairs, error) : NULL;
-}
-
-static gpointer
-share_item(Loader *ld, yaml_node_t *item, GError **error)
-{
-    return share_from_item(ld, item, error);
+    if (item->type == YAML_SCALAR_NODE)
+        text = g_strdup(sevirt_yaml_scalar(item));
+    else if (item->type == YAML_MAPPING_NODE && g_str_equal(section, "shares"))
+        text = share_mapping_to_option(ld, item, error);
+    else if (item->type == YAML_MAPPING_NODE)
+        text = mapping_to_option(ld, item, error);
+    else
+        return sevirt_yaml_error(error, ld->what, item,
+                                 _("items of '%s' must be strings as on the command line, or mappings"),
+                                 section), NULL;
+    if (!text)
+        return NULL;
+    result = parse(what, text, &local);
+    if (!result)
+        sevirt_yaml_error(error, ld->what, item, "%s", local->message);
+    return result;
 }
 
 /* Replaces @list with the items of sequence @v. */
 static gboolean
-load_list(Loader *ld, const char *key, yaml_node_t *v, GPtrArray *list, ItemFunc func,
+load_list(Loader *ld, const char *key, yaml_node_t *v, GPtrArray *list, OptionParser parse,
           GError **error)
 {
+    guint i = 0;
+
     if (v->type != YAML_SEQUENCE_NODE)
         return sevirt_yaml_error(error, ld->what, v, _("'%s' must be a list"), key);
     g_ptr_array_set_size(list, 0);
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        gpointer item = func(ld, node_at(ld, *it), error);
+        gpointer item = parse_item(ld, key, i++, node_at(ld, *it), parse, error);
 
         if (!item)
             return FALSE;
@@ -787,21 +558,20 @@ load_list(Loader *ld, const char *key, yaml_node_t *v, GPtrArray *list, ItemFunc
 static gboolean
 key_disks(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return load_list(ld, key, v, ld->spec->disks, disk_item, error);
+    return load_list(ld, key, v, ld->spec->disks, (OptionParser) sevirt_disk_spec_parse, error);
 }
 
 static gboolean
 key_networks(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return load_list(ld, key, v, ld->spec->networks, net_item, error);
+    return load_list(ld, key, v, ld->spec->networks, (OptionParser) sevirt_net_spec_parse, error);
 }
 
 static gboolean
 key_shares(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return load_list(ld, key, v, ld->spec->shares, share_item, error);
+    return load_list(ld, key, v, ld->spec->shares, (OptionParser) sevirt_share_spec_parse, error);
 }
-
 /* ------------------------------------------------------------------ */
 
 static const KeyEntry top_keys[] = {
@@ -811,6 +581,7 @@ static const KeyEntry top_keys[] = {
     { "sev", key_sev },
     { "firmware", key_firmware },
     { "cpu", key_cpu },
+    { "machine", key_machine },
     { "emulator", key_emulator },
     { "virt_type", key_virt_type },
     { "kernel", key_kernel },
@@ -828,7 +599,7 @@ sevirt_spec_file_parse(const char *what, const char *text, gsize len, const char
                        SevirtVmSpec *spec, GError **error)
 {
     g_auto(yaml_document_t) doc = { 0 };
-    Loader ld = { what, base_dir, &doc, spec };
+    Loader ld = { what, base_dir, &doc, spec, NULL };
     yaml_node_t *root;
 
     if (!sevirt_yaml_load(what, text, len, &doc, error))

@@ -15,6 +15,14 @@
 #include "sevirt-policy.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-domxml.h"
+/* attestation */
+#include "sevirt-guid.h"
+#include "sevirt-cert.h"
+#include "sevirt-session.h"
+#include "sevirt-ovmf.h"
+#include "sevirt-measure.h"
+#include "sevirt-secret.h"
+#include "sevirt-psp.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

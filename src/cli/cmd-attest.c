@@ -1,0 +1,785 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Attestation commands that work offline, on the guest owner's machine:
+ * verify-certs, session, verify-measurement, build-secret.
+ *
+ * The options of verify-measurement and build-secret follow libvirt's
+ * virt-qemu-sev-validate (offline mode) so that the same inputs can be
+ * given to either tool.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "cli.h"
+
+/* Firmware, kernel and initrd images may be large, but not unbounded. */
+#define IMAGE_FILE_MAX ((gsize) 1 << 30)
+#define SEV_KEY_SIZE 16
+
+/* Options shared by the commands that read TEK/TIK files. */
+static char *opt_tek;
+static char *opt_tik;
+static char *opt_tk;
+static gboolean opt_insecure_keys;
+
+/* Parses an optional numeric option; @set tells whether it was given. */
+static gboolean
+parse_number(const char *option, const char *text, guint64 max,
+             guint64 *value, gboolean *set, GError **error)
+{
+    if (set)
+        *set = text != NULL;
+    if (!text)
+        return TRUE;
+    return sevirt_parse_uint(option, text, max, value, error);
+}
+
+static gboolean
+require_option(const char *option, const char *value, GError **error)
+{
+    if (value)
+        return TRUE;
+    return sevirt_cli_usage_error(error, _("option %s is required"), option);
+}
+
+/*
+ * TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one 32-byte
+ * file, as libvirt's tool takes them).  With @tek NULL only the TIK is read.
+ */
+static gboolean
+read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
+{
+    g_autoptr(SevirtSecret) tk = NULL;
+
+    if (opt_tk && (opt_tek || opt_tik))
+        return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
+    if (opt_tk) {
+        tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
+        if (!tk)
+            return FALSE;
+        if (tek)
+            *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
+        *tik = sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
+        return TRUE;
+    }
+    if (!tek && !opt_tik)
+        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
+    if (tek && (!opt_tek || !opt_tik))
+        return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
+    if (tek && !(*tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error)))
+        return FALSE;
+    *tik = sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
+    return *tik != NULL;
+}
+
+/* A file to create: @data is not owned (key material stays in SevirtSecret). */
+typedef struct {
+    const char *path;
+    const void *data;
+    gsize len;
+    int mode;
+} OutFile;
+
+/*
+ * Creates all of @files or none: refuses when any of them exists, and
+ * removes the ones it wrote when a later one fails.
+ */
+static gboolean
+write_new_files(const OutFile *files, guint n, GError **error)
+{
+    for (guint i = 0; i < n; i++) {
+        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
+            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
+                        _("Refusing to overwrite '%s'"), files[i].path);
+            return FALSE;
+        }
+    }
+    for (guint done = 0; done < n; done++) {
+        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
+                                   files[done].mode, error)) {
+            while (done-- > 0)
+                g_unlink(files[done].path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* verify-certs */
+
+static char *opt_pdh;
+static char *opt_cert_chain;
+static char *opt_ark;
+static char *opt_ask;
+static char *opt_dir;
+
+static const GOptionEntry verify_certs_entries[] = {
+    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
+      N_("the platform's PDH certificate (raw or base64)"), N_("FILE") },
+    { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert_chain,
+      N_("the platform's PEK, OCA and CEK, as libvirt exports them (raw or base64)"), N_("FILE") },
+    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &opt_ark,
+      N_("AMD root key certificate of the processor generation"), N_("FILE") },
+    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
+      N_("AMD signing key certificate of the processor generation"), N_("FILE") },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_dir,
+      N_("directory holding pdh.cert, pek.cert, oca.cert, cek.cert, ask.cert and ark.cert"), N_("DIR") },
+    { NULL }
+};
+
+static gboolean
+load_chain(SevirtCertChain *chain, GError **error)
+{
+    gboolean files = opt_pdh || opt_cert_chain || opt_ark || opt_ask;
+
+    if (opt_dir && files)
+        return sevirt_cli_usage_error(error, _("--dir and --pdh/--cert-chain/--ark/--ask are mutually exclusive"));
+    if (opt_dir)
+        return sevirt_cert_chain_read_dir(chain, opt_dir, error);
+    if (!opt_pdh || !opt_cert_chain || !opt_ark || !opt_ask)
+        return sevirt_cli_usage_error(error, _("give --dir DIR, or all of --pdh, --cert-chain, --ark and --ask"));
+    return (chain->ark = sevirt_amd_cert_read(opt_ark, error)) &&
+           (chain->ask = sevirt_amd_cert_read(opt_ask, error)) &&
+           sevirt_cert_chain_read_platform(chain, opt_cert_chain, error) &&
+           (chain->pdh = sevirt_sev_cert_read(opt_pdh, error));
+}
+
+static void
+print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
+                 SevirtChainLink failed, const GError *verdict)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *api = NULL;
+    guint8 major, minor;
+
+    sevirt_sev_cert_get_api_version(chain->pdh, &major, &minor);
+    api = g_strdup_printf("%u.%u", major, minor);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "verified");
+    json_builder_add_boolean_value(b, ok);
+    json_builder_set_member_name(b, "links");
+    json_builder_begin_array(b);
+    for (guint link = 0; link < SEVIRT_CHAIN_LINK_COUNT; link++) {
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "link");
+        json_builder_add_string_value(b, sevirt_chain_link_to_string(link));
+        /* links after the failing one are not checked at all */
+        json_builder_set_member_name(b, "status");
+        json_builder_add_string_value(b, ok || link < failed ? "ok" :
+                                         link == failed ? "failed" : "unchecked");
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    if (!ok) {
+        json_builder_set_member_name(b, "failed_link");
+        json_builder_add_string_value(b, sevirt_chain_link_to_string(failed));
+        json_builder_set_member_name(b, "error");
+        json_builder_add_string_value(b, verdict->message);
+    }
+    json_builder_set_member_name(b, "pdh_api_version");
+    json_builder_add_string_value(b, api);
+    json_builder_set_member_name(b, "ark_key_bits");
+    json_builder_add_int_value(b, sevirt_amd_cert_get_key_bits(chain->ark));
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static gboolean
+cmd_verify_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_auto(SevirtCertChain) chain = { 0 };
+    g_autoptr(GError) verdict = NULL;
+    SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
+    gboolean ok;
+
+    if (!load_chain(&chain, error))
+        return FALSE;
+    ok = sevirt_cert_chain_verify(&chain, &failed, &verdict);
+    if (cli->json) {
+        print_chain_json(cli, &chain, ok, failed, verdict);
+    } else {
+        for (guint link = 0; link < SEVIRT_CHAIN_LINK_COUNT && (ok || link < failed); link++)
+            sevirt_cli_step(cli, _("%-20s ok"), sevirt_chain_link_to_string(link));
+        if (ok)
+            sevirt_cli_step(cli, _("Certificate chain verifies: the PDH was issued by a platform under this ARK"));
+    }
+    if (!ok) {
+        g_propagate_error(error, g_steal_pointer(&verdict));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* session */
+
+static char *opt_policy;
+static char *opt_out_dir;
+static gboolean opt_write_tk;
+
+static const GOptionEntry session_entries[] = {
+    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
+      N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
+      N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
+    { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
+      N_("directory to write godh.b64, session.b64, tek.bin and tik.bin into (created if missing)"), N_("DIR") },
+    { "tk", 0, 0, G_OPTION_ARG_NONE, &opt_write_tk,
+      N_("also write tk.bin, TEK and TIK in one 32-byte file"), NULL },
+    { NULL }
+};
+
+/*
+ * A session binds the policy for good: refuse one the firmware would reject
+ * at LAUNCH_START anyway (reserved bits set).
+ */
+static gboolean
+parse_session_policy(guint64 *policy, GError **error)
+{
+    if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, policy, error))
+        return FALSE;
+    return sevirt_policy_check((*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV,
+                               policy, NULL, error);
+}
+
+static gboolean
+cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtSevCert) pdh = NULL;
+    g_autoptr(SevirtSession) session = NULL;
+    g_autoptr(SevirtSecret) tk = NULL;
+    g_autofree char *godh_path = NULL;
+    g_autofree char *session_path = NULL;
+    g_autofree char *tek_path = NULL;
+    g_autofree char *tik_path = NULL;
+    g_autofree char *tk_path = NULL;
+    g_autofree char *godh_b64 = NULL;
+    g_autofree char *session_b64 = NULL;
+    OutFile files[5];
+    guint64 policy = 0;
+    guint n = 0;
+
+    if (!require_option("--pdh", opt_pdh, error) ||
+        !require_option("--policy", opt_policy, error) ||
+        !require_option("--out-dir", opt_out_dir, error) ||
+        !parse_session_policy(&policy, error))
+        return FALSE;
+    if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
+        !sevirt_session_check_pdh(pdh, opt_pdh, error))
+        return FALSE;
+
+    if (g_mkdir_with_parents(opt_out_dir, 0700) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot create directory '%s': %s"), opt_out_dir, g_strerror(errno));
+        return FALSE;
+    }
+    session = sevirt_session_new(pdh, (guint32) policy, error);
+    if (!session)
+        return FALSE;
+    tk = sevirt_secret_new(2 * SEV_KEY_SIZE);
+    memcpy(tk->data, session->tek->data, SEV_KEY_SIZE);
+    memcpy(tk->data + SEV_KEY_SIZE, session->tik->data, SEV_KEY_SIZE);
+    godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
+    session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
+
+    tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
+    tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
+    godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
+    session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
+    files[n++] = (OutFile) { tek_path, session->tek->data, SEV_KEY_SIZE, 0600 };
+    files[n++] = (OutFile) { tik_path, session->tik->data, SEV_KEY_SIZE, 0600 };
+    if (opt_write_tk) {
+        tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
+        files[n++] = (OutFile) { tk_path, tk->data, tk->len, 0600 };
+    }
+    /* base64 without a newline, as libvirt's tools write them */
+    files[n++] = (OutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
+    files[n++] = (OutFile) { session_path, session_b64, strlen(session_b64), 0644 };
+    if (!write_new_files(files, n, error))
+        return FALSE;
+
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "policy");
+        json_builder_add_int_value(b, policy);
+        json_builder_set_member_name(b, "dh_cert");
+        json_builder_add_string_value(b, godh_path);
+        json_builder_set_member_name(b, "session");
+        json_builder_add_string_value(b, session_path);
+        json_builder_set_member_name(b, "tek");
+        json_builder_add_string_value(b, tek_path);
+        json_builder_set_member_name(b, "tik");
+        json_builder_add_string_value(b, tik_path);
+        if (tk_path) {
+            json_builder_set_member_name(b, "tk");
+            json_builder_add_string_value(b, tk_path);
+        }
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+        return TRUE;
+    }
+    sevirt_cli_step(cli, _("Launch session for policy 0x%04" G_GINT64_MODIFIER "x written to '%s':"),
+                    policy, opt_out_dir);
+    sevirt_cli_step(cli, _("  godh.b64      guest owner's DH certificate (<dhCert>)"));
+    sevirt_cli_step(cli, _("  session.b64   session blob (<session>)"));
+    sevirt_cli_step(cli, _("  tek.bin       transport encryption key (secret, mode 0600)"));
+    sevirt_cli_step(cli, _("  tik.bin       transport integrity key (secret, mode 0600)"));
+    if (tk_path)
+        sevirt_cli_step(cli, _("  tk.bin        TEK and TIK in one file (secret, mode 0600)"));
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* verify-measurement */
+
+static char *opt_measurement;
+static char *opt_api_major;
+static char *opt_api_minor;
+static char *opt_build_id;
+static char *opt_firmware;
+static char *opt_kernel;
+static char *opt_initrd;
+static char *opt_cmdline;
+static char *opt_num_cpus;
+static char *opt_vmsa_cpu0;
+static char *opt_vmsa_cpu1;
+static char *opt_cpu_family;
+static char *opt_cpu_model;
+static char *opt_cpu_stepping;
+static gboolean opt_vmsa_fpu_init;
+static gboolean opt_print_expected;
+static char *opt_nonce;
+
+static const GOptionEntry verify_measurement_entries[] = {
+    { "measurement", 'm', 0, G_OPTION_ARG_STRING, &opt_measurement,
+      N_("the measurement the platform reported (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
+    { "api-major", 0, 0, G_OPTION_ARG_STRING, &opt_api_major,
+      N_("SEV API major version the platform reported"), N_("N") },
+    { "api-minor", 0, 0, G_OPTION_ARG_STRING, &opt_api_minor,
+      N_("SEV API minor version the platform reported"), N_("N") },
+    { "build-id", 0, 0, G_OPTION_ARG_STRING, &opt_build_id,
+      N_("SEV firmware build id the platform reported"), N_("N") },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
+      N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
+    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
+      N_("the firmware image the guest boots"), N_("FILE") },
+    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
+      N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") },
+    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &opt_initrd,
+      N_("initrd of a measured direct kernel boot"), N_("FILE") },
+    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &opt_cmdline,
+      N_("kernel command line of a measured direct kernel boot"), N_("STRING") },
+    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &opt_num_cpus,
+      N_("SEV-ES: number of vCPUs"), N_("N") },
+    { "vmsa-cpu0", '0', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu0,
+      N_("SEV-ES: VMSA of the boot vCPU (4096 bytes)"), N_("FILE") },
+    { "vmsa-cpu1", '1', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu1,
+      N_("SEV-ES: VMSA of the other vCPUs (4096 bytes)"), N_("FILE") },
+    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_family,
+      N_("SEV-ES: host CPU family, to build the VMSAs"), N_("N") },
+    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_model,
+      N_("SEV-ES: host CPU model"), N_("N") },
+    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_stepping,
+      N_("SEV-ES: host CPU stepping"), N_("N") },
+    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &opt_vmsa_fpu_init,
+      N_("SEV-ES: built VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), NULL },
+    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
+      N_("the transport integrity key (16 bytes)"), N_("FILE") },
+    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
+      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
+      N_("accept key files readable by group or others"), NULL },
+    { "print-expected", 0, 0, G_OPTION_ARG_NONE, &opt_print_expected,
+      N_("print the expected measurement (base64) instead of comparing"), NULL },
+    { "nonce", 0, 0, G_OPTION_ARG_STRING, &opt_nonce,
+      N_("with --print-expected: the platform's nonce (base64, 16 bytes) when --measurement is not given"), N_("B64") },
+    { NULL }
+};
+
+/* Everything read from files for the launch digest; freed together. */
+typedef struct {
+    guint8 *firmware;
+    guint8 *kernel;
+    guint8 *initrd;
+    guint8 *vmsa_cpu0;
+    guint8 *vmsa_cpu1;
+} LaunchFiles;
+
+static void
+launch_files_clear(LaunchFiles *f)
+{
+    g_free(f->firmware);
+    g_free(f->kernel);
+    g_free(f->initrd);
+    g_free(f->vmsa_cpu0);
+    g_free(f->vmsa_cpu1);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LaunchFiles, launch_files_clear)
+
+static guint8 *
+read_vmsa(const char *path, GError **error)
+{
+    gsize len = 0;
+    g_autofree guint8 *data = sevirt_file_read(path, SEVIRT_VMSA_SIZE, &len, error);
+
+    if (data && len != SEVIRT_VMSA_SIZE) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("VMSA file '%s' has %" G_GSIZE_FORMAT " bytes, expected %d"),
+                    path, len, SEVIRT_VMSA_SIZE);
+        return NULL;
+    }
+    return g_steal_pointer(&data);
+}
+
+/* Checks the SEV-ES options the way libvirt's validator does. */
+static gboolean
+check_vmsa_options(gboolean es, gboolean sku, gboolean sku_complete, GError **error)
+{
+    if (!opt_kernel && (opt_initrd || opt_cmdline))
+        return sevirt_cli_usage_error(error, _("--initrd and --cmdline need --kernel"));
+    if (sku && (opt_vmsa_cpu0 || opt_vmsa_cpu1))
+        return sevirt_cli_usage_error(error, _("--vmsa-cpu0/--vmsa-cpu1 and --cpu-family/--cpu-model/--cpu-stepping are mutually exclusive"));
+    if (sku && !sku_complete)
+        return sevirt_cli_usage_error(error, _("--cpu-family, --cpu-model and --cpu-stepping go together"));
+    if (opt_vmsa_cpu1 && !opt_vmsa_cpu0)
+        return sevirt_cli_usage_error(error, _("--vmsa-cpu1 needs --vmsa-cpu0"));
+    if (!es)
+        return TRUE;
+    if (!opt_num_cpus)
+        return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give the number of vCPUs with --num-cpus"));
+    if (!sku && !opt_vmsa_cpu0)
+        return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give --vmsa-cpu0 (and --vmsa-cpu1) or --cpu-family, --cpu-model and --cpu-stepping"));
+    return TRUE;
+}
+
+/* Builds the launch digest from the options. */
+static gboolean
+compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE],
+               GError **error)
+{
+    g_auto(LaunchFiles) f = { 0 };
+    SevirtLaunchInput in = { 0 };
+    gboolean es = (policy & SEVIRT_SEV_POLICY_ES) != 0;
+    guint64 num_cpus = 0, family = 0, model = 0, stepping = 0;
+    gboolean has_family, has_model, has_stepping;
+    gsize len = 0;
+
+    if (!require_option("--firmware", opt_firmware, error) ||
+        !parse_number("--num-cpus", opt_num_cpus, 4096, &num_cpus, NULL, error) ||
+        !parse_number("--cpu-family", opt_cpu_family, 0xfff, &family, &has_family, error) ||
+        !parse_number("--cpu-model", opt_cpu_model, 0xff, &model, &has_model, error) ||
+        !parse_number("--cpu-stepping", opt_cpu_stepping, 0xf, &stepping, &has_stepping, error) ||
+        !check_vmsa_options(es, has_family || has_model || has_stepping,
+                            has_family && has_model && has_stepping, error))
+        return FALSE;
+    if (opt_num_cpus && num_cpus == 0)
+        return sevirt_cli_usage_error(error, _("--num-cpus must be at least 1"));
+    if (!es && (opt_num_cpus || opt_vmsa_cpu0 || has_family))
+        sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
+                        policy);
+
+    if (!(f.firmware = sevirt_file_read(opt_firmware, IMAGE_FILE_MAX, &in.firmware_len, error)))
+        return FALSE;
+    in.firmware = f.firmware;
+    if (opt_kernel) {
+        if (!(f.kernel = sevirt_file_read(opt_kernel, IMAGE_FILE_MAX, &in.kernel_len, error)))
+            return FALSE;
+        in.kernel = f.kernel;
+        in.cmdline = opt_cmdline;
+    }
+    if (opt_initrd) {
+        if (!(f.initrd = sevirt_file_read(opt_initrd, IMAGE_FILE_MAX, &len, error)))
+            return FALSE;
+        in.initrd = f.initrd;
+        in.initrd_len = len;
+    }
+    if (es) {
+        in.num_cpus = num_cpus;
+        in.cpu_signature = sevirt_cpu_signature(family, model, stepping);
+        in.vmsa_flags = opt_vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
+        if (opt_vmsa_cpu0 && !(f.vmsa_cpu0 = read_vmsa(opt_vmsa_cpu0, error)))
+            return FALSE;
+        if (opt_vmsa_cpu1 && !(f.vmsa_cpu1 = read_vmsa(opt_vmsa_cpu1, error)))
+            return FALSE;
+        in.vmsa_cpu0 = f.vmsa_cpu0;
+        in.vmsa_cpu1 = f.vmsa_cpu1;
+    }
+    return sevirt_launch_digest(&in, digest, error);
+}
+
+static gboolean
+parse_launch_info(SevirtLaunchInfo *info, GError **error)
+{
+    guint64 major = 0, minor = 0, build = 0, policy = 0;
+
+    if (!require_option("--api-major", opt_api_major, error) ||
+        !require_option("--api-minor", opt_api_minor, error) ||
+        !require_option("--build-id", opt_build_id, error) ||
+        !require_option("--policy", opt_policy, error) ||
+        !sevirt_parse_uint("--api-major", opt_api_major, 0xff, &major, error) ||
+        !sevirt_parse_uint("--api-minor", opt_api_minor, 0xff, &minor, error) ||
+        !sevirt_parse_uint("--build-id", opt_build_id, 0xff, &build, error) ||
+        !sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &policy, error))
+        return FALSE;
+    info->api_major = major;
+    info->api_minor = minor;
+    info->build_id = build;
+    info->policy = policy;
+    return TRUE;
+}
+
+static void
+print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
+                       const char *expected, const guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE])
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *digest_hex = NULL;
+    GString *hex = g_string_new(NULL);
+
+    for (guint i = 0; i < SEVIRT_LAUNCH_DIGEST_SIZE; i++)
+        g_string_append_printf(hex, "%02x", digest[i]);
+    digest_hex = g_string_free(hex, FALSE);
+    json_builder_begin_object(b);
+    if (compared) {
+        json_builder_set_member_name(b, "match");
+        json_builder_add_boolean_value(b, match);
+        json_builder_set_member_name(b, "reported");
+        json_builder_add_string_value(b, opt_measurement);
+    }
+    json_builder_set_member_name(b, "expected");
+    json_builder_add_string_value(b, expected);
+    json_builder_set_member_name(b, "launch_digest");
+    json_builder_add_string_value(b, digest_hex);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static gboolean
+cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtSecret) tik = NULL;
+    g_autoptr(GError) verdict = NULL;
+    g_autofree char *expected_b64 = NULL;
+    SevirtLaunchInfo info;
+    SevirtMeasurement reported = { { 0 } };
+    SevirtMeasurement expected;
+    guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
+    gboolean match;
+
+    if (opt_nonce && !opt_print_expected)
+        return sevirt_cli_usage_error(error, _("--nonce is only used with --print-expected"));
+    if (opt_nonce && opt_measurement)
+        return sevirt_cli_usage_error(error, _("--nonce and --measurement are mutually exclusive"));
+    if (!opt_print_expected && !opt_measurement)
+        return sevirt_cli_usage_error(error, _("option --measurement is required (or --print-expected with --nonce)"));
+    if (opt_print_expected && !opt_measurement && !opt_nonce)
+        return sevirt_cli_usage_error(error, _("--print-expected needs the platform's nonce: give --nonce or --measurement"));
+    if (!parse_launch_info(&info, error))
+        return FALSE;
+    if (opt_measurement &&
+        !sevirt_measurement_parse("--measurement", opt_measurement, &reported, error))
+        return FALSE;
+    if (opt_nonce) {
+        g_autofree guint8 *nonce = NULL;
+        gsize len = 0;
+
+        nonce = sevirt_base64_decode_strict("--nonce", opt_nonce, SEVIRT_MNONCE_SIZE, &len, error);
+        if (!nonce)
+            return FALSE;
+        memcpy(reported.nonce, nonce, SEVIRT_MNONCE_SIZE);
+    }
+    if (!read_transport_keys(NULL, &tik, error) ||
+        !compute_digest(cli, info.policy, digest, error))
+        return FALSE;
+
+    memcpy(expected.nonce, reported.nonce, SEVIRT_MNONCE_SIZE);
+    if (!sevirt_measurement_compute(tik, &info, digest, expected.nonce, expected.measure, error))
+        return FALSE;
+    expected_b64 = sevirt_measurement_to_base64(&expected);
+
+    if (opt_print_expected) {
+        if (cli->json)
+            print_measurement_json(cli, FALSE, FALSE, expected_b64, digest);
+        else
+            printf("%s\n", expected_b64);
+        return TRUE;
+    }
+
+    match = sevirt_measurement_verify(tik, &info, digest, &reported, &verdict);
+    if (!match && verdict->code != SEVIRT_ERROR_VERIFY) {
+        g_propagate_error(error, g_steal_pointer(&verdict));
+        return FALSE;
+    }
+    if (cli->json)
+        print_measurement_json(cli, TRUE, match, expected_b64, digest);
+    else if (match)
+        sevirt_cli_step(cli, _("measurement matches"));
+    if (!match) {
+        g_propagate_error(error, g_steal_pointer(&verdict));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* build-secret */
+
+static char **opt_secrets;
+static char *opt_iv;
+static char *opt_header_out;
+static char *opt_payload_out;
+
+static const GOptionEntry build_secret_entries[] = {
+    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
+      N_("the transport encryption key (16 bytes)"), N_("FILE") },
+    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
+      N_("the transport integrity key (16 bytes)"), N_("FILE") },
+    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
+      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
+      N_("accept key and secret files readable by group or others"), NULL },
+    { "measurement", 'm', 0, G_OPTION_ARG_STRING, &opt_measurement,
+      N_("the guest's verified measurement (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
+    { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_secrets,
+      N_("a secret to inject: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
+    { "iv", 0, 0, G_OPTION_ARG_STRING, &opt_iv,
+      N_("the AES-CTR IV (base64, 16 bytes) instead of a random one; only to reproduce a known packet"), N_("B64") },
+    { "header-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_header_out,
+      N_("file to write the packet header to (base64: sev-secret-header)"), N_("FILE") },
+    { "payload-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_payload_out,
+      N_("file to write the encrypted secrets to (base64: sev-secret)"), N_("FILE") },
+    { NULL }
+};
+
+/* Adds one --secret GUID-OR-ALIAS:FILE to @table. */
+static gboolean
+add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec, GError **error)
+{
+    const char *colon = strchr(spec, ':');
+    g_autofree char *name = NULL;
+    g_autoptr(SevirtSecret) data = NULL;
+    SevirtGuid guid;
+
+    if (!colon || colon == spec || !colon[1])
+        return sevirt_cli_usage_error(error, _("--secret '%s': expected GUID-OR-ALIAS:FILE"), spec);
+    name = g_strndup(spec, colon - spec);
+    if (!sevirt_secret_guid_parse(name, &guid, error))
+        return FALSE;
+    data = sevirt_file_read_secret(colon + 1, 0, opt_insecure_keys, error);
+    if (!data)
+        return FALSE;
+    if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
+        (data->len == 0 || data->data[data->len - 1] != '\0'))
+        sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
+                        colon + 1);
+    return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
+}
+
+static gboolean
+cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtSecret) tek = NULL;
+    g_autoptr(SevirtSecret) tik = NULL;
+    g_autoptr(SevirtSecretTable) table = sevirt_secret_table_new();
+    g_autoptr(GBytes) payload = NULL;
+    g_autofree guint8 *iv = NULL;
+    SevirtMeasurement measurement;
+    SevirtSecretHeader header;
+    g_autofree char *header_b64 = NULL;
+    g_autofree char *payload_b64 = NULL;
+    OutFile files[2];
+    gsize len = 0;
+
+    if (!require_option("--measurement", opt_measurement, error) ||
+        !require_option("--header-out", opt_header_out, error) ||
+        !require_option("--payload-out", opt_payload_out, error))
+        return FALSE;
+    if (!opt_secrets || !opt_secrets[0])
+        return sevirt_cli_usage_error(error, _("give at least one --secret GUID-OR-ALIAS:FILE"));
+    if (g_str_equal(opt_header_out, opt_payload_out))
+        return sevirt_cli_usage_error(error, _("--header-out and --payload-out must be different files"));
+    if (!sevirt_measurement_parse("--measurement", opt_measurement, &measurement, error))
+        return FALSE;
+    if (opt_iv && !(iv = sevirt_base64_decode_strict("--iv", opt_iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
+        return FALSE;
+    if (!read_transport_keys(&tek, &tik, error))
+        return FALSE;
+    for (guint i = 0; opt_secrets[i]; i++) {
+        if (!add_secret(cli, table, opt_secrets[i], error))
+            return FALSE;
+    }
+    if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
+                                    &header, &payload, error))
+        return FALSE;
+
+    header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
+    payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
+    files[0] = (OutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (OutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    if (!write_new_files(files, G_N_ELEMENTS(files), error))
+        return FALSE;
+
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "secrets");
+        json_builder_add_int_value(b, sevirt_secret_table_get_count(table));
+        json_builder_set_member_name(b, "header");
+        json_builder_add_string_value(b, opt_header_out);
+        json_builder_set_member_name(b, "payload");
+        json_builder_add_string_value(b, opt_payload_out);
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+        return TRUE;
+    }
+    sevirt_cli_step(cli, ngettext("Secret packet with %u secret: header in '%s', payload in '%s'",
+                                  "Secret packet with %u secrets: header in '%s', payload in '%s'",
+                                  sevirt_secret_table_get_count(table)),
+                    sevirt_secret_table_get_count(table), opt_header_out, opt_payload_out);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const SevirtCmd attest_cmds[] = {
+    { "verify-certs", NULL,
+      N_("verify a platform's SEV certificate chain (offline)"),
+      N_("Verifies ARK self-signature, ARK -> ASK, ASK -> CEK, OCA self-signature,\n"
+         "OCA -> PEK, CEK -> PEK and PEK -> PDH, and names the first link that fails.\n"
+         "The ARK and ASK of the processor generation come from AMD; nothing is\n"
+         "downloaded."),
+      verify_certs_entries, 0, 0, cmd_verify_certs, 0 },
+    { "session", NULL,
+      N_("create the guest owner's launch session for a platform's PDH (offline)"),
+      N_("Writes godh.b64 (<dhCert>) and session.b64 (<session>) for the domain XML,\n"
+         "and the transport keys tek.bin and tik.bin (mode 0600) needed later to\n"
+         "verify the measurement and build the secret.  Existing files are never\n"
+         "overwritten."),
+      session_entries, 0, 0, cmd_session, 0 },
+    { "verify-measurement", NULL,
+      N_("check a launch measurement against the expected firmware, kernel and vCPUs (offline)"),
+      N_("Takes the inputs of libvirt's virt-qemu-sev-validate in its offline mode.\n"
+         "Exits 0 and prints \"measurement matches\" on a match, 5 on a mismatch."),
+      verify_measurement_entries, 0, 0, cmd_verify_measurement, 0 },
+    { "build-secret", NULL,
+      N_("build the LAUNCH_SECRET packet to inject into a verified guest (offline)"),
+      N_("Encrypts the secrets with the TEK and authenticates them with the TIK and\n"
+         "the guest's measurement; writes header and payload in base64 as libvirt's\n"
+         "domsetlaunchsecstate takes them."),
+      build_secret_entries, 0, 0, cmd_build_secret, 0 },
+    { NULL }
+};
+
+const SevirtCmdGroup sevirt_cmds_attest = {
+    N_("Attestation (offline)"), attest_cmds,
+};

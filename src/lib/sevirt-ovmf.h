@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The OVMF footer table: GUID-tagged entries near the end of a firmware
+ * image that tell the VMM (and us) where the SEV-ES AP reset vector, the
+ * launch-secret area, the kernel-hashes area and the SNP metadata are.
+ *
+ * The table ends 32 bytes before the end of the image with the footer GUID
+ * 96b582de-1fb2-45f7-baea-a366c55a082d preceded by the table's u16 length;
+ * entries are walked backwards, each ending with GUID and preceded by a u16
+ * length that counts its data plus 18.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "sevirt-guid.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SevirtOvmf SevirtOvmf;
+
+/* Entry GUIDs */
+extern const SevirtGuid sevirt_ovmf_guid_footer;
+extern const SevirtGuid sevirt_ovmf_guid_sev_es_reset_block;
+extern const SevirtGuid sevirt_ovmf_guid_secret_area;
+extern const SevirtGuid sevirt_ovmf_guid_hash_table_area;
+extern const SevirtGuid sevirt_ovmf_guid_snp_metadata;
+
+/**
+ * sevirt_ovmf_parse:
+ * @image: the firmware image (as QEMU loads it)
+ * @what: name for error messages (a file name)
+ *
+ * Reads the footer table.  An image without the footer GUID parses into an
+ * empty table (plain SEV needs none); a footer whose lengths do not fit the
+ * image is an error (SEVIRT_ERROR_INVALID).  The entry data is copied: the
+ * image need not outlive the result.
+ */
+SevirtOvmf *sevirt_ovmf_parse(const guint8 *image, gsize len, const char *what,
+                              GError **error);
+void sevirt_ovmf_free(SevirtOvmf *ovmf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtOvmf, sevirt_ovmf_free)
+
+/** Whether the image carries a footer table at all. */
+gboolean sevirt_ovmf_has_table(const SevirtOvmf *ovmf);
+
+/** Data of the entry @guid (without GUID and length), or NULL. */
+const guint8 *sevirt_ovmf_get_entry(const SevirtOvmf *ovmf, const SevirtGuid *guid,
+                                    gsize *len);
+
+/**
+ * sevirt_ovmf_get_sev_es_reset_addr:
+ * The AP reset address SEV-ES VMSAs of vCPUs other than the first start
+ * at; SEVIRT_ERROR_UNSUPPORTED when the firmware has no SEV-ES reset block.
+ */
+gboolean sevirt_ovmf_get_sev_es_reset_addr(const SevirtOvmf *ovmf, guint32 *addr,
+                                           GError **error);
+
+/**
+ * sevirt_ovmf_get_secret_area / sevirt_ovmf_get_hash_table_area:
+ * @base: (out) (optional) guest physical address
+ * @size: (out) (optional) size in bytes
+ *
+ * TRUE when the firmware reserves the area.  Builds that list the entry
+ * with base and size 0 (Debian's OVMF_CODE_4M.fd) count as not having it.
+ */
+gboolean sevirt_ovmf_get_secret_area(const SevirtOvmf *ovmf, guint32 *base, guint32 *size);
+gboolean sevirt_ovmf_get_hash_table_area(const SevirtOvmf *ovmf, guint32 *base, guint32 *size);
+
+/** Offset from the end of the image of the SNP metadata ("ASEV"), if any. */
+gboolean sevirt_ovmf_get_snp_metadata_offset(const SevirtOvmf *ovmf, guint32 *offset);
+
+G_END_DECLS

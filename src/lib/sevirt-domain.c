@@ -717,10 +717,12 @@ sevirt_domain_list(virConnectPtr conn, gboolean all, GError **error)
         if (!ok)
             continue;
         meta = managed_metadata(dom, &local);
-        /* A domain undefined while we look is simply not listed. */
+        /* A domain undefined while we look is simply not listed, nor is one
+         * whose metadata in our namespace we cannot read as ours. */
         if (!meta || !dom_xml_load(&x, dom, 0, &local) ||
             !(info = domain_info(dom, x.ctx, TRUE, &local))) {
-            if (local && !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND)) {
+            if (local && !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND) &&
+                !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_INVALID)) {
                 g_propagate_error(error, g_steal_pointer(&local));
                 ok = FALSE;
             }

@@ -43,6 +43,7 @@ expect 0 sevirt verify-measurement --help && out_has "--print-expected" && out_h
 for gen in rome naples; do
     expect 0 sevirt verify-certs --dir "$C/$gen" && out_has "PEK -> PDH           ok" &&
         out_has "Certificate chain verifies"
+    golden "attest/verify-certs-$gen.txt" "$OUT"
 done
 cat "$C/rome/pek.cert" "$C/rome/oca.cert" "$C/rome/cek.cert" >"$T/chain.bin"
 base64 "$T/chain.bin" >"$T/chain.b64"
@@ -51,6 +52,7 @@ expect 0 sevirt verify-certs --pdh "$T/pdh.b64" --cert-chain "$T/chain.b64" \
     --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && out_has "verifies"
 expect 0 sevirt --json verify-certs --dir "$C/rome" && out_has '"verified" : true' &&
     out_has '"ark_key_bits" : 4096'
+golden attest/verify-certs-rome.json "$OUT"
 
 # Rome certificates under Naples roots: the first failing link is named.
 expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
@@ -60,6 +62,7 @@ expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin
 expect 5 sevirt --json verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/naples/ark.cert" --ask "$C/naples/ask.cert" &&
     out_has '"failed_link" : "ASK -> CEK"' && out_has '"verified" : false'
+golden attest/verify-certs-rome-naples-roots.json "$OUT"
 # Rome's ARK with Naples' ASK
 expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/rome/ark.cert" --ask "$C/naples/ask.cert" && err_has "broken at ARK -> ASK"
@@ -146,6 +149,12 @@ expect 2 sevirt session --pdh "$T/short.cert" --policy 0x33 --out-dir "$T/s3" &&
 expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy 0xZZ --out-dir "$T/s3" &&
     err_has "--policy: invalid value '0xZZ'"
 expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x100000000 --out-dir "$T/s3" && err_has "--policy"
+expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x8033 --out-dir "$T/s3" && err_has "reserved" &&
+    err_one_line
+expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy nodbg,bogus --out-dir "$T/s3" && err_has "bogus"
+# flag names work as well as numbers
+expect 0 sevirt session --pdh "$C/rome/pdh.cert" --policy nodbg,noks,es --out-dir "$T/s4" &&
+    out_has "policy 0x0007"
 expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy 3 && err_has "option --out-dir is required"
 expect 7 sevirt session --pdh "$T/missing.cert" --policy 3 --out-dir "$T/s3" && err_has "missing.cert"
 
@@ -164,6 +173,13 @@ expect 0 sevirt verify-measurement --measurement h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2
     $SEV $KERNEL --cmdline "foo bar baz fake kernel=cmdline" --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --vmsa-cpu0 "$M/vmsa-cpu0.bin" --vmsa-cpu1 "$M/vmsa-cpu1.bin" --tik "$T/tik.bin" && out_has "measurement matches"
+# the short options of virt-qemu-sev-validate work the same
+expect 0 sevirt verify-measurement -m h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2sK4bLnefWPwvDE/q1EcIWsVBbGy6pkDxA \
+    --api-major 1 --api-minor 40 --build-id 40 --policy 3 -f "$M/ovmf-amdsev-trimmed.fd" \
+    -k "$M/vmlinuz-fake" -r "$M/initrd-fake" -e "foo bar baz fake kernel=cmdline" --tik "$T/tik.bin" &&
+    out_has "measurement matches"
+expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
+    --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --cpu-family 25 --cpu-model 1 --cpu-stepping 1 --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt --json verify-measurement --measurement $ES_MEAS $ES \

@@ -105,6 +105,22 @@ err_one_line() {
     [ "$n" = 1 ] || { fail "expected a one-line error, got $n lines"; sed 's/^/    stderr: /' "$ERR" >&2; }
 }
 
+# golden RELPATH FILE: FILE must equal tests/data/RELPATH byte for byte (a
+# short diff otherwise); SEVIRT_TEST_REGENERATE=1 rewrites the golden file.
+golden() {
+    _want="$abs_top_srcdir/tests/data/$1"
+    if [ "${SEVIRT_TEST_REGENERATE:-}" = 1 ]; then
+        mkdir -p "$(dirname "$_want")" && cp "$2" "$_want"
+        return
+    fi
+    if [ ! -f "$_want" ]; then
+        fail "missing golden file $_want (regenerate with SEVIRT_TEST_REGENERATE=1)"
+    elif ! cmp -s "$_want" "$2"; then
+        fail "output differs from golden file $_want"
+        diff -u "$_want" "$2" | head -n 40 >&2
+    fi
+}
+
 # require_cmd NAME...: the commands must be installed.
 require_cmd() {
     for c in "$@"; do

@@ -47,30 +47,12 @@ require_option(const char *option, const char *value, GError **error)
     return sevirt_cli_usage_error(error, _("option %s is required"), option);
 }
 
-/* TIK from --tik or the second half of --tk (TEK‖TIK, as libvirt's tool). */
-static SevirtSecret *
-read_tik(GError **error)
-{
-    g_autoptr(SevirtSecret) tk = NULL;
-
-    if (opt_tk && opt_tik) {
-        sevirt_cli_usage_error(error, _("--tk and --tik are mutually exclusive"));
-        return NULL;
-    }
-    if (opt_tik)
-        return sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!opt_tk) {
-        sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
-        return NULL;
-    }
-    tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!tk)
-        return NULL;
-    return sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
-}
-
+/*
+ * TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one 32-byte
+ * file, as libvirt's tool takes them).  With @tek NULL only the TIK is read.
+ */
 static gboolean
-read_tek_tik(SevirtSecret **tek, SevirtSecret **tik, GError **error)
+read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
 {
     g_autoptr(SevirtSecret) tk = NULL;
 
@@ -80,48 +62,53 @@ read_tek_tik(SevirtSecret **tek, SevirtSecret **tik, GError **error)
         tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
         if (!tk)
             return FALSE;
-        *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
+        if (tek)
+            *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
         *tik = sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
         return TRUE;
     }
-    if (!opt_tek || !opt_tik)
+    if (!tek && !opt_tik)
+        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
+    if (tek && (!opt_tek || !opt_tik))
         return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
-    *tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error);
-    if (!*tek)
+    if (tek && !(*tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error)))
         return FALSE;
     *tik = sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
     return *tik != NULL;
 }
 
-/* Writes base64 text (no newline, as libvirt's tools write it). */
-static gboolean
-write_base64(const char *path, const void *data, gsize len, GError **error)
-{
-    g_autofree char *b64 = g_base64_encode(data, len);
+/* A file to create: @data is not owned (key material stays in SevirtSecret). */
+typedef struct {
+    const char *path;
+    const void *data;
+    gsize len;
+    int mode;
+} OutFile;
 
-    return sevirt_file_write_new(path, b64, strlen(b64), 0644, error);
-}
-
-/* Refuses to start when any of the files to create exists already. */
+/*
+ * Creates all of @files or none: refuses when any of them exists, and
+ * removes the ones it wrote when a later one fails.
+ */
 static gboolean
-check_absent(const char *const *paths, GError **error)
+write_new_files(const OutFile *files, guint n, GError **error)
 {
-    for (guint i = 0; paths[i]; i++) {
-        if (g_file_test(paths[i], G_FILE_TEST_EXISTS) ||
-            g_file_test(paths[i], G_FILE_TEST_IS_SYMLINK)) {
+    for (guint i = 0; i < n; i++) {
+        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
+            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                        _("Refusing to overwrite '%s'"), paths[i]);
+                        _("Refusing to overwrite '%s'"), files[i].path);
+            return FALSE;
+        }
+    }
+    for (guint done = 0; done < n; done++) {
+        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
+                                   files[done].mode, error)) {
+            while (done-- > 0)
+                g_unlink(files[done].path);
             return FALSE;
         }
     }
     return TRUE;
-}
-
-static void
-unlink_all(const char *const *paths)
-{
-    for (guint i = 0; paths[i]; i++)
-        g_unlink(paths[i]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -183,8 +170,10 @@ print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "link");
         json_builder_add_string_value(b, sevirt_chain_link_to_string(link));
-        json_builder_set_member_name(b, "ok");
-        json_builder_add_boolean_value(b, ok || link < failed);
+        /* links after the failing one are not checked at all */
+        json_builder_set_member_name(b, "status");
+        json_builder_add_string_value(b, ok || link < failed ? "ok" :
+                                         link == failed ? "failed" : "unchecked");
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -239,13 +228,26 @@ static const GOptionEntry session_entries[] = {
     { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
       N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy the session is bound to (e.g. 0x33)"), N_("POLICY") },
+      N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
     { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
       N_("directory to write godh.b64, session.b64, tek.bin and tik.bin into (created if missing)"), N_("DIR") },
     { "tk", 0, 0, G_OPTION_ARG_NONE, &opt_write_tk,
       N_("also write tk.bin, TEK and TIK in one 32-byte file"), NULL },
     { NULL }
 };
+
+/*
+ * A session binds the policy for good: refuse one the firmware would reject
+ * at LAUNCH_START anyway (reserved bits set).
+ */
+static gboolean
+parse_session_policy(guint64 *policy, GError **error)
+{
+    if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, policy, error))
+        return FALSE;
+    return sevirt_policy_check((*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV,
+                               policy, NULL, error);
+}
 
 static gboolean
 cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
@@ -258,50 +260,50 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     g_autofree char *tek_path = NULL;
     g_autofree char *tik_path = NULL;
     g_autofree char *tk_path = NULL;
-    const char *paths[6] = { NULL };
+    g_autofree char *godh_b64 = NULL;
+    g_autofree char *session_b64 = NULL;
+    OutFile files[5];
     guint64 policy = 0;
     guint n = 0;
 
     if (!require_option("--pdh", opt_pdh, error) ||
         !require_option("--policy", opt_policy, error) ||
         !require_option("--out-dir", opt_out_dir, error) ||
-        !sevirt_parse_uint("--policy", opt_policy, G_MAXUINT32, &policy, error))
+        !parse_session_policy(&policy, error))
         return FALSE;
     if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
         !sevirt_session_check_pdh(pdh, opt_pdh, error))
         return FALSE;
 
-    paths[n++] = tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
-    paths[n++] = tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
-    if (opt_write_tk)
-        paths[n++] = tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
-    paths[n++] = godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
-    paths[n++] = session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
     if (g_mkdir_with_parents(opt_out_dir, 0700) < 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("Cannot create directory '%s': %s"), opt_out_dir, g_strerror(errno));
         return FALSE;
     }
-    if (!check_absent(paths, error))
-        return FALSE;
-
     session = sevirt_session_new(pdh, (guint32) policy, error);
     if (!session)
         return FALSE;
     tk = sevirt_secret_new(2 * SEV_KEY_SIZE);
     memcpy(tk->data, session->tek->data, SEV_KEY_SIZE);
     memcpy(tk->data + SEV_KEY_SIZE, session->tik->data, SEV_KEY_SIZE);
+    godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
+    session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
 
-    if (!sevirt_file_write_new(tek_path, session->tek->data, SEV_KEY_SIZE, 0600, error) ||
-        !sevirt_file_write_new(tik_path, session->tik->data, SEV_KEY_SIZE, 0600, error) ||
-        (tk_path && !sevirt_file_write_new(tk_path, tk->data, tk->len, 0600, error)) ||
-        !write_base64(godh_path, sevirt_sev_cert_get_data(session->godh),
-                      SEVIRT_SEV_CERT_SIZE, error) ||
-        !write_base64(session_path, &session->blob, sizeof(session->blob), error)) {
-        /* nothing half-created: all the files are new, remove them */
-        unlink_all(paths);
-        return FALSE;
+    tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
+    tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
+    godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
+    session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
+    files[n++] = (OutFile) { tek_path, session->tek->data, SEV_KEY_SIZE, 0600 };
+    files[n++] = (OutFile) { tik_path, session->tik->data, SEV_KEY_SIZE, 0600 };
+    if (opt_write_tk) {
+        tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
+        files[n++] = (OutFile) { tk_path, tk->data, tk->len, 0600 };
     }
+    /* base64 without a newline, as libvirt's tools write them */
+    files[n++] = (OutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
+    files[n++] = (OutFile) { session_path, session_b64, strlen(session_b64), 0644 };
+    if (!write_new_files(files, n, error))
+        return FALSE;
 
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -367,7 +369,7 @@ static const GOptionEntry verify_measurement_entries[] = {
     { "build-id", 0, 0, G_OPTION_ARG_STRING, &opt_build_id,
       N_("SEV firmware build id the platform reported"), N_("N") },
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy (bit 2 set: SEV-ES)"), N_("POLICY") },
+      N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
     { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
       N_("the firmware image the guest boots"), N_("FILE") },
     { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
@@ -466,7 +468,7 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
 {
     g_auto(LaunchFiles) f = { 0 };
     SevirtLaunchInput in = { 0 };
-    gboolean es = (policy & SEVIRT_POLICY_ES) != 0;
+    gboolean es = (policy & SEVIRT_SEV_POLICY_ES) != 0;
     guint64 num_cpus = 0, family = 0, model = 0, stepping = 0;
     gboolean has_family, has_model, has_stepping;
     gsize len = 0;
@@ -526,7 +528,7 @@ parse_launch_info(SevirtLaunchInfo *info, GError **error)
         !sevirt_parse_uint("--api-major", opt_api_major, 0xff, &major, error) ||
         !sevirt_parse_uint("--api-minor", opt_api_minor, 0xff, &minor, error) ||
         !sevirt_parse_uint("--build-id", opt_build_id, 0xff, &build, error) ||
-        !sevirt_parse_uint("--policy", opt_policy, G_MAXUINT32, &policy, error))
+        !sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &policy, error))
         return FALSE;
     info->api_major = major;
     info->api_minor = minor;
@@ -595,7 +597,8 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
             return FALSE;
         memcpy(reported.nonce, nonce, SEVIRT_MNONCE_SIZE);
     }
-    if (!(tik = read_tik(error)) || !compute_digest(cli, info.policy, digest, error))
+    if (!read_transport_keys(NULL, &tik, error) ||
+        !compute_digest(cli, info.policy, digest, error))
         return FALSE;
 
     memcpy(expected.nonce, reported.nonce, SEVIRT_MNONCE_SIZE);
@@ -691,7 +694,9 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     g_autofree guint8 *iv = NULL;
     SevirtMeasurement measurement;
     SevirtSecretHeader header;
-    const char *outputs[3] = { opt_header_out, opt_payload_out, NULL };
+    g_autofree char *header_b64 = NULL;
+    g_autofree char *payload_b64 = NULL;
+    OutFile files[2];
     gsize len = 0;
 
     if (!require_option("--measurement", opt_measurement, error) ||
@@ -706,23 +711,22 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return FALSE;
     if (opt_iv && !(iv = sevirt_base64_decode_strict("--iv", opt_iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
         return FALSE;
-    if (!check_absent(outputs, error) || !read_tek_tik(&tek, &tik, error))
+    if (!read_transport_keys(&tek, &tik, error))
         return FALSE;
     for (guint i = 0; opt_secrets[i]; i++) {
         if (!add_secret(cli, table, opt_secrets[i], error))
             return FALSE;
     }
-
     if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
                                     &header, &payload, error))
         return FALSE;
-    if (!write_base64(opt_header_out, &header, sizeof(header), error))
+
+    header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
+    payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
+    files[0] = (OutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (OutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    if (!write_new_files(files, G_N_ELEMENTS(files), error))
         return FALSE;
-    if (!write_base64(opt_payload_out, g_bytes_get_data(payload, NULL),
-                      g_bytes_get_size(payload), error)) {
-        g_unlink(opt_header_out);
-        return FALSE;
-    }
 
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();

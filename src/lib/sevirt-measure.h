@@ -44,9 +44,6 @@ typedef struct {
     guint32 policy;
 } SevirtLaunchInfo;
 
-/* Policy bit 2: the guest is SEV-ES. */
-#define SEVIRT_POLICY_ES (1u << 2)
-
 typedef enum {
     /* VMSAs with MXCSR 0x1f80 and x87 FCW 0x37f, the reset values newer
      * host kernels put in; older ones (and QEMU's own files) leave 0. */

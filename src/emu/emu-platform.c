@@ -420,3 +420,81 @@ emu_platform_reset_dir(const char *dir, GError **error)
     }
     return TRUE;
 }
+
+static void
+add_base64(JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+{
+    g_autofree char *text = g_base64_encode(data, len);
+
+    json_builder_set_member_name(b, member);
+    json_builder_add_string_value(b, text);
+}
+
+static void
+add_uint(JsonBuilder *b, const char *member, guint value)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_add_int_value(b, value);
+}
+
+static void
+describe_identity(JsonBuilder *b, EmuPlatform *platform)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) chain = NULL;
+    g_autofree char *dir = NULL;
+    const guint8 *data;
+    gsize len = 0;
+
+    json_builder_set_member_name(b, "identity");
+    if (!platform->have_identity && !emu_platform_load_identity(platform, FALSE, &error)) {
+        json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "identity_error");
+        json_builder_add_string_value(b, error->message);
+        return;
+    }
+    dir = g_build_filename(platform->state_dir, PLATFORM_DIR, NULL);
+    chain = sevirt_cert_chain_get_platform(&platform->chain);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "dir");
+    json_builder_add_string_value(b, dir);
+    add_base64(b, "pdh", sevirt_sev_cert_get_data(platform->chain.pdh), SEVIRT_SEV_CERT_SIZE);
+    data = g_bytes_get_data(chain, &len);
+    add_base64(b, "cert_chain", data, len);
+    data = sevirt_amd_cert_get_data(platform->chain.ark, &len);
+    add_base64(b, "ark", data, len);
+    data = sevirt_amd_cert_get_data(platform->chain.ask, &len);
+    add_base64(b, "ask", data, len);
+    data = g_bytes_get_data(platform->cpu0_id, &len);
+    add_base64(b, "cpu0_id", data, len);
+    json_builder_end_object(b);
+}
+
+JsonNode *
+emu_platform_describe(EmuPlatform *platform)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_set_member_name(b, "notice");
+    json_builder_add_string_value(b, "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
+    json_builder_set_member_name(b, "state_dir");
+    json_builder_add_string_value(b, platform->state_dir);
+    json_builder_set_member_name(b, "qemu");
+    json_builder_add_string_value(b, platform->qemu);
+    add_uint(b, "cbitpos", platform->cbitpos);
+    add_uint(b, "reduced_phys_bits", platform->reduced_phys_bits);
+    add_uint(b, "api_major", platform->api_major);
+    add_uint(b, "api_minor", platform->api_minor);
+    add_uint(b, "build_id", platform->build_id);
+    add_uint(b, "cpu_family", platform->cpu_family);
+    add_uint(b, "cpu_model", platform->cpu_model);
+    add_uint(b, "cpu_stepping", platform->cpu_stepping);
+    json_builder_set_member_name(b, "vmsa_fpu_init");
+    json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
+    describe_identity(b, platform);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 
 #include "sevirt-cert.h"
@@ -86,6 +87,14 @@ EmuPlatform *emu_platform_load(const char *state_dir, GError **error);
  */
 gboolean emu_platform_load_identity(EmuPlatform *platform, gboolean with_private_key,
                                     GError **error);
+
+/**
+ * emu_platform_describe:
+ * What the platform is, as --emu-info prints it: the notice that it is
+ * emulated, settings, and the identity (certificates in base64) or why
+ * there is none.  Loads the public identity if not loaded yet.
+ */
+JsonNode *emu_platform_describe(EmuPlatform *platform);
 
 /** Reports one step of the setup ("created ...", "kept ..."). */
 typedef void (*EmuSetupLogFunc)(const char *message, gpointer data);

@@ -207,7 +207,7 @@ launch_measure(EmuPsp *psp, GError **error)
         }
         input.cmdline = args->append;
     }
-    if (psp->policy & SEVIRT_POLICY_ES) {
+    if (psp->policy & SEVIRT_SEV_POLICY_ES) {
         input.num_cpus = args->smp_cpus;
         input.cpu_signature = sevirt_cpu_signature(platform->cpu_family, platform->cpu_model,
                                                    platform->cpu_stepping);
@@ -266,7 +266,7 @@ write_launch_record(EmuPsp *psp, GError **error)
     json_builder_set_member_name(b, "policy");
     json_builder_add_int_value(b, psp->policy);
     json_builder_set_member_name(b, "sev_es");
-    json_builder_add_boolean_value(b, (psp->policy & SEVIRT_POLICY_ES) != 0);
+    json_builder_add_boolean_value(b, (psp->policy & SEVIRT_SEV_POLICY_ES) != 0);
     json_builder_set_member_name(b, "num_cpus");
     json_builder_add_int_value(b, args->smp_cpus);
     json_builder_set_member_name(b, "cpu_family");

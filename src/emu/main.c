@@ -248,7 +248,6 @@ static int
 run_purge(void)
 {
     g_autoptr(GError) error = NULL;
-
     gboolean removed = FALSE;
 
     if (!emu_platform_purge(emu_platform_state_dir(), &removed, print_setup_step, NULL, &error))
@@ -258,84 +257,19 @@ run_purge(void)
     return EXIT_SUCCESS;
 }
 
-static void
-add_file_base64(JsonBuilder *b, const char *member, const guint8 *data, gsize len)
-{
-    g_autofree char *text = g_base64_encode(data, len);
-
-    json_builder_set_member_name(b, member);
-    json_builder_add_string_value(b, text);
-}
-
 /* --emu-info: what the platform is, for tools and people (JSON). */
 static int
 run_info(void)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(EmuPlatform) platform = emu_platform_load(emu_platform_state_dir(), &error);
-    g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonGenerator) gen = json_generator_new();
     g_autoptr(JsonNode) root = NULL;
     g_autofree char *text = NULL;
-    g_autofree char *platform_dir = NULL;
 
     if (!platform)
         die("%s", error->message);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "emulated");
-    json_builder_add_boolean_value(b, TRUE);
-    json_builder_set_member_name(b, "notice");
-    json_builder_add_string_value(b, "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
-    json_builder_set_member_name(b, "state_dir");
-    json_builder_add_string_value(b, platform->state_dir);
-    json_builder_set_member_name(b, "qemu");
-    json_builder_add_string_value(b, platform->qemu);
-    json_builder_set_member_name(b, "cbitpos");
-    json_builder_add_int_value(b, platform->cbitpos);
-    json_builder_set_member_name(b, "reduced_phys_bits");
-    json_builder_add_int_value(b, platform->reduced_phys_bits);
-    json_builder_set_member_name(b, "api_major");
-    json_builder_add_int_value(b, platform->api_major);
-    json_builder_set_member_name(b, "api_minor");
-    json_builder_add_int_value(b, platform->api_minor);
-    json_builder_set_member_name(b, "build_id");
-    json_builder_add_int_value(b, platform->build_id);
-    json_builder_set_member_name(b, "cpu_family");
-    json_builder_add_int_value(b, platform->cpu_family);
-    json_builder_set_member_name(b, "cpu_model");
-    json_builder_add_int_value(b, platform->cpu_model);
-    json_builder_set_member_name(b, "cpu_stepping");
-    json_builder_add_int_value(b, platform->cpu_stepping);
-    json_builder_set_member_name(b, "vmsa_fpu_init");
-    json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
-    json_builder_set_member_name(b, "identity");
-    if (emu_platform_load_identity(platform, FALSE, &error)) {
-        g_autoptr(GBytes) chain = sevirt_cert_chain_get_platform(&platform->chain);
-        const guint8 *data;
-        gsize len = 0;
-
-        platform_dir = g_build_filename(platform->state_dir, "platform", NULL);
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "dir");
-        json_builder_add_string_value(b, platform_dir);
-        add_file_base64(b, "pdh", sevirt_sev_cert_get_data(platform->chain.pdh), SEVIRT_SEV_CERT_SIZE);
-        data = g_bytes_get_data(chain, &len);
-        add_file_base64(b, "cert_chain", data, len);
-        data = sevirt_amd_cert_get_data(platform->chain.ark, &len);
-        add_file_base64(b, "ark", data, len);
-        data = sevirt_amd_cert_get_data(platform->chain.ask, &len);
-        add_file_base64(b, "ask", data, len);
-        data = g_bytes_get_data(platform->cpu0_id, &len);
-        add_file_base64(b, "cpu0_id", data, len);
-        json_builder_end_object(b);
-    } else {
-        json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "identity_error");
-        json_builder_add_string_value(b, error->message);
-    }
-    json_builder_end_object(b);
-
-    root = json_builder_get_root(b);
+    root = emu_platform_describe(platform);
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
     text = json_generator_to_data(gen, NULL);

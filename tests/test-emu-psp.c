@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests for the emulated PSP: a launch with a guest owner's session
+ * made by libsevirt, the measurement over what the command line names
+ * (checked for SEV-ES against the VMSAs QEMU itself built, from the
+ * published vectors), secret injection, and what the PSP refuses.
+ */
+#include <config.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "test-common.h"
+#include "sevirt.h"
+#include "sevirt-measure.h"
+#include "sevirt-secret.h"
+#include "sevirt-session.h"
+#include "emu-args.h"
+#include "emu-platform.h"
+#include "emu-psp.h"
+
+typedef struct {
+    char *dir;                /* scratch: state directory and inputs */
+    char *vectors;
+    EmuPlatform *platform;
+    SevirtSession *session;
+} Fixture;
+
+static char *
+fixture_path(Fixture *f, const char *name)
+{
+    return g_build_filename(f->dir, name, NULL);
+}
+
+static char *
+vector_path(Fixture *f, const char *name)
+{
+    return g_build_filename(f->vectors, "sev-measurement", name, NULL);
+}
+
+static void
+write_base64(const char *path, const guint8 *data, gsize len)
+{
+    g_autofree char *text = g_base64_encode(data, len);
+
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+/* A platform in a scratch state directory, with @conf as emu.conf. */
+static int
+fixture_setup(void **state, const char *conf)
+{
+    Fixture *f = g_new0(Fixture, 1);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *state_dir = NULL;
+    g_autofree char *conf_path = NULL;
+    gboolean created = FALSE;
+
+    f->vectors = sevirt_test_vectors_dir();
+    sevirt_test_require(f->vectors != NULL, "the published test vectors are needed");
+    f->dir = g_dir_make_tmp("sevirt-emu-psp-XXXXXX", &error);
+    g_assert_no_error(error);
+    state_dir = fixture_path(f, "state");
+    assert_int_equal(g_mkdir(state_dir, 0755), 0);
+    if (conf) {
+        conf_path = g_build_filename(state_dir, "emu.conf", NULL);
+        assert_true(g_file_set_contents(conf_path, conf, -1, NULL));
+    }
+    assert_true(emu_platform_setup(state_dir, getuid(), getgid(), &created, NULL, NULL, &error));
+    g_assert_no_error(error);
+    assert_true(created);
+    f->platform = emu_platform_load(state_dir, &error);
+    g_assert_no_error(error);
+    assert_true(emu_platform_load_identity(f->platform, TRUE, &error));
+    g_assert_no_error(error);
+    *state = f;
+    return 0;
+}
+
+static int
+setup_default(void **state)
+{
+    return fixture_setup(state, NULL);
+}
+
+/* The SEV-ES vector's platform: API 1.49, build 6. */
+static int
+setup_es_vector(void **state)
+{
+    return fixture_setup(state, "[platform]\napi-major=1\napi-minor=49\nbuild-id=6\n");
+}
+
+static int
+fixture_teardown(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+    emu_platform_free(f->platform);
+    sevirt_session_free(f->session);
+    g_free(f->dir);
+    g_free(f->vectors);
+    g_free(f);
+    return 0;
+}
+
+/* Writes the owner's session for @policy as libvirt writes dhCert/session. */
+static void
+make_session(Fixture *f, guint32 policy)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *godh = fixture_path(f, "dh_cert.base64");
+    g_autofree char *blob = fixture_path(f, "session.base64");
+
+    sevirt_session_free(f->session);
+    f->session = sevirt_session_new(f->platform->chain.pdh, policy, &error);
+    g_assert_no_error(error);
+    write_base64(godh, sevirt_sev_cert_get_data(f->session->godh), SEVIRT_SEV_CERT_SIZE);
+    write_base64(blob, (const guint8 *) &f->session->blob, sizeof(f->session->blob));
+}
+
+/* The command line libvirt builds for such a guest (the parts that count). */
+static EmuArgs *
+guest_args(Fixture *f, guint32 policy, guint vcpus, gboolean with_session, gboolean kernel,
+           const char *firmware)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *godh = fixture_path(f, "dh_cert.base64");
+    g_autofree char *blob = fixture_path(f, "session.base64");
+    g_autofree char *fw = firmware ? g_strdup(firmware) : vector_path(f, "ovmf-amdsev-trimmed.fd");
+    g_autofree char *vmlinuz = vector_path(f, "vmlinuz-fake");
+    g_autofree char *initrd = vector_path(f, "initrd-fake");
+    g_autofree char *object = NULL;
+    g_autofree char *smp = g_strdup_printf("%u,sockets=%u,cores=1,threads=1", vcpus, vcpus);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    EmuArgs *args;
+
+    if (with_session)
+        object = g_strdup_printf("{\"qom-type\":\"sev-guest\",\"id\":\"lsec0\",\"cbitpos\":51,"
+                                 "\"reduced-phys-bits\":1,\"policy\":%u,\"dh-cert-file\":\"%s\","
+                                 "\"session-file\":\"%s\",\"kernel-hashes\":%s}",
+                                 policy, godh, blob, kernel ? "true" : "false");
+    else
+        object = g_strdup_printf("sev-guest,id=lsec0,cbitpos=51,reduced-phys-bits=1,policy=%u", policy);
+    g_ptr_array_add(argv, "-machine");
+    g_ptr_array_add(argv, "q35,confidential-guest-support=lsec0");
+    g_ptr_array_add(argv, "-object");
+    g_ptr_array_add(argv, object);
+    g_ptr_array_add(argv, "-bios");
+    g_ptr_array_add(argv, fw);
+    g_ptr_array_add(argv, "-smp");
+    g_ptr_array_add(argv, smp);
+    g_ptr_array_add(argv, "-m");
+    g_ptr_array_add(argv, "256");
+    g_ptr_array_add(argv, "-uuid");
+    g_ptr_array_add(argv, "0c8ddc76-8997-4df9-be60-a3ad34d62b03");
+    if (kernel) {
+        g_ptr_array_add(argv, "-kernel");
+        g_ptr_array_add(argv, vmlinuz);
+        g_ptr_array_add(argv, "-initrd");
+        g_ptr_array_add(argv, initrd);
+        g_ptr_array_add(argv, "-append");
+        g_ptr_array_add(argv, "foo bar baz fake kernel=cmdline");
+    }
+    g_ptr_array_add(argv, NULL);
+    args = emu_args_parse((const char *const *) argv->pdata, &error);
+    g_assert_no_error(error);
+    return args;
+}
+
+/* Runs a QMP command through the PSP; returns the reply or sets @error. */
+static JsonNode *
+psp_call(EmuPsp *psp, const char *name, JsonObject *arguments, GError **error)
+{
+    JsonNode *ret = NULL;
+
+    assert_int_equal(emu_psp_qmp_command(psp, name, arguments, &ret, error), EMU_QMP_REPLY);
+    if (!ret && error && !*error) {
+        /* a command without a return value: {} */
+        ret = json_node_new(JSON_NODE_OBJECT);
+        json_node_take_object(ret, json_object_new());
+    }
+    return ret;
+}
+
+static void
+reported_measurement(EmuPsp *psp, SevirtMeasurement *m)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) ret = psp_call(psp, "query-sev-launch-measure", NULL, &error);
+
+    g_assert_no_error(error);
+    assert_true(sevirt_measurement_parse("data", json_object_get_string_member(json_node_get_object(ret), "data"),
+                                         m, &error));
+    g_assert_no_error(error);
+}
+
+static const char *
+sev_state(EmuPsp *psp)
+{
+    static char buf[32];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) ret = psp_call(psp, "query-sev", NULL, &error);
+
+    g_assert_no_error(error);
+    g_strlcpy(buf, json_object_get_string_member(json_node_get_object(ret), "state"), sizeof(buf));
+    return buf;
+}
+
+static JsonObject *
+secret_arguments(const SevirtSecretHeader *header, GBytes *payload, gint64 gpa)
+{
+    JsonObject *args = json_object_new();
+    g_autofree char *h = g_base64_encode((const guint8 *) header, sizeof(*header));
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(payload, &len);
+    g_autofree char *p = g_base64_encode(data, len);
+
+    json_object_set_string_member(args, "packet-header", h);
+    json_object_set_string_member(args, "secret", p);
+    if (gpa >= 0)
+        json_object_set_int_member(args, "gpa", gpa);
+    return args;
+}
+
+static void
+test_launch_with_session(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EmuArgs) args = NULL;
+    g_autoptr(EmuPsp) psp = NULL;
+    g_autoptr(SevirtSecretTable) table = sevirt_secret_table_new();
+    g_autoptr(SevirtSecret) plain = NULL;
+    g_autoptr(GBytes) payload = NULL;
+    g_autoptr(JsonObject) good = NULL;
+    g_autoptr(JsonObject) bad = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    g_autofree char *stored = NULL;
+    g_autofree char *record = NULL;
+    g_autofree guint8 *fw = NULL, *kernel = NULL, *initrd = NULL;
+    SevirtLaunchInput input = { 0 };
+    SevirtLaunchInfo info = { 1, 55, 21, 0x33 };
+    SevirtMeasurement m;
+    SevirtSecretHeader header;
+    guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
+    gsize len = 0;
+    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_kernel = vector_path(f, "vmlinuz-fake");
+    g_autofree char *p_initrd = vector_path(f, "initrd-fake");
+
+    make_session(f, 0x33);
+    args = guest_args(f, 0x33, 2, TRUE, TRUE, NULL);
+    psp = emu_psp_new(f->platform, args, &error);
+    g_assert_no_error(error);
+    assert_string_equal(sev_state(psp), "launch-secret");
+
+    /* the owner recomputes the measurement from firmware, kernel hashes */
+    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
+    kernel = sevirt_file_read(p_kernel, 0, &input.kernel_len, &error);
+    initrd = sevirt_file_read(p_initrd, 0, &input.initrd_len, &error);
+    g_assert_no_error(error);
+    input.firmware = fw;
+    input.kernel = kernel;
+    input.initrd = initrd;
+    input.cmdline = "foo bar baz fake kernel=cmdline";
+    assert_true(sevirt_launch_digest(&input, digest, &error));
+    reported_measurement(psp, &m);
+    assert_true(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    g_assert_no_error(error);
+
+    /* the secret: a packet with a flipped MAC byte is refused, then the
+     * right one lands in the firmware's secret area (no gpa given) */
+    assert_true(sevirt_secret_table_add(table, &sevirt_secret_guid_luks_key,
+                                        (const guint8 *) "passphrase", 11, &error));
+    assert_true(sevirt_secret_packet_build(f->session->tek, f->session->tik, m.measure, NULL,
+                                           table, &header, &payload, &error));
+    g_assert_no_error(error);
+    header.mac[0] ^= 1;
+    bad = secret_arguments(&header, payload, -1);
+    ret = psp_call(psp, "sev-inject-launch-secret", bad, &error);
+    assert_null(ret);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                             "SEV: failed to inject secret ret=-5 fw_error=11 'Bad measurement'");
+    header.mac[0] ^= 1;
+    good = secret_arguments(&header, payload, -1);
+    ret = psp_call(psp, "sev-inject-launch-secret", good, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&ret, json_node_unref);
+
+    plain = sevirt_secret_table_serialize(table);
+    record = emu_platform_domain_dir(f->platform, "0c8ddc76-8997-4df9-be60-a3ad34d62b03");
+    stored = g_build_filename(record, "secret-1.table.bin", NULL);
+    {
+        g_autofree guint8 *got = sevirt_file_read(stored, 0, &len, &error);
+
+        g_assert_no_error(error);
+        assert_int_equal(len, plain->len);
+        assert_memory_equal(got, plain->data, len);
+    }
+
+    /* LAUNCH_FINISH when the guest runs: no more secrets */
+    {
+        JsonObject *ok = json_object_new();
+
+        json_object_set_object_member(ok, "return", json_object_new());
+        assert_false(emu_psp_qmp_response(psp, "cont", NULL, ok));
+        json_object_unref(ok);
+    }
+    assert_string_equal(sev_state(psp), "running");
+    ret = psp_call(psp, "sev-inject-launch-secret", good, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                             "SEV: Not in correct state. (LSECRET) 3");
+    /* the measurement stays readable, as with QEMU */
+    reported_measurement(psp, &m);
+}
+
+/* SEV-ES: the VMSAs the PSP builds for its CPU are the ones QEMU built
+ * (vmsa-cpu0.bin, vmsa-cpu1.bin of the vectors: family 25, model 1,
+ * stepping 1), for every vCPU of -smp. */
+static void
+test_launch_es_matches_qemu_vmsas(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EmuArgs) args = NULL;
+    g_autoptr(EmuPsp) psp = NULL;
+    g_autofree guint8 *fw = NULL, *vmsa0 = NULL, *vmsa1 = NULL;
+    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_v0 = vector_path(f, "vmsa-cpu0.bin");
+    g_autofree char *p_v1 = vector_path(f, "vmsa-cpu1.bin");
+    SevirtLaunchInput input = { 0 };
+    SevirtLaunchInfo info = { 1, 49, 6, 0x5 };
+    SevirtMeasurement m;
+    guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
+    gsize len = 0;
+
+    make_session(f, 0x5);
+    args = guest_args(f, 0x5, 4, TRUE, FALSE, NULL);
+    psp = emu_psp_new(f->platform, args, &error);
+    g_assert_no_error(error);
+
+    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
+    vmsa0 = sevirt_file_read(p_v0, 0, &len, &error);
+    vmsa1 = sevirt_file_read(p_v1, 0, &len, &error);
+    g_assert_no_error(error);
+    input.firmware = fw;
+    input.num_cpus = 4;
+    input.vmsa_cpu0 = vmsa0;
+    input.vmsa_cpu1 = vmsa1;
+    assert_true(sevirt_launch_digest(&input, digest, &error));
+    reported_measurement(psp, &m);
+    assert_true(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    g_assert_no_error(error);
+
+    /* one vCPU fewer is another measurement */
+    input.num_cpus = 3;
+    assert_true(sevirt_launch_digest(&input, digest, &error));
+    assert_false(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    g_clear_error(&error);
+}
+
+static void
+test_launch_refusals(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *godh_path = fixture_path(f, "dh_cert.base64");
+    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+
+    /* a session made for another policy */
+    make_session(f, 0x33);
+    {
+        g_autoptr(EmuArgs) args = guest_args(f, 0x3, 1, TRUE, FALSE, NULL);
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                                 "LAUNCH_START ret=1 fw_error=11 'Bad measurement'");
+    }
+    /* a dhCert that is not base64 at all */
+    assert_true(g_file_set_contents(godh_path, "not*base64", -1, NULL));
+    {
+        g_autoptr(EmuArgs) args = guest_args(f, 0x33, 1, TRUE, FALSE, NULL);
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                                 "fw_error=4 'Buffer too small'");
+    }
+    /* a dhCert with one byte of its key changed */
+    make_session(f, 0x33);
+    {
+        guint8 godh[SEVIRT_SEV_CERT_SIZE];
+        g_autoptr(EmuArgs) args = NULL;
+        g_autoptr(EmuPsp) psp = NULL;
+
+        memcpy(godh, sevirt_sev_cert_get_data(f->session->godh), sizeof(godh));
+        godh[0x20] ^= 0x55;
+        write_base64(godh_path, godh, sizeof(godh));
+        args = guest_args(f, 0x33, 1, TRUE, FALSE, NULL);
+        psp = emu_psp_new(f->platform, args, &error);
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "LAUNCH_START ret=1 fw_error=");
+    }
+    /* kernel hashes on a firmware without a hashes area, as QEMU refuses */
+    make_session(f, 0x33);
+    {
+        g_autoptr(EmuArgs) args = guest_args(f, 0x33, 1, TRUE, TRUE, ovmfx64);
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                                 "SEV: kernel specified but guest firmware has no hashes table GUID");
+    }
+    /* a platform without identity starts no SEV guest */
+    {
+        g_autoptr(EmuPlatform) bare = emu_platform_load(f->dir, &error);
+        g_autoptr(EmuArgs) args = guest_args(f, 0x33, 1, FALSE, FALSE, NULL);
+        g_autoptr(EmuPsp) psp = NULL;
+        g_autoptr(JsonNode) ret = NULL;
+
+        g_assert_no_error(error);
+        psp = emu_psp_new(bare, args, &error);
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED, "has no identity");
+    }
+}
+
+/* Without an owner: random keys; the QMP answers QEMU 7.2 would give. */
+static void
+test_qmp_answers(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+    g_autoptr(EmuArgs) args = guest_args(f, 0x1, 1, FALSE, FALSE, ovmfx64);
+    g_autoptr(EmuArgs) probe_args = NULL;
+    g_autoptr(EmuPsp) psp = NULL;
+    g_autoptr(EmuPsp) probe = NULL;
+    g_autoptr(JsonNode) caps = NULL;
+    g_autoptr(JsonNode) info = NULL;
+    g_autoptr(JsonObject) secret = json_object_new();
+    g_autoptr(JsonNode) ret = NULL;
+    static const char *const probe_argv[] = { "-machine", "none", NULL };
+    JsonObject *obj;
+    JsonNode *forwarded = NULL;
+    gsize len = 0;
+    g_autofree guchar *pdh = NULL;
+
+    /* OvmfX64: a firmware without a secret area */
+    psp = emu_psp_new(f->platform, args, &error);
+    g_assert_no_error(error);
+
+    caps = psp_call(psp, "query-sev-capabilities", NULL, &error);
+    g_assert_no_error(error);
+    obj = json_node_get_object(caps);
+    assert_int_equal(json_object_get_int_member(obj, "cbitpos"), 51);
+    assert_int_equal(json_object_get_int_member(obj, "reduced-phys-bits"), 1);
+    pdh = g_base64_decode(json_object_get_string_member(obj, "pdh"), &len);
+    assert_int_equal(len, SEVIRT_SEV_CERT_SIZE);
+    assert_memory_equal(pdh, sevirt_sev_cert_get_data(f->platform->chain.pdh), len);
+
+    info = psp_call(psp, "query-sev", NULL, &error);
+    obj = json_node_get_object(info);
+    assert_true(json_object_get_boolean_member(obj, "enabled"));
+    assert_int_equal(json_object_get_int_member(obj, "api-major"), 1);
+    assert_int_equal(json_object_get_int_member(obj, "api-minor"), 55);
+    assert_int_equal(json_object_get_int_member(obj, "build-id"), 21);
+    assert_int_equal(json_object_get_int_member(obj, "policy"), 1);
+
+    ret = psp_call(psp, "query-sev-attestation-report", NULL, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED, "Feature not supported");
+
+    /* what QEMU checks before the firmware */
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "Parameter 'packet-header' is missing");
+    json_object_set_string_member(secret, "packet-header", "");
+    json_object_set_string_member(secret, "secret", "AAAA");
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                             "no secret area found in OVMF, gpa must be specified");
+    json_object_set_int_member(secret, "gpa", 0x100000);
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "Failed to decode sequence header");
+    json_object_set_string_member(secret, "packet-header", "AAAA");
+    json_object_set_string_member(secret, "secret", "");
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "Failed to decode data");
+    json_object_set_string_member(secret, "secret", "AAAA");
+    json_object_set_int_member(secret, "gpa", 0x10000000);   /* 256 MiB: past RAM */
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "No memory at address 0x10000000");
+    json_object_set_int_member(secret, "gpa", 0x100000);
+    ret = psp_call(psp, "sev-inject-launch-secret", secret, &error);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "fw_error=");
+
+    /* everything else goes to QEMU */
+    assert_int_equal(emu_psp_qmp_command(psp, "query-status", NULL, &forwarded, &error), EMU_QMP_FORWARD);
+
+    /* libvirt's probe: no SEV guest, yet the capabilities are there */
+    probe_args = emu_args_parse(probe_argv, &error);
+    probe = emu_psp_new(f->platform, probe_args, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&caps, json_node_unref);
+    caps = psp_call(probe, "query-sev-capabilities", NULL, &error);
+    g_assert_no_error(error);
+    assert_int_equal(emu_psp_qmp_command(probe, "query-sev", NULL, &forwarded, &error), EMU_QMP_FORWARD);
+    {
+        /* and sev-guest is listed even by a QEMU built without it */
+        JsonObject *types = json_object_new();
+
+        json_object_set_array_member(types, "return", json_array_new());
+        assert_true(emu_psp_qmp_response(probe, "qom-list-types", NULL, types));
+        assert_int_equal(json_array_get_length(json_object_get_array_member(types, "return")), 1);
+        assert_false(emu_psp_qmp_response(probe, "qom-list-types", NULL, types));
+        json_object_unref(types);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_launch_with_session, setup_default, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_launch_es_matches_qemu_vmsas, setup_es_vector, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_launch_refusals, setup_default, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_qmp_answers, setup_default, fixture_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -96,8 +96,10 @@ emu_processes() {
     pgrep -f -- "-uuid $1" || true
 }
 
-# restart_libvirtd: as an administrator would; waits until it answers.
+# restart_libvirtd: as an administrator would, once no other test uses the
+# daemon; waits until it answers.
 restart_libvirtd() {
+    libvirtd_exclusive
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
         systemctl restart libvirtd
     else
@@ -109,7 +111,7 @@ restart_libvirtd() {
             [ $_x_i -gt 60 ] && die "libvirtd did not stop"
             sleep 0.5
         done
-        libvirtd -d
+        libvirtd -d 9>&-
     fi
     _x_i=0
     until virsh -c "$TEST_URI" version >/dev/null 2>&1; do
@@ -117,4 +119,5 @@ restart_libvirtd() {
         [ $_x_i -gt 60 ] && die "libvirtd does not answer after a restart"
         sleep 0.5
     done
+    libvirtd_shared
 }

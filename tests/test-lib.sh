@@ -131,11 +131,28 @@ require_cmd() {
 # The libvirt URI integration tests use.
 TEST_URI=${SEVIRT_TEST_URI:-qemu:///system}
 
+# Tests using libvirtd hold a shared lock on this file (descriptor 9) for
+# their whole run; a test that restarts libvirtd first takes it exclusively
+# (libvirtd_exclusive), so no other test sees the daemon go away.  Whatever
+# a test starts that outlives it must not inherit descriptor 9 ("9>&-").
+LIBVIRTD_LOCK=${SEVIRT_TEST_LIBVIRTD_LOCK:-${TMPDIR:-/tmp}/sevirt-test-libvirtd.lock}
+
 # require_libvirtd: a libvirtd with the QEMU driver must answer on $TEST_URI.
 require_libvirtd() {
-    require_cmd virsh
+    require_cmd virsh flock
+    exec 9>>"$LIBVIRTD_LOCK"
+    flock -s 9
     virsh -c "$TEST_URI" version >/dev/null 2>&1 ||
         skip_or_fail "no libvirtd answers on $TEST_URI (start virtlogd, virtlockd and libvirtd)"
+}
+
+# libvirtd_exclusive: wait until no other test uses libvirtd (after
+# require_libvirtd); libvirtd_shared gives the daemon back to the others.
+libvirtd_exclusive() {
+    flock -x 9
+}
+libvirtd_shared() {
+    flock -s 9
 }
 
 # vectors_dir: the published vectors ($SEVIRT_VECTORS or ../shared/vectors).

@@ -55,6 +55,9 @@ static const char *const sev_state_names[] = {
     [EMU_SEV_STATE_RUNNING] = "running",
 };
 
+/* SEV firmware status UNSUPPORTED (libsevirt names those its PSP returns). */
+#define EMU_FW_UNSUPPORTED 0x15
+
 /* QEMU's sev_fw_errlist: how QEMU words a firmware status. */
 static const char *const fw_error_names[] = {
     "", "Platform state is invalid", "Guest state is invalid",
@@ -108,6 +111,7 @@ launch_start(EmuPsp *psp, GError **error)
     g_autofree guint8 *session = NULL;
     g_autoptr(GError) local = NULL;
     gsize godh_len = 0, session_len = 0;
+    SevirtFwStatus fw;
 
     psp->policy = psp->sev->policy;
     psp->handle = 1;
@@ -130,12 +134,10 @@ launch_start(EmuPsp *psp, GError **error)
     }
     /* An unreadable or undecodable input reaches the firmware as a buffer
      * of the wrong length. */
+    fw = session ? sevirt_psp_error_fw_status(local) : SEVIRT_FW_INVALID_LENGTH;
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                 "sev_launch_start: LAUNCH_START ret=1 fw_error=%d '%s' (emulated PSP: %s)",
-                godh && session ? sevirt_psp_error_fw_status(local) : SEVIRT_FW_INVALID_LENGTH,
-                fw_error_to_str(godh && session ? sevirt_psp_error_fw_status(local)
-                                                : SEVIRT_FW_INVALID_LENGTH),
-                local->message);
+                fw, fw_error_to_str(fw), local->message);
     return FALSE;
 }
 
@@ -577,7 +579,7 @@ emu_psp_qmp_command(EmuPsp *psp, const char *name, JsonObject *arguments,
          * emulated platform does not keep. */
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
                     "SEV: Failed to get attestation report ret=-5 fw_err=%d (%s)",
-                    21, fw_error_to_str(21));
+                    EMU_FW_UNSUPPORTED, fw_error_to_str(EMU_FW_UNSUPPORTED));
     } else {
         return EMU_QMP_FORWARD;
     }

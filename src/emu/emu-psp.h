@@ -15,18 +15,6 @@
 
 G_BEGIN_DECLS
 
-/* SEV firmware status codes (SEV API, "Status Codes"), as QEMU prints them. */
-typedef enum {
-    EMU_FW_SUCCESS = 0,
-    EMU_FW_INVALID_PLATFORM_STATE = 1,
-    EMU_FW_INVALID_GUEST_STATE = 2,
-    EMU_FW_INVALID_CONFIG = 3,
-    EMU_FW_INVALID_LEN = 4,
-    EMU_FW_INVALID_CERTIFICATE = 6,
-    EMU_FW_POLICY_FAILURE = 7,
-    EMU_FW_BAD_MEASUREMENT = 11,
-} EmuFwError;
-
 /* QEMU's SevState names, as query-sev reports them. */
 typedef enum {
     EMU_SEV_STATE_UNINIT,

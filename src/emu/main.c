@@ -45,12 +45,13 @@ static void G_GNUC_NORETURN G_GNUC_PRINTF(1, 2)
 die(const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
+    char *msg;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_printerr("%s: %s\n", PROG, msg);
+    g_free(msg);
     exit(EXIT_FAILURE);
 }
 

@@ -229,7 +229,6 @@ generate_identity(const EmuPlatform *conf, const char *dir, uid_t uid, gid_t gid
 {
     g_auto(SevirtCertChain) chain = { 0 };
     g_autoptr(EVP_PKEY) pdh_key = NULL;
-    g_autoptr(GBytes) platform_chain = NULL;
     g_autoptr(SevirtSecret) pem = NULL;
     g_autofree char *private_dir = g_build_filename(dir, PRIVATE_DIR, NULL);
     g_autofree char *keyfile = g_build_filename(private_dir, PDH_KEY_FILE, NULL);

@@ -8,6 +8,7 @@
 
 #include "sevirt.h"
 #include "sevirt-domain.h"
+#include "sevirt-domain-private.h"
 #include "sevirt-domxml.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-storage.h"
@@ -891,11 +892,8 @@ sevirt_domain_status(virDomainPtr dom, GError **error)
 /* ------------------------------------------------------------------ */
 /* delete */
 
-static void
-progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void
-progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...)
+void
+sevirt_progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -932,11 +930,11 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
     volumes = meta->volumes;
 
     if (virDomainIsActive(dom) == 1) {
-        progress_say(progress, user_data, _("Destroying domain '%s'"), name);
+        sevirt_progress_say(progress, user_data, _("Destroying domain '%s'"), name);
         if (!sevirt_domain_destroy(dom, error))
             return FALSE;
     }
-    progress_say(progress, user_data, _("Undefining domain '%s' and its NVRAM"), name);
+    sevirt_progress_say(progress, user_data, _("Undefining domain '%s' and its NVRAM"), name);
     if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                                     VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                                     VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) < 0) {
@@ -951,11 +949,11 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
         const char *vol = volumes->pdata[i];
         g_autoptr(GError) verr = NULL;
 
-        progress_say(progress, user_data, _("Deleting volume '%s'"), vol);
+        sevirt_progress_say(progress, user_data, _("Deleting volume '%s'"), vol);
         if (sevirt_volume_delete(conn, vol, &verr))
             continue;
         if (g_error_matches(verr, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND)) {
-            progress_say(progress, user_data, _("Volume '%s' was already gone"), vol);
+            sevirt_progress_say(progress, user_data, _("Volume '%s' was already gone"), vol);
             continue;
         }
         g_string_append_printf(left, "%s%s", left->len ? "; " : "", verr->message);

@@ -133,6 +133,9 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
 gboolean sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec,
                                GError **error);
 
+/** sevirt_cli_spec_options_clear: frees the values GOption stored in @opts and zeroes it. */
+void sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts);
+
 /**
  * sevirt_cli_spec_load:
  * @opts: the parsed options

@@ -95,6 +95,25 @@ create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArra
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
 
+/* The host's capabilities give the defaults; a driver without domain
+ * capabilities (libvirt's test driver) leaves them to libvirt. */
+static gboolean
+create_host_caps(SevirtCli *cli, virConnectPtr conn, const SevirtVmSpec *spec,
+                 SevirtHostCaps **caps, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+
+    *caps = sevirt_cli_spec_query_caps(conn, spec, &local);
+    if (*caps)
+        return TRUE;
+    if (!g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    sevirt_cli_warn(cli, _("%s; the defaults are left to libvirt"), local->message);
+    return TRUE;
+}
+
 static gboolean
 cmd_create(SevirtCli *cli, char **args, GError **error)
 {
@@ -111,14 +130,13 @@ cmd_create(SevirtCli *cli, char **args, GError **error)
     };
     virConnectPtr conn;
 
-    if (!spec)
-        return FALSE;
-    conn = lifecycle_connect(cli, error);
-    if (!conn || !(caps = sevirt_cli_spec_query_caps(conn, spec, error)))
+    if (!spec || !(conn = lifecycle_connect(cli, error)) ||
+        !create_host_caps(cli, conn, spec, &caps, error))
         return FALSE;
     opts.caps = caps;
     dom = sevirt_domain_create(conn, spec, &opts, error);
-    for (guint i = 0; !cli->json && i < notes->len; i++)
+    /* With --json the notes are in the result, unless there is none. */
+    for (guint i = 0; (!cli->json || !dom) && i < notes->len; i++)
         sevirt_cli_warn(cli, "%s", (const char *) g_ptr_array_index(notes, i));
     if (!dom)
         return FALSE;

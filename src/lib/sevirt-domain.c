@@ -329,31 +329,21 @@ sev_type_title(SevirtSevType type)
     }
 }
 
-static gboolean
-check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
+gboolean
+sevirt_domain_check_caps(const char *name, xmlXPathContext *ctx, const char *domcaps,
+                         GError **error)
 {
-    const char *name = virDomainGetName(dom);
     SevirtSevType type;
     gboolean policy_set;
     guint64 policy;
     g_autofree char *emulator = xpath_string(ctx, NULL, "string(/domain/devices/emulator)");
-    g_autofree char *arch = xpath_string(ctx, NULL, "string(/domain/os/type/@arch)");
-    g_autofree char *machine = xpath_string(ctx, NULL, "string(/domain/os/type/@machine)");
     g_autofree char *virt = xpath_string(ctx, NULL, "string(/domain/@type)");
-    g_autofree char *caps = NULL;
     g_autoptr(SevirtHostCaps) hc = NULL;
 
     read_launch_security(ctx, &type, &policy_set, &policy);
     if (type == SEVIRT_SEV_NONE)
         return TRUE;
-    caps = virConnectGetDomainCapabilities(virDomainGetConnect(dom), emulator, arch,
-                                           machine, virt, 0);
-    if (!caps) {
-        sevirt_error_libvirt(error, _("Cannot start '%s': cannot get the host's domain capabilities for emulator '%s'"),
-                             name, emulator ? emulator : _("(default)"));
-        return FALSE;
-    }
-    hc = sevirt_host_caps_parse_domcaps(caps, error);
+    hc = sevirt_host_caps_parse_domcaps(domcaps, error);
     if (!hc)
         return FALSE;
     if (sevirt_host_caps_supports(hc, type))
@@ -364,6 +354,29 @@ check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
                 name, sev_type_title(type), emulator ? emulator : _("(default)"),
                 virt ? virt : "kvm", sev_type_title(type));
     return FALSE;
+}
+
+static gboolean
+check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
+{
+    const char *name = virDomainGetName(dom);
+    g_autofree char *ls = xpath_string(ctx, NULL, "string(/domain/launchSecurity/@type)");
+    g_autofree char *emulator = xpath_string(ctx, NULL, "string(/domain/devices/emulator)");
+    g_autofree char *arch = xpath_string(ctx, NULL, "string(/domain/os/type/@arch)");
+    g_autofree char *machine = xpath_string(ctx, NULL, "string(/domain/os/type/@machine)");
+    g_autofree char *virt = xpath_string(ctx, NULL, "string(/domain/@type)");
+    g_autofree char *caps = NULL;
+
+    if (!ls)
+        return TRUE;
+    caps = virConnectGetDomainCapabilities(virDomainGetConnect(dom), emulator, arch,
+                                           machine, virt, 0);
+    if (!caps) {
+        sevirt_error_libvirt(error, _("Cannot start '%s': cannot get the host's domain capabilities for emulator '%s'"),
+                             name, emulator ? emulator : _("(default)"));
+        return FALSE;
+    }
+    return sevirt_domain_check_caps(name, ctx, caps, error);
 }
 
 static void

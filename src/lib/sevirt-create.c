@@ -465,6 +465,19 @@ append_list(GString *s, const char *item)
     g_string_append_printf(s, "%s'%s'", s->len ? ", " : "", item);
 }
 
+/* With its NVRAM (made by a failed start); drivers without the flags (the
+ * test driver) have no NVRAM either. */
+static gboolean
+undefine(virDomainPtr dom)
+{
+    if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM |
+                                    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) == 0)
+        return TRUE;
+    if (virGetLastErrorCode() != VIR_ERR_INVALID_ARG && virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+        return FALSE;
+    return virDomainUndefine(dom) == 0;
+}
+
 /*
  * Undoes what the steps did, newest first, and says how it went: "rolled
  * back (...)" or what was left behind and why.  NULL when nothing had been
@@ -481,9 +494,7 @@ rollback(CreateJob *job)
         g_autoptr(GError) derr = NULL;
 
         say(job, _("Undoing: removing domain '%s'"), job->spec->name);
-        if (!sevirt_domain_destroy(job->dom, &derr) ||
-            virDomainUndefineFlags(job->dom, VIR_DOMAIN_UNDEFINE_NVRAM |
-                                             VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0) {
+        if (!sevirt_domain_destroy(job->dom, &derr) || !undefine(job->dom)) {
             if (!derr)
                 sevirt_error_libvirt(&derr, _("domain '%s'"), job->spec->name);
             g_string_append_printf(left, "%s%s", left->len ? "; " : "", derr->message);

@@ -342,6 +342,25 @@ test_name_taken_and_hook(void **state G_GNUC_UNUSED)
     }
 }
 
+/* The cloud-init files shipped with the example spec files make a seed. */
+static void
+test_example_seed(void **state G_GNUC_UNUSED)
+{
+    g_autofree char *dir = sevirt_test_data_path("../../data/examples");
+    SevirtCloudInitSpec ci = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) iso = NULL;
+
+    ci.user_data = g_build_filename(dir, "user-data", NULL);
+    ci.network_config = g_build_filename(dir, "network-config", NULL);
+    iso = sevirt_cloud_init_seed_build(&ci, "iid", "web1", &error);
+    g_free(ci.user_data);
+    g_free(ci.network_config);
+    if (!iso)
+        fail_msg("%s", error->message);
+    assert_true(g_bytes_get_size(iso) > 32 * 1024);
+}
+
 /* ------------------------------------------------------------------ */
 /* the check before starting an SEV guest */
 
@@ -390,6 +409,7 @@ main(void)
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_volume_in_the_way),
         cmocka_unit_test(test_name_taken_and_hook),
+        cmocka_unit_test(test_example_seed),
         cmocka_unit_test(test_start_check),
     };
 

@@ -71,6 +71,7 @@ struct _SevirtCli {
 extern const SevirtCmdGroup sevirt_cmds_host;
 extern const SevirtCmdGroup sevirt_cmds_xml;
 extern const SevirtCmdGroup sevirt_cmds_attest;
+extern const SevirtCmdGroup sevirt_cmds_launch;
 
 /**
  * sevirt_cli_connect:

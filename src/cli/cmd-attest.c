@@ -13,13 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 
 #include "cli.h"
+#include "cli-keys.h"
 
 /* Firmware, kernel and initrd images may be large, but not unbounded. */
 #define IMAGE_FILE_MAX ((gsize) 1 << 30)
-#define SEV_KEY_SIZE 16
 
 /* Options shared by the commands that read TEK/TIK files. */
 static char *opt_tek;
@@ -47,68 +46,13 @@ require_option(const char *option, const char *value, GError **error)
     return sevirt_cli_usage_error(error, _("option %s is required"), option);
 }
 
-/*
- * TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one 32-byte
- * file, as libvirt's tool takes them).  With @tek NULL only the TIK is read.
- */
+/* TEK and TIK from the key options; with @tek NULL only the TIK is read. */
 static gboolean
 read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
 {
-    g_autoptr(SevirtSecret) tk = NULL;
+    SevirtCliKeyFiles files = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
 
-    if (opt_tk && (opt_tek || opt_tik))
-        return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
-    if (opt_tk) {
-        tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
-        if (!tk)
-            return FALSE;
-        if (tek)
-            *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
-        *tik = sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
-        return TRUE;
-    }
-    if (!tek && !opt_tik)
-        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
-    if (tek && (!opt_tek || !opt_tik))
-        return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
-    if (tek && !(*tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error)))
-        return FALSE;
-    *tik = sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
-    return *tik != NULL;
-}
-
-/* A file to create: @data is not owned (key material stays in SevirtSecret). */
-typedef struct {
-    const char *path;
-    const void *data;
-    gsize len;
-    int mode;
-} OutFile;
-
-/*
- * Creates all of @files or none: refuses when any of them exists, and
- * removes the ones it wrote when a later one fails.
- */
-static gboolean
-write_new_files(const OutFile *files, guint n, GError **error)
-{
-    for (guint i = 0; i < n; i++) {
-        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
-            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                        _("Refusing to overwrite '%s'"), files[i].path);
-            return FALSE;
-        }
-    }
-    for (guint done = 0; done < n; done++) {
-        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
-                                   files[done].mode, error)) {
-            while (done-- > 0)
-                g_unlink(files[done].path);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return sevirt_cli_read_transport_keys(&files, tek, tik, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -262,7 +206,7 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     g_autofree char *tk_path = NULL;
     g_autofree char *godh_b64 = NULL;
     g_autofree char *session_b64 = NULL;
-    OutFile files[5];
+    SevirtCliOutFile files[5];
     guint64 policy = 0;
     guint n = 0;
 
@@ -283,9 +227,9 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     session = sevirt_session_new(pdh, (guint32) policy, error);
     if (!session)
         return FALSE;
-    tk = sevirt_secret_new(2 * SEV_KEY_SIZE);
-    memcpy(tk->data, session->tek->data, SEV_KEY_SIZE);
-    memcpy(tk->data + SEV_KEY_SIZE, session->tik->data, SEV_KEY_SIZE);
+    tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data, session->tek->data, SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, session->tik->data, SEVIRT_CLI_KEY_SIZE);
     godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
     session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
 
@@ -293,16 +237,16 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
     godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
     session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
-    files[n++] = (OutFile) { tek_path, session->tek->data, SEV_KEY_SIZE, 0600 };
-    files[n++] = (OutFile) { tik_path, session->tik->data, SEV_KEY_SIZE, 0600 };
+    files[n++] = (SevirtCliOutFile) { tek_path, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    files[n++] = (SevirtCliOutFile) { tik_path, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
     if (opt_write_tk) {
         tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
-        files[n++] = (OutFile) { tk_path, tk->data, tk->len, 0600 };
+        files[n++] = (SevirtCliOutFile) { tk_path, tk->data, tk->len, 0600 };
     }
     /* base64 without a newline, as libvirt's tools write them */
-    files[n++] = (OutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
-    files[n++] = (OutFile) { session_path, session_b64, strlen(session_b64), 0644 };
-    if (!write_new_files(files, n, error))
+    files[n++] = (SevirtCliOutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
+    files[n++] = (SevirtCliOutFile) { session_path, session_b64, strlen(session_b64), 0644 };
+    if (!sevirt_cli_write_new_files(files, n, error))
         return FALSE;
 
     if (cli->json) {
@@ -660,30 +604,6 @@ static const GOptionEntry build_secret_entries[] = {
     { NULL }
 };
 
-/* Adds one --secret GUID-OR-ALIAS:FILE to @table. */
-static gboolean
-add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec, GError **error)
-{
-    const char *colon = strchr(spec, ':');
-    g_autofree char *name = NULL;
-    g_autoptr(SevirtSecret) data = NULL;
-    SevirtGuid guid;
-
-    if (!colon || colon == spec || !colon[1])
-        return sevirt_cli_usage_error(error, _("--secret '%s': expected GUID-OR-ALIAS:FILE"), spec);
-    name = g_strndup(spec, colon - spec);
-    if (!sevirt_secret_guid_parse(name, &guid, error))
-        return FALSE;
-    data = sevirt_file_read_secret(colon + 1, 0, opt_insecure_keys, error);
-    if (!data)
-        return FALSE;
-    if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
-        (data->len == 0 || data->data[data->len - 1] != '\0'))
-        sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
-                        colon + 1);
-    return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
-}
-
 static gboolean
 cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
@@ -696,7 +616,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     SevirtSecretHeader header;
     g_autofree char *header_b64 = NULL;
     g_autofree char *payload_b64 = NULL;
-    OutFile files[2];
+    SevirtCliOutFile files[2];
     gsize len = 0;
 
     if (!require_option("--measurement", opt_measurement, error) ||
@@ -714,7 +634,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     if (!read_transport_keys(&tek, &tik, error))
         return FALSE;
     for (guint i = 0; opt_secrets[i]; i++) {
-        if (!add_secret(cli, table, opt_secrets[i], error))
+        if (!sevirt_cli_add_secret(cli, table, opt_secrets[i], opt_insecure_keys, error))
             return FALSE;
     }
     if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
@@ -723,9 +643,9 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 
     header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
     payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
-    files[0] = (OutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
-    files[1] = (OutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
-    if (!write_new_files(files, G_N_ELEMENTS(files), error))
+    files[0] = (SevirtCliOutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (SevirtCliOutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    if (!sevirt_cli_write_new_files(files, G_N_ELEMENTS(files), error))
         return FALSE;
 
     if (cli->json) {

@@ -23,6 +23,9 @@
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
 #include "sevirt-psp.h"
+/* attested launch */
+#include "sevirt-platform.h"
+#include "sevirt-launch.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The guest owner's files: transport keys, secrets, new output files.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "cli-keys.h"
+
+gboolean
+sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **tek,
+                               SevirtSecret **tik, GError **error)
+{
+    g_autoptr(SevirtSecret) tk = NULL;
+
+    if (files->tk && (files->tek || files->tik))
+        return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
+    if (files->tk) {
+        tk = sevirt_file_read_secret(files->tk, 2 * SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+        if (!tk)
+            return FALSE;
+        if (tek)
+            *tek = sevirt_secret_new_from(tk->data, SEVIRT_CLI_KEY_SIZE);
+        *tik = sevirt_secret_new_from(tk->data + SEVIRT_CLI_KEY_SIZE, SEVIRT_CLI_KEY_SIZE);
+        return TRUE;
+    }
+    if (!tek && !files->tik)
+        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
+    if (tek && (!files->tek || !files->tik))
+        return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
+    if (tek && !(*tek = sevirt_file_read_secret(files->tek, SEVIRT_CLI_KEY_SIZE,
+                                                files->insecure, error)))
+        return FALSE;
+    *tik = sevirt_file_read_secret(files->tik, SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+    return *tik != NULL;
+}
+
+gboolean
+sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec,
+                      gboolean insecure, GError **error)
+{
+    const char *colon = strchr(spec, ':');
+    g_autofree char *name = NULL;
+    g_autoptr(SevirtSecret) data = NULL;
+    SevirtGuid guid;
+
+    if (!colon || colon == spec || !colon[1])
+        return sevirt_cli_usage_error(error, _("--secret '%s': expected GUID-OR-ALIAS:FILE"), spec);
+    name = g_strndup(spec, colon - spec);
+    if (!sevirt_secret_guid_parse(name, &guid, error))
+        return FALSE;
+    data = sevirt_file_read_secret(colon + 1, 0, insecure, error);
+    if (!data)
+        return FALSE;
+    if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
+        (data->len == 0 || data->data[data->len - 1] != '\0'))
+        sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
+                        colon + 1);
+    return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
+}
+
+gboolean
+sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error)
+{
+    for (guint i = 0; i < n; i++) {
+        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
+            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
+                        _("Refusing to overwrite '%s'"), files[i].path);
+            return FALSE;
+        }
+    }
+    for (guint done = 0; done < n; done++) {
+        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
+                                   files[done].mode, error)) {
+            while (done-- > 0)
+                g_unlink(files[done].path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The guest owner's files, shared by the attestation commands (cmd-attest.c)
+ * and the attested launch (cmd-launch.c): transport keys, secrets to inject,
+ * and new files written all together or not at all.
+ */
+#pragma once
+
+#include "cli.h"
+
+G_BEGIN_DECLS
+
+/* TEK and TIK are 16 bytes each; a --tk file holds TEK then TIK. */
+#define SEVIRT_CLI_KEY_SIZE 16
+
+/* The paths of the key options (NULL when not given). */
+typedef struct {
+    const char *tek;
+    const char *tik;
+    const char *tk;
+    gboolean insecure;    /* --insecure-keys */
+} SevirtCliKeyFiles;
+
+/**
+ * sevirt_cli_read_transport_keys:
+ * @tek: (out) (nullable): NULL when only the TIK is needed
+ * @tik: (out)
+ *
+ * Reads TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one
+ * 32-byte file, as libvirt's validator takes them).  Key files readable by
+ * group or others are refused unless --insecure-keys.
+ */
+gboolean sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **tek,
+                                        SevirtSecret **tik, GError **error);
+
+/**
+ * sevirt_cli_add_secret:
+ * @spec: a --secret value, GUID-OR-ALIAS:FILE
+ *
+ * Reads the secret file (a key file: private unless @insecure) into @table,
+ * warning when a disk passphrase lacks the NUL byte GRUB expects.
+ */
+gboolean sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec,
+                               gboolean insecure, GError **error);
+
+/* A file to create: @data is not owned (key material stays in SevirtSecret). */
+typedef struct {
+    const char *path;
+    const void *data;
+    gsize len;
+    int mode;
+} SevirtCliOutFile;
+
+/**
+ * sevirt_cli_write_new_files:
+ * Creates all of @files or none: refuses when any of them exists
+ * (SEVIRT_ERROR_EXISTS), and removes the ones it wrote when a later one
+ * fails.
+ */
+gboolean sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error);
+
+G_END_DECLS

@@ -677,6 +677,7 @@ sevirt_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
     g_auto(DomainFacts) facts = { 0 };
     char uuid[VIR_UUID_STRING_BUFLEN];
 
+    sevirt_launch_result_clear(result);
     memset(result, 0, sizeof(*result));
     result->name = g_strdup(virDomainGetName(dom));
     if (virDomainGetUUIDString(dom, uuid) == 0)

@@ -116,7 +116,8 @@ typedef struct {
 /**
  * sevirt_launch:
  * @dom: an SEV guest, shut off or paused at its start
- * @result: (out caller-allocates): what was found and done, also on failure
+ * @result: (out caller-allocates): what was found and done, also on failure;
+ *          cleared first (sevirt_launch_result_clear() frees it)
  *
  * Runs the attested launch described above.  A domain that cannot be
  * launched this way at all is refused untouched: not SEV

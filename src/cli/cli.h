@@ -70,6 +70,7 @@ struct _SevirtCli {
 /* Command groups, in the order 'help' lists them. */
 extern const SevirtCmdGroup sevirt_cmds_host;
 extern const SevirtCmdGroup sevirt_cmds_xml;
+extern const SevirtCmdGroup sevirt_cmds_domain;
 extern const SevirtCmdGroup sevirt_cmds_attest;
 extern const SevirtCmdGroup sevirt_cmds_launch;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Host commands: version.
+ * Host commands: version, host-info, host-check.
  */
 #include <config.h>
 
@@ -64,9 +64,325 @@ cmd_version(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     return TRUE;
 }
 
+/* ---------------------------------------------------------------------- */
+/* host-info, host-check */
+
+static char *opt_emulator;
+static char *opt_virt_type;
+static char *opt_machine;
+static char *opt_sev;
+
+#define HOST_CAPS_OPTION_ENTRIES \
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator, \
+      N_("emulator binary to ask about (default: the host's)"), N_("PATH") }, \
+    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &opt_virt_type, \
+      N_("kvm or qemu (default: kvm, else qemu)"), N_("TYPE") }, \
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &opt_machine, \
+      N_("machine type (default q35)"), N_("MACHINE") }
+
+static const GOptionEntry host_info_options[] = {
+    HOST_CAPS_OPTION_ENTRIES,
+    { NULL }
+};
+
+static const GOptionEntry host_check_options[] = {
+    HOST_CAPS_OPTION_ENTRIES,
+    { "sev", 0, 0, G_OPTION_ARG_STRING, &opt_sev,
+      N_("the SEV type guests need: sev (default), sev-es or sev-snp"), N_("TYPE") },
+    { NULL }
+};
+
+static SevirtHostCaps *
+query_caps(SevirtCli *cli, GError **error)
+{
+    virConnectPtr conn;
+    SevirtVirtType vt;
+
+    if (opt_virt_type && !sevirt_virt_type_from_string(opt_virt_type, &vt, error)) {
+        g_prefix_error(error, "--virt-type: ");
+        return NULL;
+    }
+    conn = sevirt_cli_connect(cli, error);
+    if (!conn)
+        return NULL;
+    return sevirt_host_caps_query(conn, opt_emulator,
+                                  opt_virt_type ? sevirt_virt_type_to_string(vt) : NULL,
+                                  opt_machine, error);
+}
+
+static void
+json_add_int(JsonBuilder *b, const char *name, gint value)
+{
+    json_builder_set_member_name(b, name);
+    if (value < 0)
+        json_builder_add_null_value(b);
+    else
+        json_builder_add_int_value(b, value);
+}
+
+static void
+json_add_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void
+json_add_firmware(JsonBuilder *b, const SevirtHostCaps *caps)
+{
+    json_builder_set_member_name(b, "firmware");
+    json_builder_begin_array(b);
+    if (caps->firmware_known) {
+        for (guint i = 0; i < caps->firmware->len; i++) {
+            const SevirtFirmware *fw = g_ptr_array_index(caps->firmware, i);
+
+            json_builder_begin_object(b);
+            json_add_string(b, "path", fw->executable);
+            json_add_string(b, "descriptor", fw->descriptor);
+            json_add_string(b, "description", fw->description);
+            json_builder_set_member_name(b, "features");
+            json_builder_begin_array(b);
+            for (guint j = 0; fw->features[j]; j++)
+                json_builder_add_string_value(b, fw->features[j]);
+            json_builder_end_array(b);
+            json_builder_end_object(b);
+        }
+    } else {
+        /* Remote host: only the loader paths libvirt lists, features unknown. */
+        for (guint i = 0; caps->loaders && i < caps->loaders->len; i++) {
+            json_builder_begin_object(b);
+            json_add_string(b, "path", g_ptr_array_index(caps->loaders, i));
+            json_builder_set_member_name(b, "features");
+            json_builder_add_null_value(b);
+            json_builder_end_object(b);
+        }
+    }
+    json_builder_end_array(b);
+}
+
+static void
+print_host_info_json(SevirtCli *cli, const SevirtHostCaps *caps)
+{
+    static const SevirtSevType types[] = { SEVIRT_SEV_SEV, SEVIRT_SEV_ES, SEVIRT_SEV_SNP };
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *lv = sevirt_version_string(caps->libvirt_version);
+    g_autofree char *hv = sevirt_version_string(caps->hypervisor_version);
+
+    json_builder_begin_object(b);
+    json_add_string(b, "uri", caps->uri);
+    json_add_string(b, "libvirt_version", lv);
+    json_add_string(b, "hypervisor_version", hv);
+    json_add_string(b, "emulator", caps->emulator);
+    json_add_string(b, "domain_type", caps->domain_type);
+    json_add_string(b, "machine", caps->machine);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, caps->emulated);
+    json_builder_set_member_name(b, "sev");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "supported");
+    json_builder_add_boolean_value(b, caps->sev);
+    json_add_int(b, "cbitpos", caps->cbitpos);
+    json_add_int(b, "reduced_phys_bits", caps->reduced_phys_bits);
+    json_add_int(b, "max_guests", caps->max_guests);
+    json_add_int(b, "max_es_guests", caps->max_es_guests);
+    json_add_int(b, "guests_running", caps->guests_running);
+    json_add_int(b, "es_guests_running", caps->es_guests_running);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "types");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
+        if (sevirt_host_caps_supports(caps, types[i]))
+            json_builder_add_string_value(b, sevirt_sev_type_to_string(types[i]));
+    }
+    json_builder_end_array(b);
+    json_add_firmware(b, caps);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+/* "3 running, 12 of 15 slots free" */
+static char *
+describe_slots(const SevirtHostCaps *caps, SevirtSevType type)
+{
+    gint running = type == SEVIRT_SEV_SEV ? caps->guests_running : caps->es_guests_running;
+    gint max = type == SEVIRT_SEV_SEV ? caps->max_guests : caps->max_es_guests;
+
+    if (caps->emulated)
+        return g_strdup_printf(_("%d running, no slot limit (emulated)"), running);
+    if (max < 0)
+        return g_strdup_printf(_("%d running, slot count not reported"), running);
+    return g_strdup_printf(_("%d running, %d of %d slots free"), running,
+                           sevirt_host_caps_free_slots(caps, type), max);
+}
+
+static void
+print_firmware(const SevirtHostCaps *caps)
+{
+    printf("%s\n", _("Firmware:"));
+    if (!caps->firmware_known) {
+        printf("  %s\n", _("(remote host: descriptors not readable; libvirt lists these loaders)"));
+        for (guint i = 0; caps->loaders && i < caps->loaders->len; i++)
+            printf("  %s\n", (const char *) g_ptr_array_index(caps->loaders, i));
+        return;
+    }
+    if (caps->firmware->len == 0)
+        printf("  %s\n", _("(no QEMU firmware descriptors found)"));
+    for (guint i = 0; i < caps->firmware->len; i++) {
+        const SevirtFirmware *fw = g_ptr_array_index(caps->firmware, i);
+        g_autofree char *features = g_strjoinv(", ", fw->features);
+
+        printf("  %s\n      %s\n", fw->executable, *features ? features : _("(no features)"));
+    }
+}
+
+static void
+print_host_info_text(const SevirtHostCaps *caps)
+{
+    g_autofree char *lv = sevirt_version_string(caps->libvirt_version);
+    g_autofree char *hv = sevirt_version_string(caps->hypervisor_version);
+    const char *yes = _("yes"), *no = _("no");
+
+    printf(_("Connection:      %s\n"), caps->uri ? caps->uri : "?");
+    printf(_("libvirt:         %s\n"), lv);
+    printf(_("Hypervisor:      QEMU %s\n"), hv);
+    printf(_("Emulator:        %s (%s, %s)\n"), caps->emulator ? caps->emulator : "?",
+           caps->domain_type ? caps->domain_type : "?", caps->machine ? caps->machine : "?");
+    if (caps->emulated)
+        printf(_("Platform:        EMULATED by sevirt: guests get NO memory encryption and "
+                 "NO confidentiality\n"));
+    if (caps->sev)
+        printf(_("SEV:             yes (cbitpos %d, reduced-phys-bits %d)\n"),
+               caps->cbitpos, caps->reduced_phys_bits);
+    else
+        printf(_("SEV:             no\n"));
+    printf(_("SEV-ES:          %s\n"), sevirt_host_caps_supports(caps, SEVIRT_SEV_ES) ? yes : no);
+    printf(_("SEV-SNP:         %s\n"), sevirt_host_caps_supports(caps, SEVIRT_SEV_SNP) ? yes : no);
+    if (caps->sev) {
+        g_autofree char *sev_slots = describe_slots(caps, SEVIRT_SEV_SEV);
+        g_autofree char *es_slots = describe_slots(caps, SEVIRT_SEV_ES);
+
+        printf(_("SEV guests:      %s\n"), sev_slots);
+        printf(_("SEV-ES guests:   %s\n"), es_slots);
+    } else {
+        printf(_("This host cannot run SEV, SEV-ES or SEV-SNP guests: libvirt reports no SEV "
+                 "support for %s. Run 'sevirt host-check' to see why.\n"),
+               caps->emulator ? caps->emulator : _("its emulator"));
+    }
+    print_firmware(caps);
+}
+
+static gboolean
+cmd_host_info(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtHostCaps) caps = query_caps(cli, error);
+
+    if (!caps)
+        return FALSE;
+    if (cli->json)
+        print_host_info_json(cli, caps);
+    else
+        print_host_info_text(caps);
+    return TRUE;
+}
+
+static void
+print_checks_json(SevirtCli *cli, const SevirtHostCaps *caps, SevirtSevType type,
+                  const GPtrArray *checks)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_add_string(b, "uri", caps->uri);
+    json_add_string(b, "type", sevirt_sev_type_to_string(type));
+    json_add_string(b, "emulator", caps->emulator);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, caps->emulated);
+    json_builder_set_member_name(b, "passed");
+    json_builder_add_boolean_value(b, !sevirt_host_check_failed(checks));
+    json_builder_set_member_name(b, "checks");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < checks->len; i++) {
+        const SevirtHostCheck *c = g_ptr_array_index(checks, i);
+
+        json_builder_begin_object(b);
+        json_add_string(b, "status", sevirt_check_status_to_string(c->status));
+        json_add_string(b, "name", c->name);
+        json_add_string(b, "detail", c->detail);
+        json_add_string(b, "fix", c->fix);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static void
+print_checks_text(const GPtrArray *checks)
+{
+    for (guint i = 0; i < checks->len; i++) {
+        const SevirtHostCheck *c = g_ptr_array_index(checks, i);
+
+        printf("%s  %s: %s\n", sevirt_check_status_to_string(c->status), c->name, c->detail);
+        if (c->fix)
+            printf(_("      fix: %s\n"), c->fix);
+    }
+}
+
+static gboolean
+cmd_host_check(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtHostCaps) caps = NULL;
+    g_autoptr(GPtrArray) checks = NULL;
+    SevirtSevType type = SEVIRT_SEV_SEV;
+    guint failed = 0;
+
+    if (opt_sev) {
+        if (!sevirt_sev_type_from_string(opt_sev, &type, error)) {
+            g_prefix_error(error, "--sev: ");
+            return FALSE;
+        }
+        if (type == SEVIRT_SEV_NONE)
+            return sevirt_cli_usage_error(error, _("--sev: invalid value 'none': host-check "
+                                                   "checks sev, sev-es or sev-snp"));
+    }
+    caps = query_caps(cli, error);
+    if (!caps)
+        return FALSE;
+    checks = sevirt_host_check(caps, type, sevirt_conn_is_local(cli->conn) ? "/" : NULL);
+    if (cli->json)
+        print_checks_json(cli, caps, type, checks);
+    else
+        print_checks_text(checks);
+
+    for (guint i = 0; i < checks->len; i++)
+        failed += ((SevirtHostCheck *) g_ptr_array_index(checks, i))->status == SEVIRT_CHECK_FAIL;
+    if (failed) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%u check failed: this host cannot run %s guests",
+                                "%u checks failed: this host cannot run %s guests", failed),
+                    failed, sevirt_sev_type_to_string(type));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static const SevirtCmd host_cmds[] = {
     { "version", NULL, N_("show the versions of sevirt, libvirt and the hypervisor"),
       NULL, NULL, 0, 0, cmd_version, 0 },
+    { "host-info", NULL, N_("show what the host offers for SEV, SEV-ES and SEV-SNP guests"),
+      N_("Reports the libvirt and QEMU versions, whether SEV, SEV-ES and SEV-SNP are\n"
+         "usable with the emulator, cbitpos, reduced-phys-bits, the ASID slots and how\n"
+         "many are in use, and the firmware images with their confidential features.\n"
+         "A host without SEV is reported plainly, with exit status 0."),
+      host_info_options, 0, 0, cmd_host_info, 0 },
+    { "host-check", NULL, N_("check that the host can run confidential guests"),
+      N_("Runs preflight checks in the spirit of virt-host-validate: one PASS, WARN or\n"
+         "FAIL line per check with the fix. Exits 4 when any check fails."),
+      host_check_options, 0, 0, cmd_host_check, 0 },
     { NULL }
 };
 

@@ -241,7 +241,7 @@ split_items(const char *what, const char *text, const char *const *repeatable, G
         g_auto(GStrv) kv = g_strsplit(parts[i], "=", 2);
         SpecItem *item;
 
-        if (!*kv[0]) {
+        if (!kv[0] || !*kv[0]) {
             invalid_value(error, what, text, _("empty item"));
             return NULL;
         }
@@ -509,8 +509,16 @@ sevirt_net_spec_parse(const char *what, const char *text, GError **error)
         net = sevirt_net_spec_new(SEVIRT_NET_NETWORK);
         net->source = g_strdup(item_value(items, "network"));
     } else if (item_present(items, "bridge")) {
+        const char *bridge = item_value(items, "bridge");
+
+        /* A host interface name: IFNAMSIZ, and the characters libvirt's schema takes. */
+        if (strlen(bridge) > 15 || strspn(bridge, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                  "0123456789_.-:") != strlen(bridge)) {
+            invalid_value(error, what, text, _("'%s' is not a host interface name"), bridge);
+            return NULL;
+        }
         net = sevirt_net_spec_new(SEVIRT_NET_BRIDGE);
-        net->source = g_strdup(item_value(items, "bridge"));
+        net->source = g_strdup(bridge);
     } else {
         net = sevirt_net_spec_new(SEVIRT_NET_USER);
     }

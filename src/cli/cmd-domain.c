@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Lifecycle commands: create, start, stop, destroy, delete, wait, list,
+ * status, ip.
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "sevirt-domain.h"
+
+/* Lifecycle commands want libvirt events (stop, wait), and the event loop
+ * must exist before the connection is opened. */
+static virConnectPtr
+lifecycle_connect(SevirtCli *cli, GError **error)
+{
+    if (!cli->conn && !sevirt_event_loop_start(error))
+        return NULL;
+    return sevirt_cli_connect(cli, error);
+}
+
+static virDomainPtr
+lookup(SevirtCli *cli, const char *ident, GError **error)
+{
+    virConnectPtr conn = lifecycle_connect(cli, error);
+
+    return conn ? sevirt_lookup_domain(conn, ident, error) : NULL;
+}
+
+static void
+cli_progress(const char *message, gpointer data)
+{
+    sevirt_cli_step(data, "%s", message);
+}
+
+static char *
+policy_string(const SevirtDomainInfo *info)
+{
+    if (!info->policy_set)
+        return NULL;
+    if (info->sev_type == SEVIRT_SEV_SNP)
+        return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", info->policy);
+    return g_strdup_printf("0x%04" G_GINT64_MODIFIER "x", info->policy);
+}
+
+/* ------------------------------------------------------------------ */
+/* start, stop, destroy, delete, wait */
+
+static gboolean opt_paused;
+
+static const GOptionEntry start_options[] = {
+    { "paused", 0, 0, G_OPTION_ARG_NONE, &opt_paused,
+      N_("start with the vCPUs paused (resume with 'virsh resume')"), NULL },
+    { NULL }
+};
+
+static gboolean
+cmd_start(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = lookup(cli, args[0], error);
+
+    if (!dom || !sevirt_domain_start(dom, opt_paused, error))
+        return FALSE;
+    sevirt_cli_step(cli, opt_paused ? _("Domain '%s' started paused") : _("Domain '%s' started"),
+                    virDomainGetName(dom));
+    return TRUE;
+}
+
+static gint opt_stop_timeout = 60;
+
+static const GOptionEntry stop_options[] = {
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_stop_timeout,
+      N_("seconds to wait for the guest to power off before destroying it (default 60)"),
+      N_("SECONDS") },
+    { NULL }
+};
+
+static gboolean
+cmd_stop(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    SevirtStopResult result;
+
+    if (opt_stop_timeout < 0)
+        return sevirt_cli_usage_error(error, _("--timeout must not be negative"));
+    dom = lookup(cli, args[0], error);
+    if (!dom || !sevirt_domain_stop(dom, opt_stop_timeout, &result, error))
+        return FALSE;
+    switch (result) {
+    case SEVIRT_STOP_WAS_OFF:
+        sevirt_cli_step(cli, _("Domain '%s' is not running"), virDomainGetName(dom));
+        break;
+    case SEVIRT_STOP_SHUT_DOWN:
+        sevirt_cli_step(cli, _("Domain '%s' shut down"), virDomainGetName(dom));
+        break;
+    case SEVIRT_STOP_DESTROYED:
+        sevirt_cli_warn(cli, _("domain '%s' did not shut down within %d seconds; destroyed it"),
+                        virDomainGetName(dom), opt_stop_timeout);
+        break;
+    }
+    return TRUE;
+}
+
+static gboolean
+cmd_destroy(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = lookup(cli, args[0], error);
+
+    if (!dom || !sevirt_domain_destroy(dom, error))
+        return FALSE;
+    sevirt_cli_step(cli, _("Domain '%s' destroyed"), virDomainGetName(dom));
+    return TRUE;
+}
+
+static gboolean opt_keep_storage;
+
+static const GOptionEntry delete_options[] = {
+    { "keep-storage", 0, 0, G_OPTION_ARG_NONE, &opt_keep_storage,
+      N_("keep the volumes sevirt created for the domain"), NULL },
+    { NULL }
+};
+
+static gboolean
+cmd_delete(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = lookup(cli, args[0], error);
+    g_autofree char *name = NULL;
+
+    if (!dom)
+        return FALSE;
+    name = g_strdup(virDomainGetName(dom));
+    if (!sevirt_domain_delete(dom, opt_keep_storage, cli_progress, cli, error))
+        return FALSE;
+    sevirt_cli_step(cli, _("Domain '%s' deleted"), name);
+    return TRUE;
+}
+
+static char *opt_wait_state;
+static gint opt_wait_timeout = -1;
+
+static const GOptionEntry wait_options[] = {
+    { "state", 's', 0, G_OPTION_ARG_STRING, &opt_wait_state,
+      N_("the state to wait for: running, paused or shutoff (required)"), N_("STATE") },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_wait_timeout,
+      N_("give up after this many seconds (exit status 6); default: wait forever"),
+      N_("SECONDS") },
+    { NULL }
+};
+
+static gboolean
+cmd_wait(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    SevirtWaitState state;
+
+    if (!opt_wait_state)
+        return sevirt_cli_usage_error(error, _("--state is required"));
+    if (!sevirt_wait_state_from_string(opt_wait_state, &state, error))
+        return FALSE;
+    dom = lookup(cli, args[0], error);
+    if (!dom || !sevirt_domain_wait(dom, state, opt_wait_timeout, error))
+        return FALSE;
+    sevirt_cli_step(cli, _("Domain '%s' is %s"), virDomainGetName(dom), opt_wait_state);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* list, status, ip */
+
+static void
+json_add_string(JsonBuilder *b, const char *member, const char *value)
+{
+    json_builder_set_member_name(b, member);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void
+json_add_int(JsonBuilder *b, const char *member, gint64 value)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_add_int_value(b, value);
+}
+
+static void
+json_add_addresses(JsonBuilder *b, GPtrArray *addresses)
+{
+    json_builder_set_member_name(b, "addresses");
+    json_builder_begin_array(b);
+    for (guint i = 0; addresses && i < addresses->len; i++) {
+        const SevirtAddress *a = addresses->pdata[i];
+
+        json_builder_begin_object(b);
+        json_add_string(b, "address", a->address);
+        json_add_int(b, "prefix", a->prefix);
+        json_add_string(b, "family", a->ipv6 ? "ipv6" : "ipv4");
+        json_add_string(b, "interface", a->iface);
+        json_add_string(b, "mac", a->mac);
+        json_add_string(b, "source", a->source);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+/* The members list and status share. */
+static void
+json_add_info(JsonBuilder *b, const SevirtDomainInfo *info)
+{
+    g_autofree char *policy = policy_string(info);
+
+    json_add_string(b, "name", info->name);
+    json_add_string(b, "uuid", info->uuid);
+    json_add_string(b, "state", sevirt_domain_state_to_string(info->state));
+    json_add_string(b, "sev", sevirt_sev_type_to_string(info->sev_type));
+    json_add_string(b, "policy", policy);
+    json_add_int(b, "vcpus", info->vcpus);
+    json_add_int(b, "memory_mib", info->memory_kib / 1024);
+    json_add_addresses(b, info->addresses);
+}
+
+/* "192.168.122.5" or "-" for the list's IP column. */
+static const char *
+first_address(const SevirtDomainInfo *info)
+{
+    return info->addresses && info->addresses->len ?
+           ((SevirtAddress *) info->addresses->pdata[0])->address : "-";
+}
+
+static gboolean opt_list_all;
+
+static const GOptionEntry list_options[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &opt_list_all,
+      N_("also list domains that are not running"), NULL },
+    { NULL }
+};
+
+static gboolean
+cmd_list(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    virConnectPtr conn = lifecycle_connect(cli, error);
+    g_autoptr(GPtrArray) infos = NULL;
+
+    if (!conn || !(infos = sevirt_domain_list(conn, opt_list_all, error)))
+        return FALSE;
+
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "domains");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < infos->len; i++) {
+            json_builder_begin_object(b);
+            json_add_info(b, infos->pdata[i]);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+        return TRUE;
+    }
+
+    printf("%-24s %-14s %-8s %-10s %5s %10s  %s\n", _("NAME"), _("STATE"), _("SEV"),
+           _("POLICY"), _("VCPUS"), _("MEMORY"), _("IP"));
+    for (guint i = 0; i < infos->len; i++) {
+        const SevirtDomainInfo *info = infos->pdata[i];
+        g_autofree char *policy = policy_string(info);
+        g_autofree char *mem = g_strdup_printf("%" G_GUINT64_FORMAT " MiB", info->memory_kib / 1024);
+
+        printf("%-24s %-14s %-8s %-10s %5u %10s  %s\n", info->name,
+               sevirt_domain_state_to_string(info->state),
+               sevirt_sev_type_to_string(info->sev_type), policy ? policy : "-",
+               info->vcpus, mem, first_address(info));
+    }
+    return TRUE;
+}
+
+static void
+status_json(SevirtCli *cli, const SevirtDomainInfo *info)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_add_info(b, info);
+    json_builder_set_member_name(b, "managed");
+    json_builder_add_boolean_value(b, info->managed);
+    json_builder_set_member_name(b, "persistent");
+    json_builder_add_boolean_value(b, info->persistent);
+    json_builder_set_member_name(b, "uptime_seconds");
+    if (info->uptime_s >= 0)
+        json_builder_add_int_value(b, info->uptime_s);
+    else
+        json_builder_add_null_value(b);
+
+    json_builder_set_member_name(b, "disks");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < info->disks->len; i++) {
+        const SevirtDiskInfo *d = info->disks->pdata[i];
+
+        json_builder_begin_object(b);
+        json_add_string(b, "target", d->target);
+        json_add_string(b, "device", d->device);
+        json_add_string(b, "source", d->source);
+        json_add_string(b, "format", d->format);
+        json_builder_set_member_name(b, "readonly");
+        json_builder_add_boolean_value(b, d->readonly);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+
+    json_builder_set_member_name(b, "networks");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < info->nics->len; i++) {
+        const SevirtNicInfo *n = info->nics->pdata[i];
+
+        json_builder_begin_object(b);
+        json_add_string(b, "type", n->type);
+        json_add_string(b, "source", n->source);
+        json_add_string(b, "mac", n->mac);
+        json_add_string(b, "model", n->model);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+
+    json_builder_set_member_name(b, "owned_volumes");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < info->owned_volumes->len; i++)
+        json_builder_add_string_value(b, info->owned_volumes->pdata[i]);
+    json_builder_end_array(b);
+
+    json_builder_set_member_name(b, "launch_security");
+    json_builder_begin_object(b);
+    for (guint i = 0; i < info->launch_security->len; i++) {
+        const SevirtParam *p = info->launch_security->pdata[i];
+
+        json_add_string(b, p->name, p->value);
+    }
+    json_builder_end_object(b);
+    json_add_string(b, "launch_security_note", info->launch_security_note);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static char *
+uptime_string(gint64 s)
+{
+    if (s < 0)
+        return g_strdup(_("unknown"));
+    return g_strdup_printf("%" G_GINT64_FORMAT "d %02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
+                           ":%02" G_GINT64_FORMAT, s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+}
+
+static void
+status_text(const SevirtDomainInfo *info)
+{
+    g_autofree char *policy = policy_string(info);
+    g_autofree char *uptime = uptime_string(info->uptime_s);
+
+    printf(_("Name:            %s\n"), info->name);
+    printf(_("UUID:            %s\n"), info->uuid);
+    printf(_("State:           %s\n"), sevirt_domain_state_to_string(info->state));
+    printf(_("Managed:         %s\n"), info->managed ? _("yes") : _("no"));
+    printf(_("SEV:             %s\n"), sevirt_sev_type_to_string(info->sev_type));
+    printf(_("Policy:          %s\n"), policy ? policy : "-");
+    printf(_("vCPUs:           %u\n"), info->vcpus);
+    printf(_("Memory:          %" G_GUINT64_FORMAT " MiB\n"), info->memory_kib / 1024);
+    printf(_("Uptime:          %s\n"), uptime);
+    for (guint i = 0; i < info->addresses->len; i++) {
+        const SevirtAddress *a = info->addresses->pdata[i];
+
+        printf(_("Address:         %s/%u (%s, %s)\n"), a->address, a->prefix,
+               a->iface ? a->iface : "-", a->source);
+    }
+    for (guint i = 0; i < info->disks->len; i++) {
+        const SevirtDiskInfo *d = info->disks->pdata[i];
+
+        printf(_("Disk:            %s %s %s (%s%s)\n"), d->target ? d->target : "-",
+               d->device ? d->device : "disk", d->source ? d->source : "-",
+               d->format ? d->format : "raw", d->readonly ? _(", read-only") : "");
+    }
+    for (guint i = 0; i < info->nics->len; i++) {
+        const SevirtNicInfo *n = info->nics->pdata[i];
+
+        printf(_("Network:         %s %s %s %s\n"), n->type ? n->type : "-",
+               n->source ? n->source : "-", n->mac ? n->mac : "-", n->model ? n->model : "-");
+    }
+    for (guint i = 0; i < info->owned_volumes->len; i++)
+        printf(_("Owned volume:    %s\n"), (const char *) info->owned_volumes->pdata[i]);
+    for (guint i = 0; i < info->launch_security->len; i++) {
+        const SevirtParam *p = info->launch_security->pdata[i];
+
+        printf(_("Launch security: %s=%s\n"), p->name, p->value);
+    }
+    if (info->launch_security_note)
+        printf(_("Launch security: %s\n"), info->launch_security_note);
+}
+
+static gboolean
+cmd_status(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = lookup(cli, args[0], error);
+    g_autoptr(SevirtDomainInfo) info = NULL;
+
+    if (!dom || !(info = sevirt_domain_status(dom, error)))
+        return FALSE;
+    if (cli->json)
+        status_json(cli, info);
+    else
+        status_text(info);
+    return TRUE;
+}
+
+static gint opt_ip_wait;
+
+static const GOptionEntry ip_options[] = {
+    { "wait", 'w', 0, G_OPTION_ARG_INT, &opt_ip_wait,
+      N_("keep asking for up to SECONDS until an address shows up (exit status 6 if none)"),
+      N_("SECONDS") },
+    { NULL }
+};
+
+static gboolean
+cmd_ip(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(GPtrArray) addrs = NULL;
+
+    if (opt_ip_wait < 0)
+        return sevirt_cli_usage_error(error, _("--wait must not be negative"));
+    dom = lookup(cli, args[0], error);
+    if (!dom || !(addrs = sevirt_domain_addresses(dom, opt_ip_wait, error)))
+        return FALSE;
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_add_string(b, "name", virDomainGetName(dom));
+        json_add_addresses(b, addrs);
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+        return TRUE;
+    }
+    for (guint i = 0; i < addrs->len; i++)
+        printf("%s\n", ((SevirtAddress *) addrs->pdata[i])->address);
+    return TRUE;
+}
+
+static const SevirtCmd domain_cmds[] = {
+    { "start", N_("DOMAIN"), N_("start a defined guest"),
+      N_("Starts the guest (a name or UUID).  For an SEV, SEV-ES or SEV-SNP guest the host's "
+         "domain capabilities for the guest's emulator are checked first."),
+      start_options, 1, 1, cmd_start, 0 },
+    { "stop", N_("DOMAIN"), N_("shut a guest down, destroying it after a timeout"),
+      N_("Sends an ACPI power-button event and waits for the guest to power off "
+         "(libvirt lifecycle events); destroys it when --timeout passes and says so."),
+      stop_options, 1, 1, cmd_stop, 0 },
+    { "destroy", N_("DOMAIN"), N_("power a guest off at once"), NULL,
+      NULL, 1, 1, cmd_destroy, 0 },
+    { "delete", N_("DOMAIN"), N_("remove a guest, its NVRAM and the volumes sevirt created"),
+      N_("Destroys the guest if it runs, undefines it with its NVRAM and deletes the volumes "
+         "recorded in sevirt's metadata, and no others."),
+      delete_options, 1, 1, cmd_delete, 0 },
+    { "wait", N_("DOMAIN"), N_("wait until a guest is running, paused or shut off"), NULL,
+      wait_options, 1, 1, cmd_wait, 0 },
+    { "list", NULL, N_("list the guests sevirt manages"),
+      N_("Lists the domains that carry sevirt's metadata with their state, SEV type, policy, "
+         "vCPUs, memory and IP address (from DHCP leases)."),
+      list_options, 0, 0, cmd_list, 0 },
+    { "status", N_("DOMAIN"), N_("show everything about a guest"),
+      N_("State, SEV type and policy, vCPUs, memory, uptime (when sevirt started it), "
+         "addresses, disks, networks, the volumes sevirt owns and, for a running SEV guest, "
+         "its launch security information."),
+      NULL, 1, 1, cmd_status, 0 },
+    { "ip", N_("DOMAIN"), N_("print a guest's IP addresses"),
+      N_("Asks the DHCP leases of libvirt networks, then the QEMU guest agent, then the "
+         "host's ARP table, and prints the first answer, one address per line."),
+      ip_options, 1, 1, cmd_ip, 0 },
+    { NULL }
+};
+
+const SevirtCmdGroup sevirt_cmds_domain = {
+    N_("Lifecycle"), domain_cmds,
+};

@@ -347,6 +347,32 @@ check_expectations(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
 /* ---------------------------------------------------------------------- */
 /* Starting, measuring, injecting, resuming */
 
+/*
+ * The line of a failed start that says why: libvirt passes on QEMU's whole
+ * log (the emulator's notices included), where the firmware's refusal is
+ * the line naming LAUNCH_START, and QEMU's own error is the last line.
+ */
+static char *
+start_failure(const char *message)
+{
+    g_auto(GStrv) lines = NULL;
+    const char *last = NULL;
+
+    if (!message)
+        return NULL;
+    lines = g_strsplit(message, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        g_strstrip(lines[i]);
+        if (strstr(lines[i], "LAUNCH_START"))
+            return g_strdup(lines[i]);
+        if (*lines[i])
+            last = lines[i];
+    }
+    if (!last || last == lines[0])
+        return g_strdup(lines[0]);
+    return g_strdup_printf("%s ... %s", lines[0], last);
+}
+
 static gboolean
 start_paused(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
 {
@@ -361,12 +387,18 @@ start_paused(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
         return TRUE;
     if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED) < 0) {
         virErrorPtr err = virGetLastError();
-        /* QEMU reports the firmware's refusal of the session this way. */
-        gboolean refused = err && err->message && strstr(err->message, "LAUNCH_START");
+        g_autofree char *cause = start_failure(err ? err->message : NULL);
 
-        sevirt_error_libvirt(error, refused ?
-                             _("The platform refused the guest owner's session at LAUNCH_START: the dhCert and session were not made for this platform's PDH, or were altered") :
-                             _("Cannot start domain '%s' paused"), result->name);
+        virResetLastError();
+        /* QEMU reports the firmware's refusal of the session this way. */
+        if (cause && strstr(cause, "LAUNCH_START"))
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                        _("The platform refused the guest owner's session at LAUNCH_START: the dhCert and session were not made for this platform's PDH, or were altered (%s)"),
+                        cause);
+        else
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_LIBVIRT,
+                        _("Cannot start domain '%s' paused: %s"), result->name,
+                        cause ? cause : _("unknown error"));
         return FALSE;
     }
     result->started = TRUE;

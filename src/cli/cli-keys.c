@@ -83,3 +83,13 @@ sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **erro
     }
     return TRUE;
 }
+
+char *
+sevirt_cli_hex(const guint8 *data, gsize len)
+{
+    GString *hex = g_string_sized_new(2 * len);
+
+    for (gsize i = 0; i < len; i++)
+        g_string_append_printf(hex, "%02x", data[i]);
+    return g_string_free(hex, FALSE);
+}

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* TEK and TIK are 16 bytes each; a --tk file holds TEK then TIK. */
 #define SEVIRT_CLI_KEY_SIZE 16
+/* Firmware, kernel and initrd images may be large, but not unbounded. */
+#define SEVIRT_CLI_IMAGE_FILE_MAX ((gsize) 1 << 30)
 
 /* The paths of the key options (NULL when not given). */
 typedef struct {
@@ -58,5 +60,8 @@ typedef struct {
  * fails.
  */
 gboolean sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error);
+
+/** sevirt_cli_hex: @data in lower-case hex (a launch digest for JSON). */
+char *sevirt_cli_hex(const guint8 *data, gsize len);
 
 G_END_DECLS

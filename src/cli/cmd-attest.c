@@ -13,12 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "cli.h"
 #include "cli-keys.h"
 
-/* Firmware, kernel and initrd images may be large, but not unbounded. */
-#define IMAGE_FILE_MAX ((gsize) 1 << 30)
 
 /* Options shared by the commands that read TEK/TIK files. */
 static char *opt_tek;
@@ -431,17 +428,17 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
         sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
                         policy);
 
-    if (!(f.firmware = sevirt_file_read(opt_firmware, IMAGE_FILE_MAX, &in.firmware_len, error)))
+    if (!(f.firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &in.firmware_len, error)))
         return FALSE;
     in.firmware = f.firmware;
     if (opt_kernel) {
-        if (!(f.kernel = sevirt_file_read(opt_kernel, IMAGE_FILE_MAX, &in.kernel_len, error)))
+        if (!(f.kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &in.kernel_len, error)))
             return FALSE;
         in.kernel = f.kernel;
         in.cmdline = opt_cmdline;
     }
     if (opt_initrd) {
-        if (!(f.initrd = sevirt_file_read(opt_initrd, IMAGE_FILE_MAX, &len, error)))
+        if (!(f.initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &len, error)))
             return FALSE;
         in.initrd = f.initrd;
         in.initrd_len = len;
@@ -486,12 +483,7 @@ print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
                        const char *expected, const guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE])
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autofree char *digest_hex = NULL;
-    GString *hex = g_string_new(NULL);
-
-    for (guint i = 0; i < SEVIRT_LAUNCH_DIGEST_SIZE; i++)
-        g_string_append_printf(hex, "%02x", digest[i]);
-    digest_hex = g_string_free(hex, FALSE);
+    g_autofree char *digest_hex = sevirt_cli_hex(digest, SEVIRT_LAUNCH_DIGEST_SIZE);
     json_builder_begin_object(b);
     if (compared) {
         json_builder_set_member_name(b, "match");

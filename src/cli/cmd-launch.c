@@ -14,9 +14,6 @@
 #include "cli.h"
 #include "cli-keys.h"
 
-/* Firmware, kernel and initrd images may be large, but not unbounded. */
-#define IMAGE_FILE_MAX ((gsize) 1 << 30)
-
 static const char emulated_notice[] =
     N_("EMULATED SEV PLATFORM: no memory encryption, no confidentiality; for development and tests only");
 
@@ -267,9 +264,9 @@ parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts
         if (!sevirt_cli_add_secret(cli, in->secrets, opt_secrets[i], opt_insecure_keys, error))
             return FALSE;
     }
-    if (!(in->firmware = sevirt_file_read(opt_firmware, IMAGE_FILE_MAX, &ex->firmware_len, error)) ||
-        (opt_kernel && !(in->kernel = sevirt_file_read(opt_kernel, IMAGE_FILE_MAX, &ex->kernel_len, error))) ||
-        (opt_initrd && !(in->initrd = sevirt_file_read(opt_initrd, IMAGE_FILE_MAX, &ex->initrd_len, error))))
+    if (!(in->firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->firmware_len, error)) ||
+        (opt_kernel && !(in->kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->kernel_len, error))) ||
+        (opt_initrd && !(in->initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->initrd_len, error))))
         return FALSE;
     ex->firmware = in->firmware;
     ex->kernel = in->kernel;
@@ -345,12 +342,7 @@ print_launch_json(SevirtCli *cli, const SevirtLaunchResult *r, const GError *fai
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *measurement = sevirt_measurement_to_base64(&r->measurement);
-    g_autofree char *digest = NULL;
-    GString *hex = g_string_new(NULL);
-
-    for (guint i = 0; i < sizeof(r->digest); i++)
-        g_string_append_printf(hex, "%02x", r->digest[i]);
-    digest = g_string_free(hex, FALSE);
+    g_autofree char *digest = sevirt_cli_hex(r->digest, sizeof(r->digest));
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "domain");
     json_builder_add_string_value(b, r->name);

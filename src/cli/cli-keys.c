@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -92,4 +93,56 @@ sevirt_cli_hex(const guint8 *data, gsize len)
     for (gsize i = 0; i < len; i++)
         g_string_append_printf(hex, "%02x", data[i]);
     return g_string_free(hex, FALSE);
+}
+
+void
+sevirt_cli_session_files_clear(SevirtCliSessionFiles *files)
+{
+    g_clear_pointer(&files->godh, g_free);
+    g_clear_pointer(&files->session, g_free);
+    g_clear_pointer(&files->tek, g_free);
+    g_clear_pointer(&files->tik, g_free);
+    g_clear_pointer(&files->tk, g_free);
+    g_clear_pointer(&files->godh_b64, g_free);
+    g_clear_pointer(&files->session_b64, g_free);
+}
+
+gboolean
+sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
+                         gboolean with_tk, SevirtCliSessionFiles *files, GError **error)
+{
+    g_autoptr(SevirtSession) session = NULL;
+    g_autoptr(SevirtSecret) tk = NULL;
+    SevirtCliOutFile out[5];
+    guint n = 0;
+
+    if (g_mkdir_with_parents(dir, 0700) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot create directory '%s': %s"), dir, g_strerror(errno));
+        return FALSE;
+    }
+    session = sevirt_session_new(pdh, policy, error);
+    if (!session)
+        return FALSE;
+    tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data, session->tek->data, SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, session->tik->data, SEVIRT_CLI_KEY_SIZE);
+    files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
+    files->session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
+
+    files->tek = g_build_filename(dir, "tek.bin", NULL);
+    files->tik = g_build_filename(dir, "tik.bin", NULL);
+    files->godh = g_build_filename(dir, "godh.b64", NULL);
+    files->session = g_build_filename(dir, "session.b64", NULL);
+    out[n++] = (SevirtCliOutFile) { files->tek, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    out[n++] = (SevirtCliOutFile) { files->tik, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    if (with_tk) {
+        files->tk = g_build_filename(dir, "tk.bin", NULL);
+        out[n++] = (SevirtCliOutFile) { files->tk, tk->data, tk->len, 0600 };
+    }
+    /* base64 without a newline, as libvirt's tools write them */
+    out[n++] = (SevirtCliOutFile) { files->godh, files->godh_b64, strlen(files->godh_b64), 0644 };
+    out[n++] = (SevirtCliOutFile) { files->session, files->session_b64,
+                                    strlen(files->session_b64), 0644 };
+    return sevirt_cli_write_new_files(out, n, error);
 }

@@ -61,6 +61,34 @@ typedef struct {
  */
 gboolean sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error);
 
+/* A session's files in a directory, and what goes into the domain XML. */
+typedef struct {
+    char *godh;          /* DIR/godh.b64 */
+    char *session;       /* DIR/session.b64 */
+    char *tek;           /* DIR/tek.bin (0600) */
+    char *tik;           /* DIR/tik.bin (0600) */
+    char *tk;            /* DIR/tk.bin (0600), NULL unless asked for */
+    char *godh_b64;      /* <dhCert> */
+    char *session_b64;   /* <session> */
+} SevirtCliSessionFiles;
+
+void sevirt_cli_session_files_clear(SevirtCliSessionFiles *files);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SevirtCliSessionFiles, sevirt_cli_session_files_clear)
+
+/**
+ * sevirt_cli_session_write:
+ * @pdh: the platform's PDH (checked with sevirt_session_check_pdh())
+ * @dir: created (0700) if missing
+ * @with_tk: also write tk.bin (TEK then TIK)
+ *
+ * Makes a fresh session for @pdh and @policy and writes godh.b64,
+ * session.b64, tek.bin and tik.bin into @dir, all or none, never
+ * overwriting a file.  The keys are cleansed once written.
+ */
+gboolean sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
+                                  gboolean with_tk, SevirtCliSessionFiles *files,
+                                  GError **error);
+
 /** sevirt_cli_hex: @data in lower-case hex (a launch digest for JSON). */
 char *sevirt_cli_hex(const guint8 *data, gsize len);
 

@@ -9,7 +9,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -194,18 +193,8 @@ static gboolean
 cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
     g_autoptr(SevirtSevCert) pdh = NULL;
-    g_autoptr(SevirtSession) session = NULL;
-    g_autoptr(SevirtSecret) tk = NULL;
-    g_autofree char *godh_path = NULL;
-    g_autofree char *session_path = NULL;
-    g_autofree char *tek_path = NULL;
-    g_autofree char *tik_path = NULL;
-    g_autofree char *tk_path = NULL;
-    g_autofree char *godh_b64 = NULL;
-    g_autofree char *session_b64 = NULL;
-    SevirtCliOutFile files[5];
+    g_auto(SevirtCliSessionFiles) files = { 0 };
     guint64 policy = 0;
-    guint n = 0;
 
     if (!require_option("--pdh", opt_pdh, error) ||
         !require_option("--policy", opt_policy, error) ||
@@ -213,37 +202,8 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         !parse_session_policy(&policy, error))
         return FALSE;
     if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
-        !sevirt_session_check_pdh(pdh, opt_pdh, error))
-        return FALSE;
-
-    if (g_mkdir_with_parents(opt_out_dir, 0700) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot create directory '%s': %s"), opt_out_dir, g_strerror(errno));
-        return FALSE;
-    }
-    session = sevirt_session_new(pdh, (guint32) policy, error);
-    if (!session)
-        return FALSE;
-    tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data, session->tek->data, SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, session->tik->data, SEVIRT_CLI_KEY_SIZE);
-    godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
-    session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
-
-    tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
-    tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
-    godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
-    session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
-    files[n++] = (SevirtCliOutFile) { tek_path, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    files[n++] = (SevirtCliOutFile) { tik_path, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    if (opt_write_tk) {
-        tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
-        files[n++] = (SevirtCliOutFile) { tk_path, tk->data, tk->len, 0600 };
-    }
-    /* base64 without a newline, as libvirt's tools write them */
-    files[n++] = (SevirtCliOutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
-    files[n++] = (SevirtCliOutFile) { session_path, session_b64, strlen(session_b64), 0644 };
-    if (!sevirt_cli_write_new_files(files, n, error))
+        !sevirt_session_check_pdh(pdh, opt_pdh, error) ||
+        !sevirt_cli_session_write(pdh, (guint32) policy, opt_out_dir, opt_write_tk, &files, error))
         return FALSE;
 
     if (cli->json) {
@@ -253,16 +213,16 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         json_builder_set_member_name(b, "policy");
         json_builder_add_int_value(b, policy);
         json_builder_set_member_name(b, "dh_cert");
-        json_builder_add_string_value(b, godh_path);
+        json_builder_add_string_value(b, files.godh);
         json_builder_set_member_name(b, "session");
-        json_builder_add_string_value(b, session_path);
+        json_builder_add_string_value(b, files.session);
         json_builder_set_member_name(b, "tek");
-        json_builder_add_string_value(b, tek_path);
+        json_builder_add_string_value(b, files.tek);
         json_builder_set_member_name(b, "tik");
-        json_builder_add_string_value(b, tik_path);
-        if (tk_path) {
+        json_builder_add_string_value(b, files.tik);
+        if (files.tk) {
             json_builder_set_member_name(b, "tk");
-            json_builder_add_string_value(b, tk_path);
+            json_builder_add_string_value(b, files.tk);
         }
         json_builder_end_object(b);
         sevirt_cli_print_json(cli, json_builder_get_root(b));
@@ -274,7 +234,7 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     sevirt_cli_step(cli, _("  session.b64   session blob (<session>)"));
     sevirt_cli_step(cli, _("  tek.bin       transport encryption key (secret, mode 0600)"));
     sevirt_cli_step(cli, _("  tik.bin       transport integrity key (secret, mode 0600)"));
-    if (tk_path)
+    if (files.tk)
         sevirt_cli_step(cli, _("  tk.bin        TEK and TIK in one file (secret, mode 0600)"));
     return TRUE;
 }

@@ -374,16 +374,9 @@ start_failure(const char *message)
 }
 
 static gboolean
-start_paused(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
+start_paused(virDomainPtr dom, gboolean paused, SevirtLaunchResult *result, GError **error)
 {
-    int state = VIR_DOMAIN_NOSTATE;
-    int reason = 0;
-
-    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
-        sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), result->name);
-        return FALSE;
-    }
-    if (state == VIR_DOMAIN_PAUSED)
+    if (paused)
         return TRUE;
     if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED) < 0) {
         virErrorPtr err = virGetLastError();
@@ -405,9 +398,12 @@ start_paused(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
     return TRUE;
 }
 
-/* The launch has to be at its start: refuses a guest already running. */
+/*
+ * The launch has to be at its start: shut off, or paused (as 'virsh start
+ * --paused' leaves it).  Refuses a guest already running.
+ */
 static gboolean
-check_state(virDomainPtr dom, const char *name, GError **error)
+check_state(virDomainPtr dom, const char *name, gboolean *paused, GError **error)
 {
     int state = VIR_DOMAIN_NOSTATE;
     int reason = 0;
@@ -416,6 +412,7 @@ check_state(virDomainPtr dom, const char *name, GError **error)
         sevirt_error_libvirt(error, _("Cannot get the state of domain '%s'"), name);
         return FALSE;
     }
+    *paused = state == VIR_DOMAIN_PAUSED;
     if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_PAUSED)
         return TRUE;
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
@@ -708,6 +705,7 @@ sevirt_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
 {
     g_auto(DomainFacts) facts = { 0 };
     char uuid[VIR_UUID_STRING_BUFLEN];
+    gboolean paused = FALSE;
 
     sevirt_launch_result_clear(result);
     memset(result, 0, sizeof(*result));
@@ -716,7 +714,7 @@ sevirt_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
         result->uuid = g_strdup(uuid);
     if (!read_domain_facts(dom, result->name, &facts, error) ||
         !check_launchable(result->name, &facts, error) ||
-        !check_state(dom, result->name, error))
+        !check_state(dom, result->name, &paused, error))
         return FALSE;
     result->emulated = sevirt_emulator_is_emulated(facts.emulator);
     result->domain_policy = facts.policy;
@@ -724,7 +722,7 @@ sevirt_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
     if (!check_expectations(dom, opts, &facts, result, error))
         goto fail;
     progress(opts, SEVIRT_LAUNCH_STEP_INSPECTED, result);
-    if (!start_paused(dom, result, error))
+    if (!start_paused(dom, paused, result, error))
         goto fail;
     progress(opts, SEVIRT_LAUNCH_STEP_STARTED, result);
     if (!read_launch_info(dom, result, error))

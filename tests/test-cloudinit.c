@@ -128,8 +128,8 @@ test_seed_image(void **state G_GNUC_UNUSED)
     g_autofree char *iso_path = NULL;
     g_autofree char *outdir = NULL;
     g_autofree char *xorriso_out = NULL;
-    g_autofree char *label = NULL;
     g_autofree char *xorriso = NULL;
+    g_autofree char *got = NULL;
     g_autofree char *want = NULL;
     g_autofree char *md = NULL;
     g_autofree char *label = NULL;

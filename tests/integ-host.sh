@@ -72,4 +72,16 @@ expect 0 $V destroy "$dom"
 expect 0 $V undefine --nvram "$dom"
 expect 1 $V domstate "$dom"
 
+# ---- the explicit firmware variant: a read-only pflash loader
+if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
+    expect 0 sevirt xml "$dom" --sev none --virt-type qemu --memory 256 --network none \
+        --firmware /usr/share/OVMF/OVMF_CODE_4M.fd || die "cannot generate the guest XML"
+    cp "$OUT" "$TEST_TMP/fw.xml"
+    expect 0 $V define --validate "$TEST_TMP/fw.xml" || die "libvirt refused the generated XML"
+    expect 0 $V start "$dom" && expect 0 $V domstate "$dom" && out_has "running"
+    expect 0 $V dumpxml "$dom" && out_has "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+    expect 0 $V destroy "$dom"
+    expect 0 $V undefine --nvram "$dom"
+fi
+
 finish

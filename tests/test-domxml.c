@@ -7,6 +7,8 @@
  */
 #include <config.h>
 
+#include <libvirt/virterror.h>
+
 #include "test-common.h"
 #include "sevirt.h"
 
@@ -506,6 +508,7 @@ test_disk_parse(void **state G_GNUC_UNUSED)
         { "path=rel.img", "path 'rel.img' is not absolute" },
         { "path=/a,size=3", "'size' does not go with path=" },
         { "vol=p/v,backing=b", "'backing' does not go with vol=" },
+        { "pool=p,size=1,path=/a", "give exactly one of path=, vol= or pool=" },
         { "vol=pv", "vol= takes POOL/VOLUME, got 'pv'" },
         { "vol=/v", "vol= takes POOL/VOLUME" },
         { "vol=p/v/w", "vol= takes POOL/VOLUME" },
@@ -526,7 +529,7 @@ test_disk_parse(void **state G_GNUC_UNUSED)
     g_autoptr(SevirtDiskSpec) d1 = sevirt_disk_spec_parse("--disk", "path=/srv/a.qcow2", &error);
     g_autoptr(SevirtDiskSpec) d2 = sevirt_disk_spec_parse("--disk", "vol=images/base.qcow2,format=qcow2,readonly", &error);
     g_autoptr(SevirtDiskSpec) d3 = sevirt_disk_spec_parse("--disk", "pool=default,size=20,backing=base.qcow2,name=web1-root.qcow2", &error);
-    g_autoptr(SevirtDiskSpec) d4 = sevirt_disk_spec_parse("--disk", "pool=default,backing=base.qcow2", &error);
+    g_autoptr(SevirtDiskSpec) d4 = sevirt_disk_spec_parse("--disk", "pool=default,backing=base.qcow2,readonly", &error);
 
     assert_int_equal(d1->kind, SEVIRT_DISK_PATH);
     assert_string_equal(d1->path, "/srv/a.qcow2");
@@ -543,6 +546,8 @@ test_disk_parse(void **state G_GNUC_UNUSED)
     assert_int_equal(d3->size_gib, 20);
     assert_int_equal(d4->size_gib, 0);
     assert_null(d4->volume);
+    assert_true(d4->readonly);
+    assert_false(d3->readonly);
 
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         SevirtDiskSpec *d = sevirt_disk_spec_parse("--disk", bad[i].text, &error);
@@ -701,8 +706,23 @@ test_metadata_parse(void **state G_GNUC_UNUSED)
     assert_false(meta->policy_set);
     assert_int_equal(meta->volumes->len, 0);
 
-    assert_null(sevirt_vm_metadata_parse("<vm><version>0.1.0</version><type>sev</type></vm>", &error));
+    g_clear_pointer(&meta, sevirt_vm_metadata_free);
+    /* virDomainGetMetadata() strips the namespace it was asked for */
+    meta = sevirt_vm_metadata_parse("<vm>\n  <version>0.1.0</version>\n  <type>sev</type>\n"
+                                    "  <policy>0x0033</policy>\n  <volumes><volume pool='p' name='v'/>"
+                                    "</volumes>\n</vm>", &error);
+    assert_non_null(meta);
+    assert_int_equal(meta->sev_type, SEVIRT_SEV_SEV);
+    assert_int_equal(meta->policy, 0x33);
+    assert_string_equal(g_ptr_array_index(meta->volumes, 0), "p/v");
+
+    assert_null(sevirt_vm_metadata_parse("<vm xmlns='urn:other'><version>0.1.0</version>"
+                                         "<type>sev</type></vm>", &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "Not sevirt metadata");
+    assert_null(sevirt_vm_metadata_parse("<machine><version>0.1.0</version></machine>", &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "got <machine>");
+    assert_null(sevirt_vm_metadata_parse("<vm><type>sev</type></vm>", &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "lacks <version> or <type>");
     assert_null(sevirt_vm_metadata_parse("<s:vm xmlns:s='https://sevirt.org/xmlns/domain/1.0'>"
                                          "<s:version>0.1.0</s:version><s:type>tdx</s:type></s:vm>",
                                          &error));
@@ -719,6 +739,45 @@ test_metadata_parse(void **state G_GNUC_UNUSED)
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND, "carries no sevirt metadata");
     assert_null(sevirt_vm_metadata_parse("<vm", &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "Cannot parse sevirt metadata");
+}
+
+/* Through libvirt's API: the test driver keeps the metadata of a definition. */
+static void
+test_domain_metadata(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtVmSpec) spec = new_spec("meta-guest", SEVIRT_SEV_ES);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(virConnect) conn = sevirt_connect("test:///default", NULL, &error);
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(virDomain) other = NULL;
+    g_autoptr(SevirtVmMetadata) meta = NULL;
+    g_autofree char *xml = NULL;
+
+    assert_non_null(conn);
+    g_ptr_array_add(spec->owned_volumes, g_strdup("default/meta-guest-disk0.qcow2"));
+    assert_true(sevirt_vm_spec_validate(spec, NULL, NULL, &error));
+    xml = sevirt_domxml_format(spec, &error);
+    dom = virDomainDefineXML(conn, xml);
+    if (!dom)
+        fail_msg("the test driver refused the XML: %s", virGetLastErrorMessage());
+    meta = sevirt_domain_get_metadata(dom, &error);
+    if (!meta)
+        fail_msg("%s", error->message);
+    assert_int_equal(meta->sev_type, SEVIRT_SEV_ES);
+    assert_int_equal(meta->policy, 0x37);
+    assert_string_equal(g_ptr_array_index(meta->volumes, 0), "default/meta-guest-disk0.qcow2");
+
+    /* the test driver's own domain is not sevirt's */
+    other = virDomainLookupByName(conn, "test");
+    assert_non_null(other);
+    assert_null(sevirt_domain_get_metadata(other, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                             "Domain 'test' was not defined by sevirt");
+    /* a domain undefined meanwhile: not found, with libvirt's reason */
+    assert_int_equal(virDomainUndefine(dom), 0);
+    assert_null(sevirt_domain_get_metadata(dom, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                             "Cannot read the metadata of domain 'meta-guest': ");
 }
 
 static void
@@ -759,6 +818,7 @@ main(void)
         cmocka_unit_test(test_share_parse),
         cmocka_unit_test(test_metadata_round_trip),
         cmocka_unit_test(test_metadata_parse),
+        cmocka_unit_test(test_domain_metadata),
         cmocka_unit_test(test_validate_errors),
     };
 

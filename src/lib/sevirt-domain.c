@@ -43,7 +43,7 @@ event_loop_run(gpointer data G_GNUC_UNUSED)
 gboolean
 sevirt_event_loop_start(GError **error)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&loop_lock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&loop_lock);
 
     if (loop_thread)
         return TRUE;
@@ -717,10 +717,12 @@ sevirt_domain_list(virConnectPtr conn, gboolean all, GError **error)
         if (!ok)
             continue;
         meta = managed_metadata(dom, &local);
-        /* A domain undefined while we look is simply not listed. */
+        /* A domain undefined while we look is simply not listed, nor is one
+         * whose metadata in our namespace we cannot read as ours. */
         if (!meta || !dom_xml_load(&x, dom, 0, &local) ||
             !(info = domain_info(dom, x.ctx, TRUE, &local))) {
-            if (local && !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND)) {
+            if (local && !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND) &&
+                !g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_INVALID)) {
                 g_propagate_error(error, g_steal_pointer(&local));
                 ok = FALSE;
             }

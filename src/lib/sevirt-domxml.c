@@ -121,6 +121,39 @@ sevirt_vm_metadata_free(SevirtVmMetadata *meta)
     g_free(meta);
 }
 
+/*
+ * The <vm> element: the root of @doc, or inside a whole domain definition.
+ * virDomainGetMetadata() returns it without any namespace (the caller named
+ * it), a domain definition with one: both are accepted, another namespace is
+ * not.
+ */
+static xmlNode *
+find_metadata_vm(xmlDoc *doc, xmlXPathContext *ctx, GError **error)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *vm = root;
+
+    if (xmlStrEqual(root->name, BAD_CAST "domain") && !root->ns) {
+        g_autoptr(xmlXPathObject) obj =
+            xmlXPathEvalExpression(BAD_CAST "/domain/metadata/sevirt:vm", ctx);
+
+        if (!obj || !obj->nodesetval || obj->nodesetval->nodeNr == 0) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                        _("The domain carries no sevirt metadata"));
+            return NULL;
+        }
+        vm = obj->nodesetval->nodeTab[0];
+    }
+    if (!xmlStrEqual(vm->name, BAD_CAST "vm") ||
+        (vm->ns && !xmlStrEqual(vm->ns->href, BAD_CAST SEVIRT_XMLNS))) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Not sevirt metadata: expected a <vm> element in namespace %s, got <%s>"),
+                    SEVIRT_XMLNS, (const char *) vm->name);
+        return NULL;
+    }
+    return vm;
+}
+
 SevirtVmMetadata *
 sevirt_vm_metadata_parse(const char *xml, GError **error)
 {
@@ -130,37 +163,26 @@ sevirt_vm_metadata_parse(const char *xml, GError **error)
     g_autoptr(xmlXPathObject) vols = NULL;
     g_autofree char *type = NULL;
     g_autofree char *policy = NULL;
-    const char *vm = "/sevirt:vm";
+    xmlNode *vm;
 
     if (!doc)
         return NULL;
     ctx = sevirt_xpath_new(doc);
-    /* Also accept a whole domain definition. */
-    if (xmlStrEqual(xmlDocGetRootElement(doc)->name, BAD_CAST "domain")) {
-        vm = "/domain/metadata/sevirt:vm";
-        if (sevirt_xpath_int(ctx, "count(/domain/metadata/sevirt:vm)", 0) == 0) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
-                        _("The domain carries no sevirt metadata"));
-            return NULL;
-        }
-    }
+    vm = find_metadata_vm(doc, ctx, error);
+    if (!vm)
+        return NULL;
+    /* Relative to <vm>; its children share its namespace, whichever it is. */
+    ctx->node = vm;
     meta = g_new0(SevirtVmMetadata, 1);
     meta->volumes = g_ptr_array_new_with_free_func(g_free);
-    {
-        g_autofree char *expr = g_strdup_printf("%s/sevirt:version", vm);
-        g_autofree char *texpr = g_strdup_printf("%s/sevirt:type", vm);
-        g_autofree char *pexpr = g_strdup_printf("%s/sevirt:policy", vm);
-        g_autofree char *vexpr = g_strdup_printf("%s/sevirt:volumes/sevirt:volume", vm);
+    meta->version = sevirt_xpath_string(ctx, "*[local-name()='version']");
+    type = sevirt_xpath_string(ctx, "*[local-name()='type']");
+    policy = sevirt_xpath_string(ctx, "*[local-name()='policy']");
+    vols = xmlXPathEvalExpression(BAD_CAST "*[local-name()='volumes']/*[local-name()='volume']", ctx);
 
-        meta->version = sevirt_xpath_string(ctx, expr);
-        type = sevirt_xpath_string(ctx, texpr);
-        policy = sevirt_xpath_string(ctx, pexpr);
-        vols = xmlXPathEvalExpression(BAD_CAST vexpr, ctx);
-    }
     if (!meta->version || !type) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Not sevirt metadata: expected a <vm> element in namespace %s with "
-                      "<version> and <type>"), SEVIRT_XMLNS);
+                    _("Not sevirt metadata: <vm> lacks <version> or <type>"));
         return NULL;
     }
     if (!sevirt_sev_type_from_string(type, &meta->sev_type, error))
@@ -188,6 +210,8 @@ sevirt_vm_metadata_parse(const char *xml, GError **error)
 SevirtVmMetadata *
 sevirt_domain_get_metadata(virDomainPtr dom, GError **error)
 {
+    /* Every libvirt call resets the thread's last error: take the name first. */
+    g_autofree char *name = g_strdup(virDomainGetName(dom));
     g_autofree char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0);
 
     if (!xml) {
@@ -196,10 +220,10 @@ sevirt_domain_get_metadata(virDomainPtr dom, GError **error)
         if (err && err->code == VIR_ERR_NO_DOMAIN_METADATA) {
             virResetLastError();
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
-                        _("Domain '%s' was not defined by sevirt"), virDomainGetName(dom));
+                        _("Domain '%s' was not defined by sevirt"), name);
         } else {
-            sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"),
-                                 virDomainGetName(dom));
+            /* A domain undefined meanwhile becomes SEVIRT_ERROR_NOT_FOUND. */
+            sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"), name);
         }
         return NULL;
     }

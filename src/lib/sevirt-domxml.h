@@ -94,9 +94,10 @@ char *sevirt_vm_metadata_format(const SevirtVmSpec *spec);
 
 /**
  * sevirt_vm_metadata_parse:
- * @xml: the <sevirt:vm> element, as virDomainGetMetadata(dom,
- *       VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0) returns it (any
- *       prefix), or a whole domain definition holding it
+ * @xml: the <vm> element: in the SEVIRT_XMLNS namespace (any prefix), or
+ *       without a namespace as virDomainGetMetadata(dom,
+ *       VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0) returns it; or a whole
+ *       domain definition holding it
  *
  * Returns: (transfer full): the metadata, or NULL with SEVIRT_ERROR_INVALID
  * when @xml is not sevirt metadata, SEVIRT_ERROR_NOT_FOUND when a domain

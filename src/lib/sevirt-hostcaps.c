@@ -14,9 +14,6 @@
 #include "sevirt-policy.h"
 #include "sevirt-xml-private.h"
 
-/* libvirt's first release with <launchSecurity type='sev-snp'>. */
-#define SEVIRT_LIBVIRT_SNP_VERSION 10005000
-
 /* ---------------------------------------------------------------------- */
 /* firmware descriptors */
 

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * (a file in a later directory replaces one with the same name). */
 #define SEVIRT_FIRMWARE_DESCRIPTOR_DIRS "/usr/share/qemu/firmware:/etc/qemu/firmware"
 
+/* libvirt's first release with <launchSecurity type='sev-snp'> (10.5.0). */
+#define SEVIRT_LIBVIRT_SNP_VERSION 10005000
+
 /* Basename of sevirt's emulated SEV platform (a QEMU wrapper). */
 #define SEVIRT_EMULATOR_BASENAME "sevirt-qemu-emu"
 

@@ -5,12 +5,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sevirt-conn.h"
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-policy.h"
 #include "sevirt-spec.h"
 #include "sevirt-util.h"
-#include "sevirt-conn.h"
 
 static const char *const sev_type_names[] = {
     [SEVIRT_SEV_NONE] = "none",
@@ -373,9 +373,11 @@ sevirt_disk_spec_parse(const char *what, const char *text, GError **error)
     static const char *const words[] = { "readonly", NULL };
     static const char *const path_keys[] = { "path", "format", "readonly", NULL };
     static const char *const vol_keys[] = { "vol", "format", "readonly", NULL };
+    static const char *const new_keys[] = { "pool", "size", "backing", "format", "name",
+                                            "readonly", NULL };
     g_autoptr(GPtrArray) items = split_items(what, text, NULL, error);
     g_autoptr(SevirtDiskSpec) disk = NULL;
-    const char *const *allowed = keys;
+    const char *const *allowed = new_keys;
     guint sources = 0;
 
     if (!items || !check_items(what, text, items, keys, words, error))
@@ -660,7 +662,7 @@ check_host_support(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError 
     const char *type = sevirt_sev_type_to_string(spec->sev_type);
 
     if (spec->sev_type == SEVIRT_SEV_SNP && caps->libvirt_version &&
-        caps->libvirt_version < 10005000) {
+        caps->libvirt_version < SEVIRT_LIBVIRT_SNP_VERSION) {
         g_autofree char *found = sevirt_version_string(caps->libvirt_version);
 
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,

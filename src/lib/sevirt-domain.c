@@ -44,7 +44,7 @@ event_loop_run(gpointer data G_GNUC_UNUSED)
 gboolean
 sevirt_event_loop_start(GError **error)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&loop_lock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&loop_lock);
 
     if (loop_thread)
         return TRUE;

@@ -29,6 +29,9 @@
 #include "sevirt-specfile.h"
 #include "sevirt-domain.h"
 #include "sevirt-create.h"
+/* attested launch */
+#include "sevirt-platform.h"
+#include "sevirt-launch.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -118,7 +118,7 @@ bad 2 "--share: invalid value '/srv/x': expected SOURCE_DIR:TAG[:ro]" v --share 
 bad 2 "Two shares use the mount tag 't'" v --share /a:t --share /b:t
 
 # arguments
-expect 2 sevirt xml && err_has "command 'xml' requires NAME"
+expect 2 sevirt xml && err_has "The guest needs a name: give NAME, or 'name' in the spec file"
 expect 2 sevirt xml a b && err_has "unexpected argument 'b'"
 expect 2 sevirt xml a --bogus && err_has "Unknown option --bogus"
 

@@ -62,10 +62,15 @@ emu_domain_xml() {
 EOF
 }
 
-# emu_remove NAME: destroy and undefine, whatever state it is in.
+# emu_remove NAME: destroy and undefine, whatever state it is in, and drop
+# the emulator's record of it.
 emu_remove() {
+    _x_uuid=$($V domuuid "$1" 2>/dev/null)
     $V destroy "$1" >/dev/null 2>&1
     $V undefine --nvram "$1" >/dev/null 2>&1
+    if [ -n "$_x_uuid" ] && [ -n "${EMU_STATE:-}" ]; then
+        rm -rf "$EMU_STATE/domains/$_x_uuid"
+    fi
     true
 }
 

@@ -128,6 +128,7 @@ test_seed_image(void **state G_GNUC_UNUSED)
     g_autofree char *iso_path = NULL;
     g_autofree char *outdir = NULL;
     g_autofree char *xorriso_out = NULL;
+    g_autofree char *xorriso = NULL;
     g_autofree char *got = NULL;
     g_autofree char *want = NULL;
     g_autofree char *md = NULL;
@@ -147,8 +148,8 @@ test_seed_image(void **state G_GNUC_UNUSED)
     g_strchomp(label);
     assert_string_equal(label, SEVIRT_CLOUD_INIT_LABEL);
 
-    sevirt_test_require(g_find_program_in_path("xorriso") != NULL,
-                        "xorriso is needed to read the seed image back");
+    xorriso = g_find_program_in_path("xorriso");
+    sevirt_test_require(xorriso != NULL, "xorriso is needed to read the seed image back");
     tmpdir = g_dir_make_tmp("sevirt-seed-XXXXXX", NULL);
     iso_path = g_build_filename(tmpdir, "seed.iso", NULL);
     outdir = g_build_filename(tmpdir, "out", NULL);

@@ -773,7 +773,11 @@ test_domain_metadata(void **state G_GNUC_UNUSED)
     assert_null(sevirt_domain_get_metadata(other, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
                              "Domain 'test' was not defined by sevirt");
-    virDomainUndefine(dom);
+    /* a domain undefined meanwhile: not found, with libvirt's reason */
+    assert_int_equal(virDomainUndefine(dom), 0);
+    assert_null(sevirt_domain_get_metadata(dom, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                             "Cannot read the metadata of domain 'meta-guest': ");
 }
 
 static void

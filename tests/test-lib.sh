@@ -161,3 +161,36 @@ vectors_dir() {
     [ -f "$d/README.md" ] || skip_or_fail "test vectors not found at $d (set SEVIRT_VECTORS)"
     echo "$d"
 }
+
+# _be N WIDTH: N as WIDTH big-endian bytes.
+_be() {
+    _n=$1 _w=$2 _s=""
+    while [ "$_w" -gt 0 ]; do
+        _s="\\$(printf %03o $((_n & 255)))$_s"
+        _n=$((_n >> 8))
+        _w=$((_w - 1))
+    done
+    # shellcheck disable=SC2059
+    printf "$_s"
+}
+
+# qcow2_image FILE BYTES: writes an empty qcow2 (version 3) image of virtual
+# size BYTES without qemu-img, as 'qemu-img create -f qcow2' lays it out:
+# 64 KiB clusters; header, refcount table, refcount block and L1 table in
+# clusters 0 to 3 (one L1 entry maps 512 MiB; up to 4 TiB fit).
+qcow2_image() {
+    _l1=$((($2 + (1 << 29) - 1) >> 29))
+    dd if=/dev/zero of="$1" bs=65536 count=4 2>/dev/null || return 1
+    {
+        printf 'QFI\373'; _be 3 4           # magic, version
+        _be 0 8; _be 0 4                    # no backing file
+        _be 16 4; _be "$2" 8                # cluster bits, virtual size
+        _be 0 4; _be "$_l1" 4; _be $((3 << 16)) 8   # no encryption, L1 size and offset
+        _be $((1 << 16)) 8; _be 1 4         # refcount table offset, clusters
+        _be 0 4; _be 0 8                    # no snapshots
+        _be 0 8; _be 0 8; _be 0 8           # incompatible, compatible, autoclear features
+        _be 4 4; _be 104 4                  # 16-bit refcounts, header length
+    } | dd of="$1" conv=notrunc 2>/dev/null &&
+    _be $((2 << 16)) 8 | dd of="$1" bs=65536 seek=1 conv=notrunc 2>/dev/null &&
+    printf '\000\001\000\001\000\001\000\001' | dd of="$1" bs=65536 seek=2 conv=notrunc 2>/dev/null
+}

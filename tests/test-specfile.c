@@ -113,6 +113,7 @@ test_all_keys(void **state G_GNUC_UNUSED)
     assert_string_equal(spec->cloud_init->ssh_key, ssh);
     assert_string_equal(spec->cloud_init->user_data, "/etc/sevirt/user-data");
     assert_string_equal(spec->cloud_init->hostname, "full-host");
+    assert_string_equal(spec->cloud_init->pool, "seeds");
 }
 
 /* The file only replaces what it names; a list replaces the whole list. */

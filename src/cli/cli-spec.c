@@ -4,6 +4,8 @@
  */
 #include <config.h>
 
+#include <string.h>
+
 #include "cli-spec.h"
 
 SevirtCliSpecOptions sevirt_cli_spec_opts;
@@ -107,8 +109,36 @@ apply_strings(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
     replace_string(&spec->emulator, opts->emulator);
     replace_string(&spec->cpu, opts->cpu);
     replace_string(&spec->machine, opts->machine);
+}
+
+static gboolean
+apply_kernel_hashes(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    if (opts->kernel_hashes && opts->no_kernel_hashes)
+        return sevirt_cli_usage_error(error, _("--kernel-hashes and --no-kernel-hashes exclude "
+                                               "each other"));
+    if (opts->kernel_hashes)
+        spec->kernel_hashes = SEVIRT_TRISTATE_YES;
     if (opts->no_kernel_hashes)
         spec->kernel_hashes = SEVIRT_TRISTATE_NO;
+    return TRUE;
+}
+
+/* --cloud-init replaces the seed files and pool; --ssh-key and --hostname
+ * their own settings.  Any of them asks for a seed. */
+static gboolean
+apply_cloud_init(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    if (!opts->cloud_init && !opts->ssh_key && !opts->hostname)
+        return TRUE;
+    if (!spec->cloud_init)
+        spec->cloud_init = g_new0(SevirtCloudInitSpec, 1);
+    if (opts->cloud_init &&
+        !sevirt_cloud_init_spec_parse("--cloud-init", opts->cloud_init, spec->cloud_init, error))
+        return FALSE;
+    replace_string(&spec->cloud_init->ssh_key, opts->ssh_key);
+    replace_string(&spec->cloud_init->hostname, opts->hostname);
+    return TRUE;
 }
 
 typedef gpointer (*ValueParser)(const char *what, const char *text, GError **error);
@@ -151,12 +181,64 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
         !apply_blob("--session", opts->session, SEVIRT_SESSION_SIZE, &spec->session, error))
         return FALSE;
     apply_strings(opts, spec);
+    if (!apply_kernel_hashes(opts, spec, error) ||
+        !apply_cloud_init(opts, spec, error))
+        return FALSE;
     return apply_list("--disk", opts->disks, (ValueParser) sevirt_disk_spec_parse,
                       (GDestroyNotify) sevirt_disk_spec_free, spec->disks, error) &&
            apply_list("--network", opts->networks, (ValueParser) sevirt_net_spec_parse,
                       (GDestroyNotify) sevirt_net_spec_free, spec->networks, error) &&
            apply_list("--share", opts->shares, (ValueParser) sevirt_share_spec_parse,
                       (GDestroyNotify) sevirt_share_spec_free, spec->shares, error);
+}
+
+void
+sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts)
+{
+    char **strings[] = {
+        &opts->spec_file, &opts->memory, &opts->vcpus, &opts->sev, &opts->policy,
+        &opts->cbitpos, &opts->reduced_phys_bits, &opts->dh_cert, &opts->session,
+        &opts->kernel, &opts->initrd, &opts->cmdline, &opts->firmware, &opts->virt_type,
+        &opts->emulator, &opts->cpu, &opts->machine, &opts->cloud_init, &opts->ssh_key,
+        &opts->hostname,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(strings); i++)
+        g_free(*strings[i]);
+    g_strfreev(opts->disks);
+    g_strfreev(opts->networks);
+    g_strfreev(opts->shares);
+    memset(opts, 0, sizeof(*opts));
+}
+
+SevirtVmSpec *
+sevirt_cli_spec_load(const SevirtCliSpecOptions *opts, const char *name, GError **error)
+{
+    g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+
+    if (opts->spec_file && !sevirt_spec_file_load(opts->spec_file, spec, error))
+        return NULL;
+    if (!sevirt_cli_spec_apply(opts, spec, error))
+        return NULL;
+    if (name) {
+        g_free(spec->name);
+        spec->name = g_strdup(name);
+    }
+    if (!spec->name) {
+        sevirt_cli_usage_error(error, _("The guest needs a name: give NAME, or 'name' in the "
+                                        "spec file"));
+        return NULL;
+    }
+    return g_steal_pointer(&spec);
+}
+
+SevirtHostCaps *
+sevirt_cli_spec_query_caps(virConnectPtr conn, const SevirtVmSpec *spec, GError **error)
+{
+    return sevirt_host_caps_query(conn, spec->emulator,
+                                  spec->virt_type_set ? sevirt_virt_type_to_string(spec->virt_type)
+                                                      : NULL,
+                                  spec->machine, error);
 }
 
 gboolean
@@ -171,9 +253,6 @@ sevirt_cli_spec_host_caps(SevirtCli *cli, const SevirtVmSpec *spec,
     conn = sevirt_cli_connect(cli, error);
     if (!conn)
         return FALSE;
-    *caps = sevirt_host_caps_query(conn, spec->emulator,
-                                   spec->virt_type_set ? sevirt_virt_type_to_string(spec->virt_type)
-                                                       : NULL,
-                                   spec->machine, error);
+    *caps = sevirt_cli_spec_query_caps(conn, spec, error);
     return *caps != NULL;
 }

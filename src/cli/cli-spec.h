@@ -12,8 +12,12 @@
  *     };
  *
  * GOption stores the raw values in sevirt_cli_spec_opts; after parsing,
- * sevirt_cli_spec_apply() lays them over a SevirtVmSpec: a fresh one, or
- * one loaded from a --spec file, so that the command line overrides the file.
+ * sevirt_cli_spec_load() reads the --spec file and lays the options over
+ * it (sevirt_cli_spec_apply()), so that the command line overrides the file.
+ *
+ * Every option here has a spec file key and every key an option
+ * (tests/test-clispec.c checks both directions); the only options of 'xml'
+ * and 'create' without a key are the actions SEVIRT_CLI_SPEC_ACTIONS.
  */
 #pragma once
 
@@ -23,6 +27,7 @@ G_BEGIN_DECLS
 
 /* Raw option values; NULL / FALSE when not given. */
 typedef struct {
+    char *spec_file;
     char *memory;
     char *vcpus;
     char *sev;
@@ -34,6 +39,7 @@ typedef struct {
     char *kernel;
     char *initrd;
     char *cmdline;
+    gboolean kernel_hashes;
     gboolean no_kernel_hashes;
     char *firmware;
     char *virt_type;
@@ -43,11 +49,20 @@ typedef struct {
     char **disks;
     char **networks;
     char **shares;
+    char *cloud_init;
+    char *ssh_key;
+    char *hostname;
 } SevirtCliSpecOptions;
 
 extern SevirtCliSpecOptions sevirt_cli_spec_opts;
 
+/* Options of 'xml' and 'create' that say what to do rather than what the
+ * guest is, and so have no spec file key (--spec names the file itself). */
+#define SEVIRT_CLI_SPEC_ACTIONS { "spec", "validate", "start", "paused", NULL }
+
 #define SEVIRT_CLI_SPEC_OPTION_ENTRIES \
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.spec_file, \
+      N_("read the guest from a YAML spec file; options given too override it"), N_("FILE") }, \
     { "memory", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.memory, \
       N_("guest memory in MiB (default 2048)"), N_("MiB") }, \
     { "vcpus", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.vcpus, \
@@ -71,6 +86,8 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
       N_("initrd for direct boot"), N_("FILE") }, \
     { "cmdline", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cmdline, \
       N_("kernel command line for direct boot"), N_("TEXT") }, \
+    { "kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.kernel_hashes, \
+      N_("measure the kernel, initrd and command line (the default for SEV types)"), NULL }, \
     { "no-kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.no_kernel_hashes, \
       N_("do not measure the kernel, initrd and command line"), NULL }, \
     { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.firmware, \
@@ -91,7 +108,17 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
          "(default: network=default); [,mac=M]; repeatable"), N_("NET") }, \
     { "share", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.shares, \
       N_("share a host folder over virtio-9p: SOURCE_DIR:TAG[:ro]; repeatable"), \
-      N_("DIR:TAG[:ro]") }
+      N_("DIR:TAG[:ro]") }, \
+    { "cloud-init", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cloud_init, \
+      N_("a cloud-init NoCloud seed from user-data=FILE[,meta-data=FILE][,network-config=FILE]" \
+         "[,pool=POOL] (pool: where the seed volume goes; default: the first new disk's)"), \
+      N_("SEED") }, \
+    { "ssh-key", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ssh_key, \
+      N_("OpenSSH public key file for the image's default user (adds a cloud-init seed)"), \
+      N_("FILE") }, \
+    { "hostname", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.hostname, \
+      N_("the guest's host name (adds a cloud-init seed; default: the guest's name)"), \
+      N_("NAME") }
 
 /**
  * sevirt_cli_spec_apply:
@@ -105,6 +132,28 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
  */
 gboolean sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec,
                                GError **error);
+
+/** sevirt_cli_spec_options_clear: frees the values GOption stored in @opts and zeroes it. */
+void sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts);
+
+/**
+ * sevirt_cli_spec_load:
+ * @opts: the parsed options
+ * @name: (nullable) the NAME argument; it overrides the spec file's name
+ *
+ * The guest of 'xml' and 'create': the --spec file when given, the options
+ * over it, then @name.  Without a name from either: SEVIRT_ERROR_INVALID.
+ */
+SevirtVmSpec *sevirt_cli_spec_load(const SevirtCliSpecOptions *opts, const char *name,
+                                   GError **error);
+
+/**
+ * sevirt_cli_spec_query_caps:
+ * The capabilities of the host behind @conn for @spec's emulator, virt type
+ * and machine (sevirt_host_caps_query).
+ */
+SevirtHostCaps *sevirt_cli_spec_query_caps(virConnectPtr conn, const SevirtVmSpec *spec,
+                                           GError **error);
 
 /**
  * sevirt_cli_spec_host_caps:

@@ -9,17 +9,12 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "cli.h"
+#include "cli-keys.h"
 
-/* Firmware, kernel and initrd images may be large, but not unbounded. */
-#define IMAGE_FILE_MAX ((gsize) 1 << 30)
-#define SEV_KEY_SIZE 16
 
 /* Options shared by the commands that read TEK/TIK files. */
 static char *opt_tek;
@@ -47,68 +42,13 @@ require_option(const char *option, const char *value, GError **error)
     return sevirt_cli_usage_error(error, _("option %s is required"), option);
 }
 
-/*
- * TEK and TIK from --tek/--tik, or from --tk (TEK then TIK in one 32-byte
- * file, as libvirt's tool takes them).  With @tek NULL only the TIK is read.
- */
+/* TEK and TIK from the key options; with @tek NULL only the TIK is read. */
 static gboolean
 read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
 {
-    g_autoptr(SevirtSecret) tk = NULL;
+    SevirtCliKeyFiles files = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
 
-    if (opt_tk && (opt_tek || opt_tik))
-        return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
-    if (opt_tk) {
-        tk = sevirt_file_read_secret(opt_tk, 2 * SEV_KEY_SIZE, opt_insecure_keys, error);
-        if (!tk)
-            return FALSE;
-        if (tek)
-            *tek = sevirt_secret_new_from(tk->data, SEV_KEY_SIZE);
-        *tik = sevirt_secret_new_from(tk->data + SEV_KEY_SIZE, SEV_KEY_SIZE);
-        return TRUE;
-    }
-    if (!tek && !opt_tik)
-        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
-    if (tek && (!opt_tek || !opt_tik))
-        return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
-    if (tek && !(*tek = sevirt_file_read_secret(opt_tek, SEV_KEY_SIZE, opt_insecure_keys, error)))
-        return FALSE;
-    *tik = sevirt_file_read_secret(opt_tik, SEV_KEY_SIZE, opt_insecure_keys, error);
-    return *tik != NULL;
-}
-
-/* A file to create: @data is not owned (key material stays in SevirtSecret). */
-typedef struct {
-    const char *path;
-    const void *data;
-    gsize len;
-    int mode;
-} OutFile;
-
-/*
- * Creates all of @files or none: refuses when any of them exists, and
- * removes the ones it wrote when a later one fails.
- */
-static gboolean
-write_new_files(const OutFile *files, guint n, GError **error)
-{
-    for (guint i = 0; i < n; i++) {
-        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
-            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                        _("Refusing to overwrite '%s'"), files[i].path);
-            return FALSE;
-        }
-    }
-    for (guint done = 0; done < n; done++) {
-        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
-                                   files[done].mode, error)) {
-            while (done-- > 0)
-                g_unlink(files[done].path);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return sevirt_cli_read_transport_keys(&files, tek, tik, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -253,18 +193,8 @@ static gboolean
 cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
     g_autoptr(SevirtSevCert) pdh = NULL;
-    g_autoptr(SevirtSession) session = NULL;
-    g_autoptr(SevirtSecret) tk = NULL;
-    g_autofree char *godh_path = NULL;
-    g_autofree char *session_path = NULL;
-    g_autofree char *tek_path = NULL;
-    g_autofree char *tik_path = NULL;
-    g_autofree char *tk_path = NULL;
-    g_autofree char *godh_b64 = NULL;
-    g_autofree char *session_b64 = NULL;
-    OutFile files[5];
+    g_auto(SevirtCliSessionFiles) files = { 0 };
     guint64 policy = 0;
-    guint n = 0;
 
     if (!require_option("--pdh", opt_pdh, error) ||
         !require_option("--policy", opt_policy, error) ||
@@ -272,37 +202,8 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         !parse_session_policy(&policy, error))
         return FALSE;
     if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
-        !sevirt_session_check_pdh(pdh, opt_pdh, error))
-        return FALSE;
-
-    if (g_mkdir_with_parents(opt_out_dir, 0700) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot create directory '%s': %s"), opt_out_dir, g_strerror(errno));
-        return FALSE;
-    }
-    session = sevirt_session_new(pdh, (guint32) policy, error);
-    if (!session)
-        return FALSE;
-    tk = sevirt_secret_new(2 * SEV_KEY_SIZE);
-    memcpy(tk->data, session->tek->data, SEV_KEY_SIZE);
-    memcpy(tk->data + SEV_KEY_SIZE, session->tik->data, SEV_KEY_SIZE);
-    godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
-    session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
-
-    tek_path = g_build_filename(opt_out_dir, "tek.bin", NULL);
-    tik_path = g_build_filename(opt_out_dir, "tik.bin", NULL);
-    godh_path = g_build_filename(opt_out_dir, "godh.b64", NULL);
-    session_path = g_build_filename(opt_out_dir, "session.b64", NULL);
-    files[n++] = (OutFile) { tek_path, session->tek->data, SEV_KEY_SIZE, 0600 };
-    files[n++] = (OutFile) { tik_path, session->tik->data, SEV_KEY_SIZE, 0600 };
-    if (opt_write_tk) {
-        tk_path = g_build_filename(opt_out_dir, "tk.bin", NULL);
-        files[n++] = (OutFile) { tk_path, tk->data, tk->len, 0600 };
-    }
-    /* base64 without a newline, as libvirt's tools write them */
-    files[n++] = (OutFile) { godh_path, godh_b64, strlen(godh_b64), 0644 };
-    files[n++] = (OutFile) { session_path, session_b64, strlen(session_b64), 0644 };
-    if (!write_new_files(files, n, error))
+        !sevirt_session_check_pdh(pdh, opt_pdh, error) ||
+        !sevirt_cli_session_write(pdh, (guint32) policy, opt_out_dir, opt_write_tk, &files, error))
         return FALSE;
 
     if (cli->json) {
@@ -312,16 +213,16 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         json_builder_set_member_name(b, "policy");
         json_builder_add_int_value(b, policy);
         json_builder_set_member_name(b, "dh_cert");
-        json_builder_add_string_value(b, godh_path);
+        json_builder_add_string_value(b, files.godh);
         json_builder_set_member_name(b, "session");
-        json_builder_add_string_value(b, session_path);
+        json_builder_add_string_value(b, files.session);
         json_builder_set_member_name(b, "tek");
-        json_builder_add_string_value(b, tek_path);
+        json_builder_add_string_value(b, files.tek);
         json_builder_set_member_name(b, "tik");
-        json_builder_add_string_value(b, tik_path);
-        if (tk_path) {
+        json_builder_add_string_value(b, files.tik);
+        if (files.tk) {
             json_builder_set_member_name(b, "tk");
-            json_builder_add_string_value(b, tk_path);
+            json_builder_add_string_value(b, files.tk);
         }
         json_builder_end_object(b);
         sevirt_cli_print_json(cli, json_builder_get_root(b));
@@ -333,7 +234,7 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     sevirt_cli_step(cli, _("  session.b64   session blob (<session>)"));
     sevirt_cli_step(cli, _("  tek.bin       transport encryption key (secret, mode 0600)"));
     sevirt_cli_step(cli, _("  tik.bin       transport integrity key (secret, mode 0600)"));
-    if (tk_path)
+    if (files.tk)
         sevirt_cli_step(cli, _("  tk.bin        TEK and TIK in one file (secret, mode 0600)"));
     return TRUE;
 }
@@ -487,17 +388,17 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
         sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
                         policy);
 
-    if (!(f.firmware = sevirt_file_read(opt_firmware, IMAGE_FILE_MAX, &in.firmware_len, error)))
+    if (!(f.firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &in.firmware_len, error)))
         return FALSE;
     in.firmware = f.firmware;
     if (opt_kernel) {
-        if (!(f.kernel = sevirt_file_read(opt_kernel, IMAGE_FILE_MAX, &in.kernel_len, error)))
+        if (!(f.kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &in.kernel_len, error)))
             return FALSE;
         in.kernel = f.kernel;
         in.cmdline = opt_cmdline;
     }
     if (opt_initrd) {
-        if (!(f.initrd = sevirt_file_read(opt_initrd, IMAGE_FILE_MAX, &len, error)))
+        if (!(f.initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &len, error)))
             return FALSE;
         in.initrd = f.initrd;
         in.initrd_len = len;
@@ -542,12 +443,7 @@ print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
                        const char *expected, const guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE])
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autofree char *digest_hex = NULL;
-    GString *hex = g_string_new(NULL);
-
-    for (guint i = 0; i < SEVIRT_LAUNCH_DIGEST_SIZE; i++)
-        g_string_append_printf(hex, "%02x", digest[i]);
-    digest_hex = g_string_free(hex, FALSE);
+    g_autofree char *digest_hex = sevirt_cli_hex(digest, SEVIRT_LAUNCH_DIGEST_SIZE);
     json_builder_begin_object(b);
     if (compared) {
         json_builder_set_member_name(b, "match");
@@ -660,30 +556,6 @@ static const GOptionEntry build_secret_entries[] = {
     { NULL }
 };
 
-/* Adds one --secret GUID-OR-ALIAS:FILE to @table. */
-static gboolean
-add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec, GError **error)
-{
-    const char *colon = strchr(spec, ':');
-    g_autofree char *name = NULL;
-    g_autoptr(SevirtSecret) data = NULL;
-    SevirtGuid guid;
-
-    if (!colon || colon == spec || !colon[1])
-        return sevirt_cli_usage_error(error, _("--secret '%s': expected GUID-OR-ALIAS:FILE"), spec);
-    name = g_strndup(spec, colon - spec);
-    if (!sevirt_secret_guid_parse(name, &guid, error))
-        return FALSE;
-    data = sevirt_file_read_secret(colon + 1, 0, opt_insecure_keys, error);
-    if (!data)
-        return FALSE;
-    if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
-        (data->len == 0 || data->data[data->len - 1] != '\0'))
-        sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
-                        colon + 1);
-    return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
-}
-
 static gboolean
 cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
@@ -696,7 +568,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     SevirtSecretHeader header;
     g_autofree char *header_b64 = NULL;
     g_autofree char *payload_b64 = NULL;
-    OutFile files[2];
+    SevirtCliOutFile files[2];
     gsize len = 0;
 
     if (!require_option("--measurement", opt_measurement, error) ||
@@ -714,7 +586,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     if (!read_transport_keys(&tek, &tik, error))
         return FALSE;
     for (guint i = 0; opt_secrets[i]; i++) {
-        if (!add_secret(cli, table, opt_secrets[i], error))
+        if (!sevirt_cli_add_secret(cli, table, opt_secrets[i], opt_insecure_keys, error))
             return FALSE;
     }
     if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
@@ -723,9 +595,9 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 
     header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
     payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
-    files[0] = (OutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
-    files[1] = (OutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
-    if (!write_new_files(files, G_N_ELEMENTS(files), error))
+    files[0] = (SevirtCliOutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (SevirtCliOutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    if (!sevirt_cli_write_new_files(files, G_N_ELEMENTS(files), error))
         return FALSE;
 
     if (cli->json) {

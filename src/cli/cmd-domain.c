@@ -7,8 +7,10 @@
 
 #include <stdio.h>
 
+#include <libvirt/virterror.h>
+
 #include "cli.h"
-#include "sevirt-domain.h"
+#include "cli-spec.h"
 
 /* Lifecycle commands want libvirt events (stop, wait), and the event loop
  * must exist before the connection is opened. */
@@ -42,6 +44,111 @@ policy_string(const SevirtDomainInfo *info)
     if (info->sev_type == SEVIRT_SEV_SNP)
         return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", info->policy);
     return g_strdup_printf("0x%04" G_GINT64_MODIFIER "x", info->policy);
+}
+
+static void
+json_add_strings(JsonBuilder *b, const char *member, const GPtrArray *values)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_begin_array(b);
+    for (guint i = 0; values && i < values->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(values, i));
+    json_builder_end_array(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* create */
+
+static gboolean opt_create_start;
+static gboolean opt_create_paused;
+
+static const GOptionEntry create_options[] = {
+    SEVIRT_CLI_SPEC_OPTION_ENTRIES,
+    { "start", 0, 0, G_OPTION_ARG_NONE, &opt_create_start,
+      N_("start the guest once it is defined"), NULL },
+    { "paused", 0, 0, G_OPTION_ARG_NONE, &opt_create_paused,
+      N_("start it with its vCPUs paused (implies --start)"), NULL },
+    { NULL }
+};
+
+static void
+create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArray *notes)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    char uuid[VIR_UUID_STRING_BUFLEN] = "";
+    int state = VIR_DOMAIN_NOSTATE;
+    int reason;
+
+    /* Both were just set by libvirt; a failure here leaves them unknown. */
+    if (virDomainGetUUIDString(dom, uuid) < 0 || virDomainGetState(dom, &state, &reason, 0) < 0)
+        virResetLastError();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, spec->name);
+    json_builder_set_member_name(b, "uuid");
+    json_builder_add_string_value(b, uuid);
+    json_builder_set_member_name(b, "state");
+    json_builder_add_string_value(b, sevirt_domain_state_to_string(state));
+    json_add_strings(b, "owned_volumes", spec->owned_volumes);
+    json_add_strings(b, "notes", notes);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+/* The host's capabilities give the defaults; a driver without domain
+ * capabilities (libvirt's test driver) leaves them to libvirt. */
+static gboolean
+create_host_caps(SevirtCli *cli, virConnectPtr conn, const SevirtVmSpec *spec,
+                 SevirtHostCaps **caps, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+
+    *caps = sevirt_cli_spec_query_caps(conn, spec, &local);
+    if (*caps)
+        return TRUE;
+    if (!g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    sevirt_cli_warn(cli, _("%s; the defaults are left to libvirt"), local->message);
+    return TRUE;
+}
+
+static gboolean
+cmd_create(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&sevirt_cli_spec_opts, args[0], error);
+    g_autoptr(SevirtHostCaps) caps = NULL;
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(virDomain) dom = NULL;
+    SevirtCreateOptions opts = {
+        .start = opt_create_start,
+        .paused = opt_create_paused,
+        .progress = cli_progress,
+        .progress_data = cli,
+        .notes = notes,
+    };
+    virConnectPtr conn;
+
+    if (!spec || !(conn = lifecycle_connect(cli, error)) ||
+        !create_host_caps(cli, conn, spec, &caps, error))
+        return FALSE;
+    opts.caps = caps;
+    dom = sevirt_domain_create(conn, spec, &opts, error);
+    /* With --json the notes are in the result, unless there is none. */
+    for (guint i = 0; (!cli->json || !dom) && i < notes->len; i++)
+        sevirt_cli_warn(cli, "%s", (const char *) g_ptr_array_index(notes, i));
+    if (!dom)
+        return FALSE;
+    if (cli->json)
+        create_json(cli, dom, spec, notes);
+    else if (opt_create_paused)
+        sevirt_cli_step(cli, _("Domain '%s' created and started paused"), spec->name);
+    else if (opt_create_start)
+        sevirt_cli_step(cli, _("Domain '%s' created and started"), spec->name);
+    else
+        sevirt_cli_step(cli, _("Domain '%s' created"), spec->name);
+    return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -325,11 +432,7 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
     }
     json_builder_end_array(b);
 
-    json_builder_set_member_name(b, "owned_volumes");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < info->owned_volumes->len; i++)
-        json_builder_add_string_value(b, info->owned_volumes->pdata[i]);
-    json_builder_end_array(b);
+    json_add_strings(b, "owned_volumes", info->owned_volumes);
 
     json_builder_set_member_name(b, "launch_security");
     json_builder_begin_object(b);
@@ -449,6 +552,14 @@ cmd_ip(SevirtCli *cli, char **args, GError **error)
 }
 
 static const SevirtCmd domain_cmds[] = {
+    { "create", N_("[NAME]"), N_("create a guest: volumes, cloud-init seed, definition"),
+      N_("Creates the guest described by the options or the --spec file (NAME overrides the\n"
+         "file's name) through the libvirt API, in steps: new volumes (qcow2 overlays on a\n"
+         "backing volume, or blank), the cloud-init seed ISO uploaded into a pool, checks of\n"
+         "networks and shared folders, then the definition with sevirt's metadata listing the\n"
+         "volumes it created; --start or --paused starts it.  Any failure undoes every step\n"
+         "already done; a name that exists is refused and left alone."),
+      create_options, 0, 1, cmd_create, 0 },
     { "start", N_("DOMAIN"), N_("start a defined guest"),
       N_("Starts the guest (a name or UUID).  For an SEV, SEV-ES or SEV-SNP guest the host's "
          "domain capabilities for the guest's emulator are checked first."),

@@ -38,15 +38,15 @@ print_xml_json(SevirtCli *cli, const char *xml, GPtrArray *notes)
 static gboolean
 cmd_xml(SevirtCli *cli, char **args, GError **error)
 {
-    g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&sevirt_cli_spec_opts, args[0], error);
     g_autoptr(SevirtHostCaps) caps = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *xml = NULL;
 
-    spec->name = g_strdup(args[0]);
-    if (!sevirt_cli_spec_apply(&sevirt_cli_spec_opts, spec, error) ||
+    /* The definition 'create' would make, cloud-init seed CD-ROM included. */
+    if (!spec ||
         !sevirt_cli_spec_host_caps(cli, spec, &caps, error) ||
-        !sevirt_vm_spec_validate(spec, caps, notes, error))
+        !sevirt_create_prepare(spec, caps, SEVIRT_SPEC_VALIDATE_DEFAULT, notes, error))
         return FALSE;
     xml = sevirt_domxml_format(spec, error);
     if (!xml)
@@ -65,12 +65,14 @@ cmd_xml(SevirtCli *cli, char **args, GError **error)
 }
 
 static const SevirtCmd xml_cmds[] = {
-    { "xml", N_("NAME"), N_("print the domain XML of a confidential guest"),
+    { "xml", N_("[NAME]"), N_("print the domain XML of a confidential guest"),
       N_("Builds a complete libvirt domain definition for an SEV, SEV-ES or SEV-SNP guest\n"
-         "(or a plain one with --sev none) and prints it, without defining anything.\n"
+         "(or a plain one with --sev none) and prints it, without defining anything: the\n"
+         "definition 'sevirt create' would make from the same options or spec file.\n"
+         "NAME may come from the --spec file instead; options override the file.\n"
          "Offline unless --connect is given; connected, cbitpos, reduced-phys-bits, the\n"
          "virt type and the SEV types the host supports come from its domain capabilities."),
-      xml_options, 1, 1, cmd_xml, 0 },
+      xml_options, 0, 1, cmd_xml, 0 },
     { NULL }
 };
 

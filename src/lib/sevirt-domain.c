@@ -8,6 +8,7 @@
 
 #include "sevirt.h"
 #include "sevirt-domain.h"
+#include "sevirt-domain-private.h"
 #include "sevirt-domxml.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-storage.h"
@@ -43,7 +44,7 @@ event_loop_run(gpointer data G_GNUC_UNUSED)
 gboolean
 sevirt_event_loop_start(GError **error)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&loop_lock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&loop_lock);
 
     if (loop_thread)
         return TRUE;
@@ -328,31 +329,21 @@ sev_type_title(SevirtSevType type)
     }
 }
 
-static gboolean
-check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
+gboolean
+sevirt_domain_check_caps(const char *name, xmlXPathContext *ctx, const char *domcaps,
+                         GError **error)
 {
-    const char *name = virDomainGetName(dom);
     SevirtSevType type;
     gboolean policy_set;
     guint64 policy;
     g_autofree char *emulator = xpath_string(ctx, NULL, "string(/domain/devices/emulator)");
-    g_autofree char *arch = xpath_string(ctx, NULL, "string(/domain/os/type/@arch)");
-    g_autofree char *machine = xpath_string(ctx, NULL, "string(/domain/os/type/@machine)");
     g_autofree char *virt = xpath_string(ctx, NULL, "string(/domain/@type)");
-    g_autofree char *caps = NULL;
     g_autoptr(SevirtHostCaps) hc = NULL;
 
     read_launch_security(ctx, &type, &policy_set, &policy);
     if (type == SEVIRT_SEV_NONE)
         return TRUE;
-    caps = virConnectGetDomainCapabilities(virDomainGetConnect(dom), emulator, arch,
-                                           machine, virt, 0);
-    if (!caps) {
-        sevirt_error_libvirt(error, _("Cannot start '%s': cannot get the host's domain capabilities for emulator '%s'"),
-                             name, emulator ? emulator : _("(default)"));
-        return FALSE;
-    }
-    hc = sevirt_host_caps_parse_domcaps(caps, error);
+    hc = sevirt_host_caps_parse_domcaps(domcaps, error);
     if (!hc)
         return FALSE;
     if (sevirt_host_caps_supports(hc, type))
@@ -363,6 +354,29 @@ check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
                 name, sev_type_title(type), emulator ? emulator : _("(default)"),
                 virt ? virt : "kvm", sev_type_title(type));
     return FALSE;
+}
+
+static gboolean
+check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
+{
+    const char *name = virDomainGetName(dom);
+    g_autofree char *ls = xpath_string(ctx, NULL, "string(/domain/launchSecurity/@type)");
+    g_autofree char *emulator = xpath_string(ctx, NULL, "string(/domain/devices/emulator)");
+    g_autofree char *arch = xpath_string(ctx, NULL, "string(/domain/os/type/@arch)");
+    g_autofree char *machine = xpath_string(ctx, NULL, "string(/domain/os/type/@machine)");
+    g_autofree char *virt = xpath_string(ctx, NULL, "string(/domain/@type)");
+    g_autofree char *caps = NULL;
+
+    if (!ls)
+        return TRUE;
+    caps = virConnectGetDomainCapabilities(virDomainGetConnect(dom), emulator, arch,
+                                           machine, virt, 0);
+    if (!caps) {
+        sevirt_error_libvirt(error, _("Cannot start '%s': cannot get the host's domain capabilities for emulator '%s'"),
+                             name, emulator ? emulator : _("(default)"));
+        return FALSE;
+    }
+    return sevirt_domain_check_caps(name, ctx, caps, error);
 }
 
 static void
@@ -891,11 +905,8 @@ sevirt_domain_status(virDomainPtr dom, GError **error)
 /* ------------------------------------------------------------------ */
 /* delete */
 
-static void
-progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void
-progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...)
+void
+sevirt_progress_say(SevirtProgressFunc progress, gpointer data, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -932,11 +943,11 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
     volumes = meta->volumes;
 
     if (virDomainIsActive(dom) == 1) {
-        progress_say(progress, user_data, _("Destroying domain '%s'"), name);
+        sevirt_progress_say(progress, user_data, _("Destroying domain '%s'"), name);
         if (!sevirt_domain_destroy(dom, error))
             return FALSE;
     }
-    progress_say(progress, user_data, _("Undefining domain '%s' and its NVRAM"), name);
+    sevirt_progress_say(progress, user_data, _("Undefining domain '%s' and its NVRAM"), name);
     if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                                     VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                                     VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) < 0) {
@@ -951,11 +962,11 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
         const char *vol = volumes->pdata[i];
         g_autoptr(GError) verr = NULL;
 
-        progress_say(progress, user_data, _("Deleting volume '%s'"), vol);
+        sevirt_progress_say(progress, user_data, _("Deleting volume '%s'"), vol);
         if (sevirt_volume_delete(conn, vol, &verr))
             continue;
         if (g_error_matches(verr, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND)) {
-            progress_say(progress, user_data, _("Volume '%s' was already gone"), vol);
+            sevirt_progress_say(progress, user_data, _("Volume '%s' was already gone"), vol);
             continue;
         }
         g_string_append_printf(left, "%s%s", left->len ? "; " : "", verr->message);

@@ -210,8 +210,7 @@ sevirt_vm_metadata_parse(const char *xml, GError **error)
 SevirtVmMetadata *
 sevirt_domain_get_metadata(virDomainPtr dom, GError **error)
 {
-    /* Every libvirt call resets libvirt's last error, virDomainGetName()
-     * included: take the name before the call that may fail. */
+    /* Every libvirt call resets the thread's last error: take the name first. */
     g_autofree char *name = g_strdup(virDomainGetName(dom));
     g_autofree char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, SEVIRT_XMLNS, 0);
 
@@ -223,6 +222,7 @@ sevirt_domain_get_metadata(virDomainPtr dom, GError **error)
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
                         _("Domain '%s' was not defined by sevirt"), name);
         } else {
+            /* A domain undefined meanwhile becomes SEVIRT_ERROR_NOT_FOUND. */
             sevirt_error_libvirt(error, _("Cannot read the metadata of domain '%s'"), name);
         }
         return NULL;

@@ -47,6 +47,7 @@ sevirt_error_code_from_libvirt(int code)
     case VIR_ERR_NO_STORAGE_POOL:
     case VIR_ERR_NO_STORAGE_VOL:
     case VIR_ERR_NO_NETWORK:
+    case VIR_ERR_NO_INTERFACE:
     case VIR_ERR_NO_DOMAIN_SNAPSHOT:
     case VIR_ERR_NO_DOMAIN_METADATA:
         return SEVIRT_ERROR_NOT_FOUND;

@@ -34,7 +34,7 @@ typedef enum {
  * Sets @error to a SEVIRT_ERROR_LIBVIRT error made of sevirt's message
  * followed by libvirt's last error message ("Unable to start domain 'x':
  * <libvirt's words>") and resets libvirt's thread-local error.  A libvirt
- * "no domain"/"no pool"/"no volume"/"no network" error is mapped to
+ * "no domain"/"no pool"/"no volume"/"no network"/"no interface" error is mapped to
  * SEVIRT_ERROR_NOT_FOUND so callers can tell the cases apart.
  */
 void sevirt_error_libvirt(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

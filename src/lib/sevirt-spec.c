@@ -185,6 +185,7 @@ sevirt_cloud_init_spec_free(SevirtCloudInitSpec *ci)
     g_free(ci->network_config);
     g_free(ci->ssh_key);
     g_free(ci->hostname);
+    g_free(ci->pool);
     g_free(ci);
 }
 
@@ -544,6 +545,26 @@ sevirt_net_spec_parse(const char *what, const char *text, GError **error)
     return g_steal_pointer(&net);
 }
 
+gboolean
+sevirt_cloud_init_spec_parse(const char *what, const char *text, SevirtCloudInitSpec *ci,
+                             GError **error)
+{
+    static const char *const keys[] = { "user-data", "meta-data", "network-config", "pool", NULL };
+    g_autoptr(GPtrArray) items = split_items(what, text, NULL, error);
+
+    if (!items || !check_items(what, text, items, keys, NULL, error))
+        return FALSE;
+    g_free(ci->user_data);
+    ci->user_data = g_strdup(item_value(items, "user-data"));
+    g_free(ci->meta_data);
+    ci->meta_data = g_strdup(item_value(items, "meta-data"));
+    g_free(ci->network_config);
+    ci->network_config = g_strdup(item_value(items, "network-config"));
+    g_free(ci->pool);
+    ci->pool = g_strdup(item_value(items, "pool"));
+    return TRUE;
+}
+
 SevirtShareSpec *
 sevirt_share_spec_parse(const char *what, const char *text, GError **error)
 {
@@ -657,7 +678,8 @@ validate_plain(const SevirtVmSpec *spec, GError **error)
 }
 
 static gboolean
-check_host_support(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError **error)
+check_host_support(const SevirtVmSpec *spec, const SevirtHostCaps *caps, guint flags,
+                   GError **error)
 {
     const char *type = sevirt_sev_type_to_string(spec->sev_type);
 
@@ -670,7 +692,8 @@ check_host_support(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError 
                     found);
         return FALSE;
     }
-    if (!sevirt_host_caps_supports(caps, spec->sev_type)) {
+    if (!(flags & SEVIRT_SPEC_VALIDATE_DAEMON_DECIDES) &&
+        !sevirt_host_caps_supports(caps, spec->sev_type)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
                     _("The host cannot run %s guests with %s (libvirt's domain capabilities "
                       "report no support; see 'sevirt host-check')"),
@@ -863,6 +886,13 @@ gboolean
 sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                         GPtrArray *notes, GError **error)
 {
+    return sevirt_vm_spec_validate_full(spec, caps, SEVIRT_SPEC_VALIDATE_DEFAULT, notes, error);
+}
+
+gboolean
+sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, guint flags,
+                             GPtrArray *notes, GError **error)
+{
     if (!validate_name(spec->name, error) ||
         !validate_sizes(spec, caps, error) ||
         !validate_paths(spec, error) ||
@@ -873,7 +903,7 @@ sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
         if (!validate_plain(spec, error))
             return FALSE;
     } else {
-        if (caps && !check_host_support(spec, caps, error))
+        if (caps && !check_host_support(spec, caps, flags, error))
             return FALSE;
         if (!validate_launch_security(spec, caps, notes, error) ||
             !resolve_attested_firmware(spec, caps, notes, error))

@@ -91,6 +91,7 @@ typedef struct {
     char *network_config;
     char *ssh_key;         /* public key file for the default user */
     char *hostname;
+    char *pool;            /* pool that receives the seed; NULL: see sevirt_create_prepare() */
 } SevirtCloudInitSpec;
 
 typedef struct {
@@ -174,6 +175,18 @@ SevirtDiskSpec *sevirt_disk_spec_parse(const char *what, const char *text, GErro
 SevirtNetSpec *sevirt_net_spec_parse(const char *what, const char *text, GError **error);
 
 /**
+ * sevirt_cloud_init_spec_parse:
+ * @text: user-data=FILE[,meta-data=FILE][,network-config=FILE][,pool=POOL]
+ *        (at least one key)
+ * @ci: the settings to complete; the keys of @text replace its user_data,
+ *      meta_data, network_config and pool (all four, so that a command-line
+ *      --cloud-init replaces what a spec file said); ssh_key and hostname
+ *      are left alone
+ */
+gboolean sevirt_cloud_init_spec_parse(const char *what, const char *text,
+                                      SevirtCloudInitSpec *ci, GError **error);
+
+/**
  * sevirt_share_spec_parse:
  * @text: SOURCE_DIR:TAG[:ro] (SOURCE_DIR absolute; it may contain colons)
  */
@@ -198,6 +211,24 @@ SevirtShareSpec *sevirt_share_spec_parse(const char *what, const char *text, GEr
  */
 gboolean sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                                  GPtrArray *notes, GError **error);
+
+typedef enum {
+    SEVIRT_SPEC_VALIDATE_DEFAULT = 0,
+    /* Take defaults (cbitpos, virt type, vCPU limit, firmware) from @caps but
+     * leave "can this host run an SEV guest" to libvirt, which decides when
+     * the domain is defined: 'create' defines, then reports libvirt's answer. */
+    SEVIRT_SPEC_VALIDATE_DAEMON_DECIDES = 1 << 0,
+} SevirtSpecValidateFlags;
+
+/**
+ * sevirt_vm_spec_validate_full:
+ * @flags: SevirtSpecValidateFlags
+ *
+ * sevirt_vm_spec_validate() with flags.  The SEV-SNP libvirt version check
+ * stays: it is about libvirt's XML format, not the host's hardware.
+ */
+gboolean sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps,
+                                      guint flags, GPtrArray *notes, GError **error);
 
 /** sevirt_vm_spec_is_attested: dhCert and session given (an attested launch). */
 gboolean sevirt_vm_spec_is_attested(const SevirtVmSpec *spec);

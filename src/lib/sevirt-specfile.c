@@ -23,10 +23,13 @@ typedef struct {
 
 typedef gboolean (*KeyFunc)(Loader *ld, const char *key, yaml_node_t *value, GError **error);
 
-typedef struct {
+typedef struct _KeyEntry KeyEntry;
+
+struct _KeyEntry {
     const char *key;
     KeyFunc func;
-} KeyEntry;
+    const KeyEntry *section;   /* the keys of a mapping value (sev:, cloud_init:) */
+};
 
 static yaml_node_t *
 node_at(Loader *ld, int index)
@@ -409,12 +412,19 @@ key_ci_hostname(Loader *ld, const char *key, yaml_node_t *v, GError **error)
     return want_string(ld, key, v, &cloud_init(ld)->hostname, error);
 }
 
+static gboolean
+key_ci_pool(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_string(ld, key, v, &cloud_init(ld)->pool, error);
+}
+
 static const KeyEntry cloud_init_keys[] = {
     { "user_data", key_ci_user_data },
     { "meta_data", key_ci_meta_data },
     { "network_config", key_ci_network_config },
     { "ssh_key", key_ci_ssh_key },
     { "hostname", key_ci_hostname },
+    { "pool", key_ci_pool },
     { NULL }
 };
 
@@ -462,8 +472,10 @@ mapping_to_option(Loader *ld, yaml_node_t *item, GError **error)
         yaml_node_t *v = node_at(ld, p->value);
         const char *key = sevirt_yaml_scalar(k);
 
-        if (!key)
-            return sevirt_yaml_error(error, ld->what, k, _("keys must be plain names")), NULL;
+        if (!key) {
+            sevirt_yaml_error(error, ld->what, k, _("keys must be plain names"));
+            return NULL;
+        }
         if (v->type != YAML_SEQUENCE_NODE) {
             if (!append_option(ld, text, key, v, error))
                 return NULL;
@@ -492,13 +504,17 @@ share_mapping_to_option(Loader *ld, yaml_node_t *item, GError **error)
         const char *key = sevirt_yaml_scalar(k);
         static const char *const known[] = { "source", "tag", "readonly", NULL };
 
-        if (!key || !g_strv_contains(known, key))
-            return sevirt_yaml_error(error, ld->what, k,
-                                     _("unknown key '%s' in a 'shares' item (known keys: source, tag, readonly)"),
-                                     key ? key : "?"), NULL;
+        if (!key || !g_strv_contains(known, key)) {
+            sevirt_yaml_error(error, ld->what, k,
+                              _("unknown key '%s' in a 'shares' item (known keys: source, tag, readonly)"),
+                              key ? key : "?");
+            return NULL;
+        }
     }
-    if (!src || !tag)
-        return sevirt_yaml_error(error, ld->what, item, _("a share needs source and tag")), NULL;
+    if (!src || !tag) {
+        sevirt_yaml_error(error, ld->what, item, _("a share needs source and tag"));
+        return NULL;
+    }
     if (!(s = want_scalar(ld, "source", src, error)) || !(t = want_scalar(ld, "tag", tag, error)) ||
         (ro && !want_bool(ld, "readonly", ro, &readonly, error)))
         return NULL;
@@ -524,9 +540,9 @@ parse_item(Loader *ld, const char *section, guint index, yaml_node_t *item,
     else if (item->type == YAML_MAPPING_NODE)
         text = mapping_to_option(ld, item, error);
     else
-        return sevirt_yaml_error(error, ld->what, item,
-                                 _("items of '%s' must be strings as on the command line, or mappings"),
-                                 section), NULL;
+        sevirt_yaml_error(error, ld->what, item,
+                          _("items of '%s' must be strings as on the command line, or mappings"),
+                          section);
     if (!text)
         return NULL;
     result = parse(what, text, &local);
@@ -578,7 +594,7 @@ static const KeyEntry top_keys[] = {
     { "name", key_name },
     { "vcpus", key_vcpus },
     { "memory", key_memory },
-    { "sev", key_sev },
+    { "sev", key_sev, sev_keys },
     { "firmware", key_firmware },
     { "cpu", key_cpu },
     { "machine", key_machine },
@@ -589,10 +605,27 @@ static const KeyEntry top_keys[] = {
     { "cmdline", key_cmdline },
     { "disks", key_disks },
     { "networks", key_networks },
-    { "cloud_init", key_cloud_init },
+    { "cloud_init", key_cloud_init, cloud_init_keys },
     { "shares", key_shares },
     { NULL }
 };
+
+GStrv
+sevirt_spec_file_keys(void)
+{
+    GPtrArray *keys = g_ptr_array_new();
+
+    for (const KeyEntry *e = top_keys; e->key; e++) {
+        if (!e->section) {
+            g_ptr_array_add(keys, g_strdup(e->key));
+            continue;
+        }
+        for (const KeyEntry *sub = e->section; sub->key; sub++)
+            g_ptr_array_add(keys, g_strdup_printf("%s.%s", e->key, sub->key));
+    }
+    g_ptr_array_add(keys, NULL);
+    return (GStrv) g_ptr_array_free(keys, FALSE);
+}
 
 gboolean
 sevirt_spec_file_parse(const char *what, const char *text, gsize len, const char *base_dir,

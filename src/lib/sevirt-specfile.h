@@ -40,4 +40,15 @@ gboolean sevirt_spec_file_load(const char *path, SevirtVmSpec *spec, GError **er
 gboolean sevirt_spec_file_parse(const char *what, const char *text, gsize len,
                                 const char *base_dir, SevirtVmSpec *spec, GError **error);
 
+/**
+ * sevirt_spec_file_keys:
+ *
+ * Every key a spec file accepts: top-level keys as "memory", the keys of
+ * the sev: and cloud_init: mappings as "sev.policy", "cloud_init.ssh_key".
+ * Each corresponds to an option of 'sevirt xml' and 'sevirt create'.
+ *
+ * Returns: (transfer full): a NULL-terminated array
+ */
+GStrv sevirt_spec_file_keys(void);
+
 G_END_DECLS

@@ -23,6 +23,15 @@
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
 #include "sevirt-psp.h"
+/* lifecycle */
+#include "sevirt-storage.h"
+#include "sevirt-cloudinit.h"
+#include "sevirt-specfile.h"
+#include "sevirt-domain.h"
+#include "sevirt-create.h"
+/* attested launch */
+#include "sevirt-platform.h"
+#include "sevirt-launch.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The guest owner's files: transport keys, secrets, new output files.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "cli-keys.h"
+
+gboolean
+sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **tek,
+                               SevirtSecret **tik, GError **error)
+{
+    g_autoptr(SevirtSecret) tk = NULL;
+
+    if (files->tk && (files->tek || files->tik))
+        return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
+    if (files->tk) {
+        tk = sevirt_file_read_secret(files->tk, 2 * SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+        if (!tk)
+            return FALSE;
+        if (tek)
+            *tek = sevirt_secret_new_from(tk->data, SEVIRT_CLI_KEY_SIZE);
+        *tik = sevirt_secret_new_from(tk->data + SEVIRT_CLI_KEY_SIZE, SEVIRT_CLI_KEY_SIZE);
+        return TRUE;
+    }
+    if (!tek && !files->tik)
+        return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
+    if (tek && (!files->tek || !files->tik))
+        return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
+    if (tek && !(*tek = sevirt_file_read_secret(files->tek, SEVIRT_CLI_KEY_SIZE,
+                                                files->insecure, error)))
+        return FALSE;
+    *tik = sevirt_file_read_secret(files->tik, SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+    return *tik != NULL;
+}
+
+gboolean
+sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec,
+                      gboolean insecure, GError **error)
+{
+    const char *colon = strchr(spec, ':');
+    g_autofree char *name = NULL;
+    g_autoptr(SevirtSecret) data = NULL;
+    SevirtGuid guid;
+
+    if (!colon || colon == spec || !colon[1])
+        return sevirt_cli_usage_error(error, _("--secret '%s': expected GUID-OR-ALIAS:FILE"), spec);
+    name = g_strndup(spec, colon - spec);
+    if (!sevirt_secret_guid_parse(name, &guid, error))
+        return FALSE;
+    data = sevirt_file_read_secret(colon + 1, 0, insecure, error);
+    if (!data)
+        return FALSE;
+    if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
+        (data->len == 0 || data->data[data->len - 1] != '\0'))
+        sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
+                        colon + 1);
+    return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
+}
+
+gboolean
+sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error)
+{
+    for (guint i = 0; i < n; i++) {
+        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
+            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
+                        _("Refusing to overwrite '%s'"), files[i].path);
+            return FALSE;
+        }
+    }
+    for (guint done = 0; done < n; done++) {
+        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
+                                   files[done].mode, error)) {
+            while (done-- > 0)
+                g_unlink(files[done].path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+char *
+sevirt_cli_hex(const guint8 *data, gsize len)
+{
+    GString *hex = g_string_sized_new(2 * len);
+
+    for (gsize i = 0; i < len; i++)
+        g_string_append_printf(hex, "%02x", data[i]);
+    return g_string_free(hex, FALSE);
+}
+
+void
+sevirt_cli_session_files_clear(SevirtCliSessionFiles *files)
+{
+    g_clear_pointer(&files->godh, g_free);
+    g_clear_pointer(&files->session, g_free);
+    g_clear_pointer(&files->tek, g_free);
+    g_clear_pointer(&files->tik, g_free);
+    g_clear_pointer(&files->tk, g_free);
+    g_clear_pointer(&files->godh_b64, g_free);
+    g_clear_pointer(&files->session_b64, g_free);
+}
+
+gboolean
+sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
+                         gboolean with_tk, SevirtCliSessionFiles *files, GError **error)
+{
+    g_autoptr(SevirtSession) session = NULL;
+    g_autoptr(SevirtSecret) tk = NULL;
+    SevirtCliOutFile out[5];
+    guint n = 0;
+
+    if (g_mkdir_with_parents(dir, 0700) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot create directory '%s': %s"), dir, g_strerror(errno));
+        return FALSE;
+    }
+    session = sevirt_session_new(pdh, policy, error);
+    if (!session)
+        return FALSE;
+    tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data, session->tek->data, SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, session->tik->data, SEVIRT_CLI_KEY_SIZE);
+    files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
+    files->session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
+
+    files->tek = g_build_filename(dir, "tek.bin", NULL);
+    files->tik = g_build_filename(dir, "tik.bin", NULL);
+    files->godh = g_build_filename(dir, "godh.b64", NULL);
+    files->session = g_build_filename(dir, "session.b64", NULL);
+    out[n++] = (SevirtCliOutFile) { files->tek, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    out[n++] = (SevirtCliOutFile) { files->tik, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    if (with_tk) {
+        files->tk = g_build_filename(dir, "tk.bin", NULL);
+        out[n++] = (SevirtCliOutFile) { files->tk, tk->data, tk->len, 0600 };
+    }
+    /* base64 without a newline, as libvirt's tools write them */
+    out[n++] = (SevirtCliOutFile) { files->godh, files->godh_b64, strlen(files->godh_b64), 0644 };
+    out[n++] = (SevirtCliOutFile) { files->session, files->session_b64,
+                                    strlen(files->session_b64), 0644 };
+    return sevirt_cli_write_new_files(out, n, error);
+}

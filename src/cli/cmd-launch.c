@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Attested launch commands, run against a libvirt host: export-certs
+ * (the platform's certificates for the guest owner) and launch (start an
+ * SEV / SEV-ES guest paused, verify its measurement, inject the secret,
+ * resume).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli-keys.h"
+
+static const char emulated_notice[] =
+    N_("EMULATED SEV PLATFORM: no memory encryption, no confidentiality; for development and tests only");
+
+/* ---------------------------------------------------------------------- */
+/* export-certs */
+
+static char *opt_out_dir;
+static char *opt_emulator;
+
+static const GOptionEntry export_certs_entries[] = {
+    { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
+      N_("directory to write pdh.cert, pek.cert, oca.cert, cek.cert and cpu0-id.bin into (default: the current one)"), N_("DIR") },
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator,
+      N_("ask this emulator binary on the host (e.g. the emulated SEV platform) instead of the host's default QEMU"), N_("PATH") },
+    { NULL }
+};
+
+static void
+print_export_json(SevirtCli *cli, const SevirtPlatformInfo *info, const SevirtCliOutFile *files,
+                  guint n)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, info->emulated);
+    json_builder_set_member_name(b, "emulator");
+    if (info->emulator)
+        json_builder_add_string_value(b, info->emulator);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "cbitpos");
+    json_builder_add_int_value(b, info->cbitpos);
+    json_builder_set_member_name(b, "reduced_phys_bits");
+    json_builder_add_int_value(b, info->reduced_phys_bits);
+    json_builder_set_member_name(b, "files");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < n; i++)
+        json_builder_add_string_value(b, files[i].path);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static gboolean
+cmd_export_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    const char *dir = opt_out_dir ? opt_out_dir : ".";
+    const SevirtSevCert *certs[4];
+    static const char *const names[] = { "pdh.cert", "pek.cert", "oca.cert", "cek.cert" };
+    g_autoptr(SevirtPlatformInfo) info = NULL;
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    SevirtCliOutFile files[5];
+    virConnectPtr conn;
+    guint n = 0;
+
+    if (!(conn = sevirt_cli_connect(cli, error)) ||
+        !(info = sevirt_platform_info_query(conn, opt_emulator, error)))
+        return FALSE;
+    if (g_mkdir_with_parents(dir, 0755) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot create directory '%s': %s"), dir, g_strerror(errno));
+        return FALSE;
+    }
+    certs[0] = info->chain.pdh;
+    certs[1] = info->chain.pek;
+    certs[2] = info->chain.oca;
+    certs[3] = info->chain.cek;
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *path = g_build_filename(dir, names[i], NULL);
+
+        g_ptr_array_add(paths, path);
+        files[n++] = (SevirtCliOutFile) { path, sevirt_sev_cert_get_data(certs[i]),
+                                          SEVIRT_SEV_CERT_SIZE, 0644 };
+    }
+    if (info->cpu0_id) {
+        char *path = g_build_filename(dir, "cpu0-id.bin", NULL);
+
+        g_ptr_array_add(paths, path);
+        files[n++] = (SevirtCliOutFile) { path, g_bytes_get_data(info->cpu0_id, NULL),
+                                          g_bytes_get_size(info->cpu0_id), 0644 };
+    }
+    if (!sevirt_cli_write_new_files(files, n, error))
+        return FALSE;
+
+    if (cli->json) {
+        print_export_json(cli, info, files, n);
+        return TRUE;
+    }
+    if (info->emulated)
+        sevirt_cli_step(cli, "%s", _(emulated_notice));
+    sevirt_cli_step(cli, _("SEV platform certificates of %s written to '%s':"),
+                    info->emulator ? info->emulator : _("the host"), dir);
+    sevirt_cli_step(cli, _("  pdh.cert      platform Diffie-Hellman key: make sessions with 'sevirt session --pdh'"));
+    sevirt_cli_step(cli, _("  pek.cert      platform endorsement key"));
+    sevirt_cli_step(cli, _("  oca.cert      owner certificate authority"));
+    sevirt_cli_step(cli, _("  cek.cert      chip endorsement key, signed by AMD's ASK"));
+    if (info->cpu0_id)
+        sevirt_cli_step(cli, _("  cpu0-id.bin   chip id (to fetch the CEK from AMD's key server)"));
+    if (info->emulated)
+        sevirt_cli_step(cli, _("Verify with 'sevirt verify-certs' under the emulator's own ARK and ASK (its state directory): they never chain to AMD's."));
+    else
+        sevirt_cli_step(cli, _("Verify them with 'sevirt verify-certs' under AMD's ARK and ASK for this processor generation."));
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* launch */
+
+static char *opt_tek;
+static char *opt_tik;
+static char *opt_tk;
+static gboolean opt_insecure_keys;
+static char *opt_firmware;
+static char *opt_kernel;
+static char *opt_initrd;
+static char *opt_cmdline;
+static char *opt_policy;
+static char *opt_num_cpus;
+static char *opt_cpu_family;
+static char *opt_cpu_model;
+static char *opt_cpu_stepping;
+static gboolean opt_vmsa_fpu_init;
+static char **opt_secrets;
+static char *opt_secret_address;
+static gboolean opt_no_resume;
+
+static const GOptionEntry launch_entries[] = {
+    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
+      N_("the transport encryption key of the domain's session (16 bytes)"), N_("FILE") },
+    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
+      N_("the transport integrity key of the domain's session (16 bytes)"), N_("FILE") },
+    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
+      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
+      N_("accept key and secret files readable by group or others"), NULL },
+    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
+      N_("the firmware image the guest must boot (the guest owner's copy)"), N_("FILE") },
+    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
+      N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") },
+    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &opt_initrd,
+      N_("initrd of a measured direct kernel boot"), N_("FILE") },
+    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &opt_cmdline,
+      N_("kernel command line of a measured direct kernel boot"), N_("STRING") },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
+      N_("the guest policy expected (default: the domain's): a number or flags"), N_("POLICY") },
+    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &opt_num_cpus,
+      N_("SEV-ES: the number of vCPUs expected (default: the domain's)"), N_("N") },
+    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_family,
+      N_("SEV-ES: CPU family in the VMSAs (default: the host's, as libvirt reports it)"), N_("N") },
+    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_model,
+      N_("SEV-ES: CPU model"), N_("N") },
+    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_stepping,
+      N_("SEV-ES: CPU stepping"), N_("N") },
+    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &opt_vmsa_fpu_init,
+      N_("SEV-ES: the VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), NULL },
+    { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_secrets,
+      N_("a secret to inject once verified: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
+    { "secret-address", 0, 0, G_OPTION_ARG_STRING, &opt_secret_address,
+      N_("guest physical address for the secret, needed when the firmware reserves no secret area"), N_("GPA") },
+    { "no-resume", 0, 0, G_OPTION_ARG_NONE, &opt_no_resume,
+      N_("leave the guest paused after the injection"), NULL },
+    { NULL }
+};
+
+/* Everything read from files for the launch; freed together. */
+typedef struct {
+    guint8 *firmware;
+    guint8 *kernel;
+    guint8 *initrd;
+    SevirtSecret *tek;
+    SevirtSecret *tik;
+    SevirtSecretTable *secrets;
+} LaunchInputs;
+
+static void
+launch_inputs_clear(LaunchInputs *in)
+{
+    g_free(in->firmware);
+    g_free(in->kernel);
+    g_free(in->initrd);
+    g_clear_pointer(&in->tek, sevirt_secret_free);
+    g_clear_pointer(&in->tik, sevirt_secret_free);
+    g_clear_pointer(&in->secrets, sevirt_secret_table_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LaunchInputs, launch_inputs_clear)
+
+/* The CPU signature of the SEV-ES VMSAs, when given on the command line. */
+static gboolean
+parse_cpu_signature(guint32 *signature, GError **error)
+{
+    guint64 family = 0, model = 0, stepping = 0;
+    gboolean any = opt_cpu_family || opt_cpu_model || opt_cpu_stepping;
+
+    *signature = 0;
+    if (!any)
+        return TRUE;
+    if (!opt_cpu_family || !opt_cpu_model || !opt_cpu_stepping)
+        return sevirt_cli_usage_error(error, _("--cpu-family, --cpu-model and --cpu-stepping go together"));
+    if (!sevirt_parse_uint("--cpu-family", opt_cpu_family, 0xff + 0xf, &family, error) ||
+        !sevirt_parse_uint("--cpu-model", opt_cpu_model, 0xff, &model, error) ||
+        !sevirt_parse_uint("--cpu-stepping", opt_cpu_stepping, 0xf, &stepping, error))
+        return FALSE;
+    *signature = sevirt_cpu_signature(family, model, stepping);
+    return TRUE;
+}
+
+/* Options into SevirtLaunchOptions, reading every file before anything starts. */
+static gboolean
+parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts,
+                     GError **error)
+{
+    SevirtCliKeyFiles keys = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
+    SevirtLaunchInput *ex = &opts->expected;
+    gboolean inject = opt_secrets && opt_secrets[0];
+    guint64 value = 0;
+
+    if (!opt_firmware)
+        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image the guest must boot"));
+    if (!opt_kernel && (opt_initrd || opt_cmdline))
+        return sevirt_cli_usage_error(error, _("--initrd and --cmdline need --kernel"));
+    if (opt_secret_address && !inject)
+        return sevirt_cli_usage_error(error, _("--secret-address is only used with --secret"));
+    if (opt_policy) {
+        if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &value, error))
+            return FALSE;
+        opts->policy_set = TRUE;
+        opts->policy = (guint32) value;
+    }
+    if (opt_num_cpus) {
+        if (!sevirt_parse_uint("--num-cpus", opt_num_cpus, SEVIRT_MAX_VCPUS, &value, error))
+            return FALSE;
+        if (value == 0)
+            return sevirt_cli_usage_error(error, _("--num-cpus must be at least 1"));
+        ex->num_cpus = value;
+    }
+    if (opt_secret_address) {
+        if (!sevirt_parse_uint("--secret-address", opt_secret_address, G_MAXUINT64, &value, error))
+            return FALSE;
+        opts->secret_address_set = TRUE;
+        opts->secret_address = value;
+    }
+    if (!parse_cpu_signature(&ex->cpu_signature, error) ||
+        !sevirt_cli_read_transport_keys(&keys, inject ? &in->tek : NULL, &in->tik, error))
+        return FALSE;
+    in->secrets = sevirt_secret_table_new();
+    for (guint i = 0; inject && opt_secrets[i]; i++) {
+        if (!sevirt_cli_add_secret(cli, in->secrets, opt_secrets[i], opt_insecure_keys, error))
+            return FALSE;
+    }
+    if (!(in->firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->firmware_len, error)) ||
+        (opt_kernel && !(in->kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->kernel_len, error))) ||
+        (opt_initrd && !(in->initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->initrd_len, error))))
+        return FALSE;
+    ex->firmware = in->firmware;
+    ex->kernel = in->kernel;
+    ex->initrd = in->initrd;
+    ex->cmdline = opt_kernel ? opt_cmdline : NULL;
+    ex->vmsa_flags = opt_vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
+    opts->firmware_name = opt_firmware;
+    opts->tek = in->tek;
+    opts->tik = in->tik;
+    opts->secrets = in->secrets;
+    opts->no_resume = opt_no_resume;
+    return TRUE;
+}
+
+static void
+print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
+{
+    SevirtCli *cli = data;
+    g_autofree char *measurement = NULL;
+    g_autofree char *flags = NULL;
+
+    switch (step) {
+    case SEVIRT_LAUNCH_STEP_INSPECTED:
+        if (r->emulated)
+            sevirt_cli_step(cli, "%s", _(emulated_notice));
+        flags = sevirt_policy_describe(r->sev_es ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV, r->domain_policy);
+        sevirt_cli_step(cli, _("Domain '%s': %s guest, policy 0x%04" G_GINT64_MODIFIER "x (%s); the TIK matches its session"),
+                        r->name, r->sev_es ? "SEV-ES" : "SEV", r->domain_policy, flags);
+        break;
+    case SEVIRT_LAUNCH_STEP_STARTED:
+        if (r->started)
+            sevirt_cli_step(cli, _("Started '%s' paused"), r->name);
+        else
+            sevirt_cli_step(cli, _("'%s' is paused at its start"), r->name);
+        break;
+    case SEVIRT_LAUNCH_STEP_MEASURED:
+        measurement = sevirt_measurement_to_base64(&r->measurement);
+        sevirt_cli_step(cli, _("Measurement %s (SEV API %u.%u, build %u, policy 0x%04x)"),
+                        measurement, r->info.api_major, r->info.api_minor, r->info.build_id,
+                        r->info.policy);
+        break;
+    case SEVIRT_LAUNCH_STEP_VERIFIED:
+        if (r->sev_es)
+            sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s"),
+                            opt_firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
+                            r->num_cpus, r->cpu_signature,
+                            r->cpu_signature_from_host ? _(" (the host's)") : "");
+        else
+            sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s"),
+                            opt_firmware, r->kernel_hashes ? _(" and kernel hashes") : "");
+        break;
+    case SEVIRT_LAUNCH_STEP_INJECTED:
+        if (r->secret_address_set)
+            sevirt_cli_step(cli, ngettext("Injected %u secret at guest address 0x%" G_GINT64_MODIFIER "x",
+                                          "Injected %u secrets at guest address 0x%" G_GINT64_MODIFIER "x",
+                                          r->secrets), r->secrets, r->secret_address);
+        else
+            sevirt_cli_step(cli, ngettext("Injected %u secret into the firmware's secret area",
+                                          "Injected %u secrets into the firmware's secret area",
+                                          r->secrets), r->secrets);
+        break;
+    case SEVIRT_LAUNCH_STEP_RESUMED:
+        sevirt_cli_step(cli, _("Resumed '%s'"), r->name);
+        break;
+    case SEVIRT_LAUNCH_STEP_DESTROYED:
+        sevirt_cli_step(cli, _("Destroyed '%s'"), r->name);
+        break;
+    }
+}
+
+static void
+print_launch_json(SevirtCli *cli, const SevirtLaunchResult *r, const GError *failure)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *measurement = sevirt_measurement_to_base64(&r->measurement);
+    g_autofree char *digest = sevirt_cli_hex(r->digest, sizeof(r->digest));
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "domain");
+    json_builder_add_string_value(b, r->name);
+    json_builder_set_member_name(b, "uuid");
+    json_builder_add_string_value(b, r->uuid);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, r->emulated);
+    json_builder_set_member_name(b, "launched");
+    json_builder_add_boolean_value(b, failure == NULL);
+    if (failure) {
+        json_builder_set_member_name(b, "error");
+        json_builder_add_string_value(b, failure->message);
+        json_builder_set_member_name(b, "destroyed");
+        json_builder_add_boolean_value(b, r->destroyed);
+    } else {
+        json_builder_set_member_name(b, "started");
+        json_builder_add_boolean_value(b, r->started);
+        json_builder_set_member_name(b, "measurement");
+        json_builder_add_string_value(b, measurement);
+        json_builder_set_member_name(b, "api_major");
+        json_builder_add_int_value(b, r->info.api_major);
+        json_builder_set_member_name(b, "api_minor");
+        json_builder_add_int_value(b, r->info.api_minor);
+        json_builder_set_member_name(b, "build_id");
+        json_builder_add_int_value(b, r->info.build_id);
+        json_builder_set_member_name(b, "policy");
+        json_builder_add_int_value(b, r->info.policy);
+        json_builder_set_member_name(b, "launch_digest");
+        json_builder_add_string_value(b, digest);
+        json_builder_set_member_name(b, "sev_es");
+        json_builder_add_boolean_value(b, r->sev_es);
+        if (r->sev_es) {
+            json_builder_set_member_name(b, "num_cpus");
+            json_builder_add_int_value(b, r->num_cpus);
+            json_builder_set_member_name(b, "cpu_signature");
+            json_builder_add_int_value(b, r->cpu_signature);
+        }
+        json_builder_set_member_name(b, "kernel_hashes");
+        json_builder_add_boolean_value(b, r->kernel_hashes);
+        json_builder_set_member_name(b, "secrets");
+        json_builder_add_int_value(b, r->secrets);
+        if (r->secret_address_set) {
+            json_builder_set_member_name(b, "secret_address");
+            json_builder_add_int_value(b, r->secret_address);
+        }
+        json_builder_set_member_name(b, "resumed");
+        json_builder_add_boolean_value(b, r->resumed);
+    }
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static gboolean
+cmd_launch(SevirtCli *cli, char **args, GError **error)
+{
+    g_auto(LaunchInputs) in = { 0 };
+    g_auto(SevirtLaunchResult) result = { 0 };
+    SevirtLaunchOptions opts = { 0 };
+    g_autoptr(virDomain) dom = NULL;
+    virConnectPtr conn;
+
+    if (!parse_launch_options(cli, &in, &opts, error) ||
+        !(conn = sevirt_cli_connect(cli, error)) ||
+        !(dom = sevirt_lookup_domain(conn, args[0], error)))
+        return FALSE;
+    opts.progress = print_step;
+    opts.progress_data = cli;
+    if (!sevirt_launch(dom, &opts, &result, error)) {
+        if (cli->json && (*error)->code == SEVIRT_ERROR_VERIFY)
+            print_launch_json(cli, &result, *error);
+        return FALSE;
+    }
+    if (cli->json) {
+        print_launch_json(cli, &result, NULL);
+        return TRUE;
+    }
+    if (result.secrets == 0)
+        sevirt_cli_step(cli, _("No secret given: nothing injected"));
+    if (!result.resumed)
+        sevirt_cli_step(cli, _("'%s' stays paused (--no-resume): resume it with 'virsh resume'"), result.name);
+    else
+        sevirt_cli_step(cli, _("'%s' runs the verified launch"), result.name);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const SevirtCmd launch_cmds[] = {
+    { "export-certs", NULL,
+      N_("export the host's SEV platform certificates for the guest owner"),
+      N_("Writes the platform's PDH, PEK, OCA and CEK certificates (and its chip id)\n"
+         "as the host reports them.  Verify them with 'sevirt verify-certs' before\n"
+         "making a session with the PDH.  Exit status 4 on a host without SEV."),
+      export_certs_entries, 0, 0, cmd_export_certs, 0 },
+    { "launch", N_("DOMAIN"),
+      N_("start an SEV/SEV-ES guest paused, verify its measurement, inject the secret, resume"),
+      N_("The guest must carry the guest owner's dhCert and session ('sevirt session',\n"
+         "'sevirt create --attest').  launch starts it paused (or takes it paused at\n"
+         "its start), reads its launch measurement, compares it with the one expected\n"
+         "from the firmware given (and kernel hashes, SEV-ES vCPUs), injects the\n"
+         "secrets and resumes it.  On any mismatch or error the guest is destroyed, no\n"
+         "secret is injected and the exit status is 5, with the likely cause."),
+      launch_entries, 1, 1, cmd_launch, 0 },
+    { NULL }
+};
+
+const SevirtCmdGroup sevirt_cmds_launch = {
+    N_("Attested launch"), launch_cmds,
+};

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Every option of 'sevirt xml' and 'sevirt create' has a spec file key and
+ * every key an option: the commands' real GOptionEntry tables and the spec
+ * file parser's key table are checked against one list of equivalents in
+ * both directions, and each equivalent is shown to give the same guest
+ * (domain XML and cloud-init settings) from the option as from the key.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "test-common.h"
+#include "cli.h"
+#include "cli-spec.h"
+
+typedef struct {
+    const char *key;          /* spec file key */
+    const char *option;       /* long option; NULL: the NAME argument */
+    const char *value;        /* option value; NULL for a flag */
+    const char *yaml;         /* the same setting in a spec file */
+    const char *extra;        /* options both sides need (space separated), or NULL */
+} Equivalent;
+
+/* @DATA@ stands for tests/data. */
+static const Equivalent equivalents[] = {
+    { "name", NULL, "other", "name: other", NULL },
+    { "vcpus", "vcpus", "3", "vcpus: 3", NULL },
+    { "memory", "memory", "512", "memory: 512", NULL },
+    { "sev.type", "sev", "sev-es", "sev: {type: sev-es}", NULL },
+    { "sev.policy", "policy", "nodbg,noks", "sev: {policy: 'nodbg,noks'}", NULL },
+    { "sev.cbitpos", "cbitpos", "47", "sev: {cbitpos: 47}", NULL },
+    { "sev.reduced_phys_bits", "reduced-phys-bits", "5", "sev: {reduced_phys_bits: 5}", NULL },
+    { "sev.kernel_hashes", "kernel-hashes", NULL, "sev: {kernel_hashes: true}", "--kernel /k" },
+    { "sev.kernel_hashes", "no-kernel-hashes", NULL, "sev: {kernel_hashes: false}", "--kernel /k" },
+    { "sev.dh_cert", "dh-cert", "@DATA@/specfile/godh.b64", "sev: {dh_cert: @DATA@/specfile/godh.b64}",
+      "--session @DATA@/specfile/session.b64 --firmware /fw/OVMF.amdsev.fd" },
+    { "sev.session", "session", "@DATA@/specfile/session.b64",
+      "sev: {session: @DATA@/specfile/session.b64}",
+      "--dh-cert @DATA@/specfile/godh.b64 --firmware /fw/OVMF.amdsev.fd" },
+    { "firmware", "firmware", "/fw/OVMF.fd", "firmware: /fw/OVMF.fd", NULL },
+    { "cpu", "cpu", "EPYC", "cpu: EPYC", NULL },
+    { "machine", "machine", "pc-q35-7.2", "machine: pc-q35-7.2", NULL },
+    { "emulator", "emulator", "/usr/bin/qemu-kvm", "emulator: /usr/bin/qemu-kvm", NULL },
+    { "virt_type", "virt-type", "qemu", "virt_type: qemu", NULL },
+    { "kernel", "kernel", "/boot/vmlinuz", "kernel: /boot/vmlinuz", NULL },
+    { "initrd", "initrd", "/boot/initrd", "initrd: /boot/initrd", "--kernel /k" },
+    { "cmdline", "cmdline", "console=ttyS0", "cmdline: console=ttyS0", "--kernel /k" },
+    { "disks", "disk", "pool=p,size=2,backing=base.qcow2", "disks: [\"pool=p,size=2,backing=base.qcow2\"]",
+      NULL },
+    { "networks", "network", "bridge=br0", "networks: [bridge=br0]", NULL },
+    { "shares", "share", "/srv/data:data:ro", "shares: [/srv/data:data:ro]", NULL },
+    { "cloud_init.user_data", "cloud-init", "user-data=/ci/user-data",
+      "cloud_init: {user_data: /ci/user-data}", NULL },
+    { "cloud_init.meta_data", "cloud-init", "meta-data=/ci/meta-data",
+      "cloud_init: {meta_data: /ci/meta-data}", NULL },
+    { "cloud_init.network_config", "cloud-init", "network-config=/ci/net",
+      "cloud_init: {network_config: /ci/net}", NULL },
+    { "cloud_init.pool", "cloud-init", "pool=seeds", "cloud_init: {pool: seeds}", NULL },
+    { "cloud_init.ssh_key", "ssh-key", "/ci/id.pub", "cloud_init: {ssh_key: /ci/id.pub}", NULL },
+    { "cloud_init.hostname", "hostname", "web-1", "cloud_init: {hostname: web-1}", NULL },
+};
+
+static const char *const actions[] = SEVIRT_CLI_SPEC_ACTIONS;
+
+static const SevirtCmd *
+find_cmd(const SevirtCmdGroup *group, const char *name)
+{
+    for (const SevirtCmd *cmd = group->cmds; cmd->name; cmd++) {
+        if (g_str_equal(cmd->name, name))
+            return cmd;
+    }
+    fail_msg("no command '%s'", name);
+    return NULL;
+}
+
+static const SevirtCmd *
+commands(guint i)
+{
+    return i == 0 ? find_cmd(&sevirt_cmds_xml, "xml") : find_cmd(&sevirt_cmds_domain, "create");
+}
+
+static gboolean
+has_option(const SevirtCmd *cmd, const char *name)
+{
+    for (const GOptionEntry *e = cmd->options; e->long_name; e++) {
+        if (g_str_equal(e->long_name, name))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Options -> keys: every option is an action or has an equivalent. */
+static void
+test_every_option_has_a_key(void **state G_GNUC_UNUSED)
+{
+    for (guint c = 0; c < 2; c++) {
+        const SevirtCmd *cmd = commands(c);
+
+        for (const GOptionEntry *e = cmd->options; e->long_name; e++) {
+            gboolean found = g_strv_contains(actions, e->long_name);
+
+            for (guint i = 0; !found && i < G_N_ELEMENTS(equivalents); i++)
+                found = g_strcmp0(equivalents[i].option, e->long_name) == 0;
+            if (!found)
+                fail_msg("'sevirt %s --%s' has no spec file key", cmd->name, e->long_name);
+        }
+    }
+}
+
+/* Keys -> options: every key has an equivalent whose option both commands take. */
+static void
+test_every_key_has_an_option(void **state G_GNUC_UNUSED)
+{
+    g_auto(GStrv) keys = sevirt_spec_file_keys();
+
+    for (guint k = 0; keys[k]; k++) {
+        gboolean found = FALSE;
+
+        for (guint i = 0; !found && i < G_N_ELEMENTS(equivalents); i++)
+            found = g_str_equal(equivalents[i].key, keys[k]);
+        if (!found)
+            fail_msg("spec file key '%s' has no command-line option", keys[k]);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(equivalents); i++) {
+        if (!g_strv_contains((const char *const *) keys, equivalents[i].key))
+            fail_msg("'%s' is not a spec file key", equivalents[i].key);
+        for (guint c = 0; equivalents[i].option && c < 2; c++) {
+            if (!has_option(commands(c), equivalents[i].option))
+                fail_msg("'sevirt %s' lacks --%s", commands(c)->name, equivalents[i].option);
+        }
+    }
+}
+
+static char *
+with_data_dir(const char *text)
+{
+    g_autofree char *data = sevirt_test_data_path(".");
+    g_auto(GStrv) parts = NULL;
+
+    if (!text)
+        return NULL;
+    parts = g_strsplit(text, "@DATA@", -1);
+    return g_strjoinv(data, parts);
+}
+
+static void
+parse_options(const SevirtCmd *cmd, const char *extra, const char *option, const char *value)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *expanded = with_data_dir(extra);
+    g_autofree char *val = with_data_dir(value);
+    g_auto(GStrv) words = g_strsplit(expanded ? expanded : "", " ", -1);
+    char **args;
+
+    g_ptr_array_add(argv, g_strdup(cmd->name));
+    for (guint i = 0; words[i]; i++) {
+        if (*words[i])
+            g_ptr_array_add(argv, g_strdup(words[i]));
+    }
+    if (option)
+        g_ptr_array_add(argv, val ? g_strdup_printf("--%s=%s", option, val)
+                                  : g_strdup_printf("--%s", option));
+    g_ptr_array_add(argv, NULL);
+    args = (char **) g_ptr_array_steal(argv, NULL);
+
+    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
+    g_option_context_add_main_entries(ctx, cmd->options, NULL);
+    if (!g_option_context_parse_strv(ctx, &args, &error))
+        fail_msg("%s", error->message);
+    g_strfreev(args);
+}
+
+static const char *
+or_dash(const char *s)
+{
+    return s ? s : "-";
+}
+
+/* The guest a command line gives: domain XML plus what the XML does not
+ * show; NULL when the guest is not valid. */
+static char *
+try_guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
+                  const char *extra, const char *option, const char *value, GError **error)
+{
+    g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+    g_autofree char *text = with_data_dir(yaml);
+    g_autofree char *xml = NULL;
+    static const SevirtCloudInitSpec no_ci = { 0 };
+    const SevirtCloudInitSpec *ci;
+    SevirtTristate hashes;
+
+    if (text && !sevirt_spec_file_parse("t.yaml", text, strlen(text), "/", spec, error))
+        return NULL;
+    parse_options(cmd, extra, option, value);
+    if (!sevirt_cli_spec_apply(&sevirt_cli_spec_opts, spec, error))
+        return NULL;
+    if (name) {
+        g_free(spec->name);
+        spec->name = g_strdup(name);
+    }
+    if (!spec->name)
+        spec->name = g_strdup("g");
+    hashes = spec->kernel_hashes;   /* validation turns the default into yes or no */
+    if (!sevirt_create_prepare(spec, NULL, 0, NULL, error) ||
+        !(xml = sevirt_domxml_format(spec, error)))
+        return NULL;
+    ci = spec->cloud_init ? spec->cloud_init : &no_ci;
+    return g_strdup_printf("%s\nkernel hashes asked: %d\ncloud-init: %s %s %s %s %s %s\n", xml,
+                           hashes, or_dash(ci->user_data), or_dash(ci->meta_data),
+                           or_dash(ci->network_config), or_dash(ci->ssh_key),
+                           or_dash(ci->hostname), or_dash(ci->pool));
+}
+
+static char *
+guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
+              const char *extra, const char *option, const char *value)
+{
+    g_autoptr(GError) error = NULL;
+    char *summary = try_guest_summary(cmd, yaml, name, extra, option, value, &error);
+
+    if (!summary)
+        fail_msg("%s (%s): %s", option ? option : "NAME", yaml ? yaml : "no file", error->message);
+    return summary;
+}
+
+static void
+test_option_and_key_agree(void **state G_GNUC_UNUSED)
+{
+    for (guint c = 0; c < 2; c++) {
+        const SevirtCmd *cmd = commands(c);
+
+        for (guint i = 0; i < G_N_ELEMENTS(equivalents); i++) {
+            const Equivalent *eq = &equivalents[i];
+            gboolean positional = eq->option == NULL;
+            g_autofree char *by_option = guest_summary(cmd, NULL, positional ? eq->value : NULL,
+                                                       eq->extra, eq->option, eq->value);
+            g_autofree char *by_key = guest_summary(cmd, eq->yaml, NULL, eq->extra, NULL, NULL);
+            g_autoptr(GError) error = NULL;
+            /* Without the setting: another guest, or none (a dhCert needs its session). */
+            g_autofree char *neither = try_guest_summary(cmd, NULL, NULL, eq->extra, NULL, NULL,
+                                                         &error);
+
+            if (!g_str_equal(by_option, by_key))
+                fail_msg("'sevirt %s --%s' and key '%s' differ:\n%s\n----\n%s", cmd->name,
+                         eq->option ? eq->option : "NAME", eq->key, by_option, by_key);
+            if (neither && g_str_equal(by_option, neither))
+                fail_msg("--%s changes nothing", eq->option ? eq->option : "NAME");
+        }
+    }
+    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
+}
+
+/* The command line overrides the file; --cloud-init replaces the seed files. */
+static void
+test_options_override_file(void **state G_GNUC_UNUSED)
+{
+    const SevirtCmd *create = commands(1);
+    g_autofree char *mixed = guest_summary(create,
+        "name: f\nvcpus: 4\nmemory: 1024\n"
+        "cloud_init: {user_data: /a, meta_data: /m, ssh_key: /k, pool: p}\n",
+        "cli", "--vcpus 2 --cloud-init user-data=/b", NULL, NULL);
+    g_autofree char *cli = guest_summary(create,
+        "memory: 1024\ncloud_init: {ssh_key: /k}\n",
+        "cli", "--vcpus 2 --cloud-init user-data=/b", NULL, NULL);
+
+    assert_string_equal(mixed, cli);
+    assert_non_null(strstr(mixed, "<vcpu>2</vcpu>"));
+    assert_non_null(strstr(mixed, "cloud-init: /b - - /k - -"));
+    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_option_has_a_key),
+        cmocka_unit_test(test_every_key_has_an_option),
+        cmocka_unit_test(test_option_and_key_agree),
+        cmocka_unit_test(test_options_override_file),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

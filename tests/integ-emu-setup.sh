@@ -31,6 +31,7 @@ if command -v unshare >/dev/null 2>&1; then
     cat >"$TEST_TMP/ns.sh" <<EOF
 set -e
 mount -t tmpfs none /dev
+mknod -m 666 /dev/null c 1 3
 "$SEVIRT" emulator-setup --emulator "$EMU" | grep -q "created /dev/sev as a placeholder"
 [ "\$(stat -c %t:%T /dev/sev)" = "1:3" ]
 "$SEVIRT" emulator-setup --emulator "$EMU" --undo | grep -q "removed the placeholder /dev/sev"
@@ -40,6 +41,14 @@ mknod /dev/sev c 10 124
 "$SEVIRT" emulator-setup --emulator "$EMU" | grep -q "left /dev/sev alone"
 "$SEVIRT" emulator-setup --emulator "$EMU" --undo | grep -q "left /dev/sev alone"
 [ "\$(stat -c %t:%T /dev/sev)" = "a:7c" ]
+rm /dev/sev
+# --undo --purge: the placeholder and a (scratch) state directory
+export SEVIRT_EMU_STATE_DIR="$TEST_TMP/ns-state"
+"$SEVIRT" emulator-setup --emulator "$EMU" | grep -q "created a new platform identity"
+"$SEVIRT" emulator-setup --emulator "$EMU" --undo --purge >"$TEST_TMP/ns-purge.out"
+grep -q "removed the placeholder /dev/sev" "$TEST_TMP/ns-purge.out"
+grep -q "removed $TEST_TMP/ns-state" "$TEST_TMP/ns-purge.out"
+[ ! -e /dev/sev ] && [ ! -e "$TEST_TMP/ns-state" ]
 EOF
     expect 0 unshare --mount --propagation private sh "$TEST_TMP/ns.sh"
 else
@@ -65,12 +74,14 @@ expect 1 sevirt emulator-setup --emulator "$EMU" && err_has "holds a broken plat
 cp "$TEST_TMP/pek.cert" "$scratch/platform/pek.cert"
 # the emulator refuses to start a guest on a platform that is not set up
 expect 0 "$EMU" --emu-info && out_has '"cbitpos" : 51' && out_has '"cpu_family" : 25' && out_has "$scratch/platform"
-expect 0 sevirt emulator-setup --emulator "$EMU" --undo --purge && out_has "removed $scratch"
+# (the host's /dev/sev stays: other tests' guests need it; --undo is
+# tested in the private /dev above)
+expect 0 "$EMU" --emu-purge && out_has "removed $scratch"
 [ ! -e "$scratch" ] || fail "--purge left $scratch"
 expect 0 "$EMU" --emu-info && out_has '"identity" : null' && out_has "run 'sevirt emulator-setup'"
-expect 0 sevirt emulator-setup --emulator "$EMU" --undo --purge && out_has "does not exist"
+expect 0 "$EMU" --emu-purge && out_has "does not exist"
 mkdir "$scratch" && touch "$scratch/unrelated"
-expect 1 sevirt emulator-setup --emulator "$EMU" --undo --purge && err_has "does not look like the emulator's state directory"
+expect 1 "$EMU" --emu-purge && err_has "does not look like the emulator's state directory"
 [ -e "$scratch/unrelated" ] || fail "--purge removed a foreign directory"
 unset SEVIRT_EMU_STATE_DIR
 

@@ -28,8 +28,9 @@ typedef struct _EmuPsp EmuPsp;
 /**
  * emu_psp_new:
  * @platform: the platform (kept by reference, must outlive the PSP)
- * @args: the guest's command line; @args->sev may be NULL (then the PSP only
- *        answers query-sev-capabilities, as for libvirt's probe)
+ * @args: the guest's command line (kept by reference too); @args->sev may
+ *        be NULL (then the PSP only answers query-sev-capabilities, as for
+ *        libvirt's probe)
  *
  * For an SEV guest, runs the launch up to LAUNCH_MEASURE.  A failing
  * firmware check is reported the way QEMU reports a LAUNCH_START error.

@@ -421,7 +421,6 @@ test_launch_refusals(void **state)
         g_autoptr(EmuPlatform) bare = emu_platform_load(f->dir, &error);
         g_autoptr(EmuArgs) args = guest_args(f, 0x33, 1, FALSE, FALSE, NULL);
         g_autoptr(EmuPsp) psp = NULL;
-        g_autoptr(JsonNode) ret = NULL;
 
         g_assert_no_error(error);
         psp = emu_psp_new(bare, args, &error);

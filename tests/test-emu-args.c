@@ -79,7 +79,6 @@ test_probe(void **state G_GNUC_UNUSED)
     assert_int_equal(args->mode, EMU_MODE_PROBE);
     assert_string_equal(args->monitor_path, "/var/lib/libvirt/qemu/qmp-6BXIZ3/qmp.monitor");
     assert_int_equal(args->monitor_fd, -1);
-    assert_true(args->daemonize);
     assert_null(args->sev);
     assert_int_equal(args->removed->len, 0);
 
@@ -104,7 +103,6 @@ test_domain(void **state G_GNUC_UNUSED)
     assert_int_equal(args->mode, EMU_MODE_DOMAIN);
     assert_int_equal(args->monitor_fd, 31);
     assert_null(args->monitor_path);
-    assert_false(args->daemonize);
     assert_non_null(args->sev);
     assert_string_equal(args->sev->id, "lsec0");
     assert_int_equal(args->sev->cbitpos, 51);

@@ -594,8 +594,6 @@ emu_args_parse(const char *const *argv, GError **error)
         gboolean drop = FALSE;
 
         if (!name || !is_value_option(name)) {
-            if (name && g_str_equal(name, "daemonize"))
-                args->daemonize = TRUE;
             g_ptr_array_add(args->argv, g_strdup(arg));
             continue;
         }

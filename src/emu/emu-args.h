@@ -53,7 +53,6 @@ typedef struct {
     char *cpu_model;          /* -cpu, NULL if not given */
     char *name;               /* -name guest=NAME */
     char *uuid;               /* -uuid */
-    gboolean daemonize;       /* -daemonize */
 
     /* Everything else, in order; internal to emu-args.c. */
     GPtrArray *argv;

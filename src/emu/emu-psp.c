@@ -289,6 +289,8 @@ write_launch_record(EmuPsp *psp, GError **error)
     json_builder_add_boolean_value(b, psp->owner_session);
     json_builder_set_member_name(b, "firmware");
     json_builder_add_string_value(b, args->firmware);
+    json_builder_set_member_name(b, "firmware_mapping");
+    json_builder_add_string_value(b, args->firmware_pflash ? "pflash" : "bios");
     json_builder_set_member_name(b, "kernel_hashes");
     json_builder_add_boolean_value(b, psp->sev->kernel_hashes && args->kernel);
     json_builder_set_member_name(b, "kernel");

@@ -85,6 +85,70 @@ sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **erro
     return TRUE;
 }
 
+SevirtCliExpectOptions sevirt_cli_expect_opts;
+
+/* CPUID(1).EAX holds families up to 0xf + 0xff (base 0xf plus extended). */
+#define CPU_FAMILY_MAX (0xf + 0xff)
+
+gboolean
+sevirt_cli_expect_parse(const SevirtCliExpectOptions *opts, SevirtLaunchInput *in,
+                        gboolean *cpu_given, GError **error)
+{
+    gboolean any_cpu = opts->cpu_family || opts->cpu_model || opts->cpu_stepping;
+    guint64 num_cpus = 0, family = 0, model = 0, stepping = 0;
+
+    if (!opts->firmware)
+        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image the guest must boot"));
+    if (!opts->kernel && (opts->initrd || opts->cmdline))
+        return sevirt_cli_usage_error(error, _("--initrd and --cmdline need --kernel"));
+    if (opts->num_cpus) {
+        if (!sevirt_parse_uint("--num-cpus", opts->num_cpus, SEVIRT_MAX_VCPUS, &num_cpus, error))
+            return FALSE;
+        if (num_cpus == 0)
+            return sevirt_cli_usage_error(error, _("--num-cpus must be at least 1"));
+    }
+    if (any_cpu) {
+        if (!opts->cpu_family || !opts->cpu_model || !opts->cpu_stepping)
+            return sevirt_cli_usage_error(error, _("--cpu-family, --cpu-model and --cpu-stepping go together"));
+        if (!sevirt_parse_uint("--cpu-family", opts->cpu_family, CPU_FAMILY_MAX, &family, error) ||
+            !sevirt_parse_uint("--cpu-model", opts->cpu_model, 0xff, &model, error) ||
+            !sevirt_parse_uint("--cpu-stepping", opts->cpu_stepping, 0xf, &stepping, error))
+            return FALSE;
+    }
+    if (cpu_given)
+        *cpu_given = any_cpu;
+    in->num_cpus = num_cpus;
+    in->cpu_signature = any_cpu ? sevirt_cpu_signature(family, model, stepping) : 0;
+    in->vmsa_flags = opts->vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
+    in->cmdline = opts->kernel ? opts->cmdline : NULL;
+    return TRUE;
+}
+
+void
+sevirt_cli_launch_images_clear(SevirtCliLaunchImages *images)
+{
+    g_clear_pointer(&images->firmware, g_free);
+    g_clear_pointer(&images->kernel, g_free);
+    g_clear_pointer(&images->initrd, g_free);
+}
+
+gboolean
+sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts, SevirtCliLaunchImages *images,
+                              SevirtLaunchInput *in, GError **error)
+{
+    if (!(images->firmware = sevirt_file_read(opts->firmware, SEVIRT_CLI_IMAGE_FILE_MAX,
+                                              &in->firmware_len, error)) ||
+        (opts->kernel && !(images->kernel = sevirt_file_read(opts->kernel, SEVIRT_CLI_IMAGE_FILE_MAX,
+                                                             &in->kernel_len, error))) ||
+        (opts->initrd && !(images->initrd = sevirt_file_read(opts->initrd, SEVIRT_CLI_IMAGE_FILE_MAX,
+                                                             &in->initrd_len, error))))
+        return FALSE;
+    in->firmware = images->firmware;
+    in->kernel = images->kernel;
+    in->initrd = images->initrd;
+    return TRUE;
+}
+
 char *
 sevirt_cli_hex(const guint8 *data, gsize len)
 {

@@ -89,6 +89,82 @@ gboolean sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, cons
                                   gboolean with_tk, SevirtCliSessionFiles *files,
                                   GError **error);
 
+/*
+ * The launch the guest owner expects, as verify-measurement and launch take
+ * it: the firmware, a measured direct kernel boot, and for SEV-ES the vCPU
+ * count and the CPU signature in their VMSAs.  A command puts
+ * SEVIRT_CLI_EXPECT_OPTION_ENTRIES into its option table, with its own help
+ * for --num-cpus and --cpu-family (whose defaults differ), and GOption
+ * stores the raw values in sevirt_cli_expect_opts.
+ */
+typedef struct {
+    char *firmware;
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    char *num_cpus;
+    char *cpu_family;
+    char *cpu_model;
+    char *cpu_stepping;
+    gboolean vmsa_fpu_init;
+} SevirtCliExpectOptions;
+
+extern SevirtCliExpectOptions sevirt_cli_expect_opts;
+
+#define SEVIRT_CLI_EXPECT_OPTION_ENTRIES(num_cpus_help, cpu_family_help) \
+    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.firmware, \
+      N_("the firmware image the guest boots (the guest owner's copy)"), N_("FILE") }, \
+    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.kernel, \
+      N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") }, \
+    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.initrd, \
+      N_("initrd of a measured direct kernel boot"), N_("FILE") }, \
+    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cmdline, \
+      N_("kernel command line of a measured direct kernel boot"), N_("STRING") }, \
+    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.num_cpus, \
+      num_cpus_help, N_("N") }, \
+    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_family, \
+      cpu_family_help, N_("N") }, \
+    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_model, \
+      N_("SEV-ES: CPU model in the VMSAs"), N_("N") }, \
+    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_stepping, \
+      N_("SEV-ES: CPU stepping in the VMSAs"), N_("N") }, \
+    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_expect_opts.vmsa_fpu_init, \
+      N_("SEV-ES: the VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), \
+      NULL }
+
+/* The images read for a launch digest; freed together. */
+typedef struct {
+    guint8 *firmware;
+    guint8 *kernel;
+    guint8 *initrd;
+} SevirtCliLaunchImages;
+
+void sevirt_cli_launch_images_clear(SevirtCliLaunchImages *images);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SevirtCliLaunchImages, sevirt_cli_launch_images_clear)
+
+/**
+ * sevirt_cli_expect_parse:
+ * @in: (out) the numbers of @opts: num_cpus (0 when not given),
+ *      cpu_signature (0 when not given), vmsa_flags; the cmdline (with a
+ *      kernel only)
+ * @cpu_given: (out) (optional): --cpu-family, --cpu-model and --cpu-stepping were given
+ *
+ * Checks the expectation options as usage: --firmware is required,
+ * --initrd and --cmdline need --kernel, --num-cpus is at least 1, the CPU
+ * options go together and fit a CPUID signature.
+ */
+gboolean sevirt_cli_expect_parse(const SevirtCliExpectOptions *opts, SevirtLaunchInput *in,
+                                 gboolean *cpu_given, GError **error);
+
+/**
+ * sevirt_cli_expect_read_images:
+ * Reads the firmware, kernel and initrd files of @opts into @images and
+ * points @in at them.
+ */
+gboolean sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts,
+                                       SevirtCliLaunchImages *images, SevirtLaunchInput *in,
+                                       GError **error);
+
 /** sevirt_cli_hex: @data in lower-case hex (a launch digest for JSON). */
 char *sevirt_cli_hex(const guint8 *data, gsize len);
 

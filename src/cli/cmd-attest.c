@@ -22,18 +22,6 @@ static char *opt_tik;
 static char *opt_tk;
 static gboolean opt_insecure_keys;
 
-/* Parses an optional numeric option; @set tells whether it was given. */
-static gboolean
-parse_number(const char *option, const char *text, guint64 max,
-             guint64 *value, gboolean *set, GError **error)
-{
-    if (set)
-        *set = text != NULL;
-    if (!text)
-        return TRUE;
-    return sevirt_parse_uint(option, text, max, value, error);
-}
-
 static gboolean
 require_option(const char *option, const char *value, GError **error)
 {
@@ -246,17 +234,8 @@ static char *opt_measurement;
 static char *opt_api_major;
 static char *opt_api_minor;
 static char *opt_build_id;
-static char *opt_firmware;
-static char *opt_kernel;
-static char *opt_initrd;
-static char *opt_cmdline;
-static char *opt_num_cpus;
 static char *opt_vmsa_cpu0;
 static char *opt_vmsa_cpu1;
-static char *opt_cpu_family;
-static char *opt_cpu_model;
-static char *opt_cpu_stepping;
-static gboolean opt_vmsa_fpu_init;
 static gboolean opt_print_expected;
 static char *opt_nonce;
 
@@ -271,28 +250,12 @@ static const GOptionEntry verify_measurement_entries[] = {
       N_("SEV firmware build id the platform reported"), N_("N") },
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
       N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
-    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
-      N_("the firmware image the guest boots"), N_("FILE") },
-    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
-      N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") },
-    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &opt_initrd,
-      N_("initrd of a measured direct kernel boot"), N_("FILE") },
-    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &opt_cmdline,
-      N_("kernel command line of a measured direct kernel boot"), N_("STRING") },
-    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &opt_num_cpus,
-      N_("SEV-ES: number of vCPUs"), N_("N") },
+    SEVIRT_CLI_EXPECT_OPTION_ENTRIES(N_("SEV-ES: number of vCPUs"),
+                                     N_("SEV-ES: host CPU family, to build the VMSAs")),
     { "vmsa-cpu0", '0', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu0,
       N_("SEV-ES: VMSA of the boot vCPU (4096 bytes)"), N_("FILE") },
     { "vmsa-cpu1", '1', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu1,
       N_("SEV-ES: VMSA of the other vCPUs (4096 bytes)"), N_("FILE") },
-    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_family,
-      N_("SEV-ES: host CPU family, to build the VMSAs"), N_("N") },
-    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_model,
-      N_("SEV-ES: host CPU model"), N_("N") },
-    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_stepping,
-      N_("SEV-ES: host CPU stepping"), N_("N") },
-    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &opt_vmsa_fpu_init,
-      N_("SEV-ES: built VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), NULL },
     { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
       N_("the transport integrity key (16 bytes)"), N_("FILE") },
     { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
@@ -306,25 +269,19 @@ static const GOptionEntry verify_measurement_entries[] = {
     { NULL }
 };
 
-/* Everything read from files for the launch digest; freed together. */
+/* The SEV-ES VMSA files; freed together. */
 typedef struct {
-    guint8 *firmware;
-    guint8 *kernel;
-    guint8 *initrd;
-    guint8 *vmsa_cpu0;
-    guint8 *vmsa_cpu1;
-} LaunchFiles;
+    guint8 *cpu0;
+    guint8 *cpu1;
+} VmsaFiles;
 
 static void
-launch_files_clear(LaunchFiles *f)
+vmsa_files_clear(VmsaFiles *f)
 {
-    g_free(f->firmware);
-    g_free(f->kernel);
-    g_free(f->initrd);
-    g_free(f->vmsa_cpu0);
-    g_free(f->vmsa_cpu1);
+    g_free(f->cpu0);
+    g_free(f->cpu1);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LaunchFiles, launch_files_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VmsaFiles, vmsa_files_clear)
 
 static guint8 *
 read_vmsa(const char *path, GError **error)
@@ -343,19 +300,15 @@ read_vmsa(const char *path, GError **error)
 
 /* Checks the SEV-ES options the way libvirt's validator does. */
 static gboolean
-check_vmsa_options(gboolean es, gboolean sku, gboolean sku_complete, GError **error)
+check_vmsa_options(gboolean es, gboolean sku, GError **error)
 {
-    if (!opt_kernel && (opt_initrd || opt_cmdline))
-        return sevirt_cli_usage_error(error, _("--initrd and --cmdline need --kernel"));
     if (sku && (opt_vmsa_cpu0 || opt_vmsa_cpu1))
         return sevirt_cli_usage_error(error, _("--vmsa-cpu0/--vmsa-cpu1 and --cpu-family/--cpu-model/--cpu-stepping are mutually exclusive"));
-    if (sku && !sku_complete)
-        return sevirt_cli_usage_error(error, _("--cpu-family, --cpu-model and --cpu-stepping go together"));
     if (opt_vmsa_cpu1 && !opt_vmsa_cpu0)
         return sevirt_cli_usage_error(error, _("--vmsa-cpu1 needs --vmsa-cpu0"));
     if (!es)
         return TRUE;
-    if (!opt_num_cpus)
+    if (!sevirt_cli_expect_opts.num_cpus)
         return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give the number of vCPUs with --num-cpus"));
     if (!sku && !opt_vmsa_cpu0)
         return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give --vmsa-cpu0 (and --vmsa-cpu1) or --cpu-family, --cpu-model and --cpu-stepping"));
@@ -367,53 +320,29 @@ static gboolean
 compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE],
                GError **error)
 {
-    g_auto(LaunchFiles) f = { 0 };
+    const SevirtCliExpectOptions *o = &sevirt_cli_expect_opts;
+    g_auto(SevirtCliLaunchImages) images = { 0 };
+    g_auto(VmsaFiles) vmsa = { 0 };
     SevirtLaunchInput in = { 0 };
     gboolean es = (policy & SEVIRT_SEV_POLICY_ES) != 0;
-    guint64 num_cpus = 0, family = 0, model = 0, stepping = 0;
-    gboolean has_family, has_model, has_stepping;
-    gsize len = 0;
+    gboolean sku = FALSE;
 
-    if (!require_option("--firmware", opt_firmware, error) ||
-        !parse_number("--num-cpus", opt_num_cpus, 4096, &num_cpus, NULL, error) ||
-        !parse_number("--cpu-family", opt_cpu_family, 0xfff, &family, &has_family, error) ||
-        !parse_number("--cpu-model", opt_cpu_model, 0xff, &model, &has_model, error) ||
-        !parse_number("--cpu-stepping", opt_cpu_stepping, 0xf, &stepping, &has_stepping, error) ||
-        !check_vmsa_options(es, has_family || has_model || has_stepping,
-                            has_family && has_model && has_stepping, error))
+    if (!sevirt_cli_expect_parse(o, &in, &sku, error) ||
+        !check_vmsa_options(es, sku, error))
         return FALSE;
-    if (opt_num_cpus && num_cpus == 0)
-        return sevirt_cli_usage_error(error, _("--num-cpus must be at least 1"));
-    if (!es && (opt_num_cpus || opt_vmsa_cpu0 || has_family))
-        sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
-                        policy);
-
-    if (!(f.firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &in.firmware_len, error)))
+    if (!es) {
+        if (o->num_cpus || opt_vmsa_cpu0 || sku)
+            sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
+                            policy);
+        in.num_cpus = 0;
+    }
+    if (!sevirt_cli_expect_read_images(o, &images, &in, error))
         return FALSE;
-    in.firmware = f.firmware;
-    if (opt_kernel) {
-        if (!(f.kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &in.kernel_len, error)))
-            return FALSE;
-        in.kernel = f.kernel;
-        in.cmdline = opt_cmdline;
-    }
-    if (opt_initrd) {
-        if (!(f.initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &len, error)))
-            return FALSE;
-        in.initrd = f.initrd;
-        in.initrd_len = len;
-    }
-    if (es) {
-        in.num_cpus = num_cpus;
-        in.cpu_signature = sevirt_cpu_signature(family, model, stepping);
-        in.vmsa_flags = opt_vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
-        if (opt_vmsa_cpu0 && !(f.vmsa_cpu0 = read_vmsa(opt_vmsa_cpu0, error)))
-            return FALSE;
-        if (opt_vmsa_cpu1 && !(f.vmsa_cpu1 = read_vmsa(opt_vmsa_cpu1, error)))
-            return FALSE;
-        in.vmsa_cpu0 = f.vmsa_cpu0;
-        in.vmsa_cpu1 = f.vmsa_cpu1;
-    }
+    if (es && ((opt_vmsa_cpu0 && !(vmsa.cpu0 = read_vmsa(opt_vmsa_cpu0, error))) ||
+               (opt_vmsa_cpu1 && !(vmsa.cpu1 = read_vmsa(opt_vmsa_cpu1, error)))))
+        return FALSE;
+    in.vmsa_cpu0 = vmsa.cpu0;
+    in.vmsa_cpu1 = vmsa.cpu1;
     return sevirt_launch_digest(&in, digest, error);
 }
 

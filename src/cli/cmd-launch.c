@@ -127,16 +127,7 @@ static char *opt_tek;
 static char *opt_tik;
 static char *opt_tk;
 static gboolean opt_insecure_keys;
-static char *opt_firmware;
-static char *opt_kernel;
-static char *opt_initrd;
-static char *opt_cmdline;
 static char *opt_policy;
-static char *opt_num_cpus;
-static char *opt_cpu_family;
-static char *opt_cpu_model;
-static char *opt_cpu_stepping;
-static gboolean opt_vmsa_fpu_init;
 static char **opt_secrets;
 static char *opt_secret_address;
 static gboolean opt_no_resume;
@@ -150,26 +141,10 @@ static const GOptionEntry launch_entries[] = {
       N_("TEK and TIK in one 32-byte file"), N_("FILE") },
     { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
       N_("accept key and secret files readable by group or others"), NULL },
-    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &opt_firmware,
-      N_("the firmware image the guest must boot (the guest owner's copy)"), N_("FILE") },
-    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kernel,
-      N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") },
-    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &opt_initrd,
-      N_("initrd of a measured direct kernel boot"), N_("FILE") },
-    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &opt_cmdline,
-      N_("kernel command line of a measured direct kernel boot"), N_("STRING") },
+    SEVIRT_CLI_EXPECT_OPTION_ENTRIES(N_("SEV-ES: the number of vCPUs expected (default: the domain's)"),
+                                     N_("SEV-ES: CPU family in the VMSAs (default: the host's, as libvirt reports it)")),
     { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
       N_("the guest policy expected (default: the domain's): a number or flags"), N_("POLICY") },
-    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &opt_num_cpus,
-      N_("SEV-ES: the number of vCPUs expected (default: the domain's)"), N_("N") },
-    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_family,
-      N_("SEV-ES: CPU family in the VMSAs (default: the host's, as libvirt reports it)"), N_("N") },
-    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_model,
-      N_("SEV-ES: CPU model"), N_("N") },
-    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_stepping,
-      N_("SEV-ES: CPU stepping"), N_("N") },
-    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &opt_vmsa_fpu_init,
-      N_("SEV-ES: the VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), NULL },
     { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_secrets,
       N_("a secret to inject once verified: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
     { "secret-address", 0, 0, G_OPTION_ARG_STRING, &opt_secret_address,
@@ -181,9 +156,7 @@ static const GOptionEntry launch_entries[] = {
 
 /* Everything read from files for the launch; freed together. */
 typedef struct {
-    guint8 *firmware;
-    guint8 *kernel;
-    guint8 *initrd;
+    SevirtCliLaunchImages images;
     SevirtSecret *tek;
     SevirtSecret *tik;
     SevirtSecretTable *secrets;
@@ -192,34 +165,12 @@ typedef struct {
 static void
 launch_inputs_clear(LaunchInputs *in)
 {
-    g_free(in->firmware);
-    g_free(in->kernel);
-    g_free(in->initrd);
+    sevirt_cli_launch_images_clear(&in->images);
     g_clear_pointer(&in->tek, sevirt_secret_free);
     g_clear_pointer(&in->tik, sevirt_secret_free);
     g_clear_pointer(&in->secrets, sevirt_secret_table_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LaunchInputs, launch_inputs_clear)
-
-/* The CPU signature of the SEV-ES VMSAs, when given on the command line. */
-static gboolean
-parse_cpu_signature(guint32 *signature, GError **error)
-{
-    guint64 family = 0, model = 0, stepping = 0;
-    gboolean any = opt_cpu_family || opt_cpu_model || opt_cpu_stepping;
-
-    *signature = 0;
-    if (!any)
-        return TRUE;
-    if (!opt_cpu_family || !opt_cpu_model || !opt_cpu_stepping)
-        return sevirt_cli_usage_error(error, _("--cpu-family, --cpu-model and --cpu-stepping go together"));
-    if (!sevirt_parse_uint("--cpu-family", opt_cpu_family, 0xff + 0xf, &family, error) ||
-        !sevirt_parse_uint("--cpu-model", opt_cpu_model, 0xff, &model, error) ||
-        !sevirt_parse_uint("--cpu-stepping", opt_cpu_stepping, 0xf, &stepping, error))
-        return FALSE;
-    *signature = sevirt_cpu_signature(family, model, stepping);
-    return TRUE;
-}
 
 /* Options into SevirtLaunchOptions, reading every file before anything starts. */
 static gboolean
@@ -227,14 +178,12 @@ parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts
                      GError **error)
 {
     SevirtCliKeyFiles keys = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
-    SevirtLaunchInput *ex = &opts->expected;
+    const SevirtCliExpectOptions *expect = &sevirt_cli_expect_opts;
     gboolean inject = opt_secrets && opt_secrets[0];
     guint64 value = 0;
 
-    if (!opt_firmware)
-        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image the guest must boot"));
-    if (!opt_kernel && (opt_initrd || opt_cmdline))
-        return sevirt_cli_usage_error(error, _("--initrd and --cmdline need --kernel"));
+    if (!sevirt_cli_expect_parse(expect, &opts->expected, NULL, error))
+        return FALSE;
     if (opt_secret_address && !inject)
         return sevirt_cli_usage_error(error, _("--secret-address is only used with --secret"));
     if (opt_policy) {
@@ -243,37 +192,22 @@ parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts
         opts->policy_set = TRUE;
         opts->policy = (guint32) value;
     }
-    if (opt_num_cpus) {
-        if (!sevirt_parse_uint("--num-cpus", opt_num_cpus, SEVIRT_MAX_VCPUS, &value, error))
-            return FALSE;
-        if (value == 0)
-            return sevirt_cli_usage_error(error, _("--num-cpus must be at least 1"));
-        ex->num_cpus = value;
-    }
     if (opt_secret_address) {
         if (!sevirt_parse_uint("--secret-address", opt_secret_address, G_MAXUINT64, &value, error))
             return FALSE;
         opts->secret_address_set = TRUE;
         opts->secret_address = value;
     }
-    if (!parse_cpu_signature(&ex->cpu_signature, error) ||
-        !sevirt_cli_read_transport_keys(&keys, inject ? &in->tek : NULL, &in->tik, error))
+    if (!sevirt_cli_read_transport_keys(&keys, inject ? &in->tek : NULL, &in->tik, error))
         return FALSE;
     in->secrets = sevirt_secret_table_new();
     for (guint i = 0; inject && opt_secrets[i]; i++) {
         if (!sevirt_cli_add_secret(cli, in->secrets, opt_secrets[i], opt_insecure_keys, error))
             return FALSE;
     }
-    if (!(in->firmware = sevirt_file_read(opt_firmware, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->firmware_len, error)) ||
-        (opt_kernel && !(in->kernel = sevirt_file_read(opt_kernel, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->kernel_len, error))) ||
-        (opt_initrd && !(in->initrd = sevirt_file_read(opt_initrd, SEVIRT_CLI_IMAGE_FILE_MAX, &ex->initrd_len, error))))
+    if (!sevirt_cli_expect_read_images(expect, &in->images, &opts->expected, error))
         return FALSE;
-    ex->firmware = in->firmware;
-    ex->kernel = in->kernel;
-    ex->initrd = in->initrd;
-    ex->cmdline = opt_kernel ? opt_cmdline : NULL;
-    ex->vmsa_flags = opt_vmsa_fpu_init ? SEVIRT_VMSA_FPU_INIT : 0;
-    opts->firmware_name = opt_firmware;
+    opts->firmware_name = expect->firmware;
     opts->tek = in->tek;
     opts->tik = in->tik;
     opts->secrets = in->secrets;
@@ -311,12 +245,12 @@ print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
     case SEVIRT_LAUNCH_STEP_VERIFIED:
         if (r->sev_es)
             sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s"),
-                            opt_firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
+                            sevirt_cli_expect_opts.firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
                             r->num_cpus, r->cpu_signature,
                             r->cpu_signature_from_host ? _(" (the host's)") : "");
         else
             sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s"),
-                            opt_firmware, r->kernel_hashes ? _(" and kernel hashes") : "");
+                            sevirt_cli_expect_opts.firmware, r->kernel_hashes ? _(" and kernel hashes") : "");
         break;
     case SEVIRT_LAUNCH_STEP_INJECTED:
         if (r->secret_address_set)

@@ -24,6 +24,30 @@ emu_setup() {
     [ -n "$EMU_STATE" ] || die "the emulator reports no state directory"
 }
 
+# emu_info KEY: one value of the emulator's --emu-info (booleans in lower case).
+emu_info() {
+    "$EMU" --emu-info | python3 -c 'import json,sys; v = json.load(sys.stdin)[sys.argv[1]]; print(str(v).lower())' "$1"
+}
+
+# emu_cpu_options: the SEV-ES CPU options naming the emulated platform's CPU.
+emu_cpu_options() {
+    echo "--cpu-family $(emu_info cpu_family) --cpu-model $(emu_info cpu_model) --cpu-stepping $(emu_info cpu_stepping)"
+}
+
+# emu_expected_table SECRET_FILE: the plaintext secret table (one disk
+# passphrase, luks-key) the emulated PSP must have received.
+emu_expected_table() {
+    python3 - "$1" <<'EOF'
+import sys, uuid
+def guid(s): return uuid.UUID(s).bytes_le
+data = open(sys.argv[1], "rb").read()
+entry = guid("736869e5-84f0-4973-92ec-06879ce3da0b") + (20 + len(data)).to_bytes(4, "little") + data
+table = guid("1e74f542-71dd-4d66-963e-ef4287ff173b") + (20 + len(entry)).to_bytes(4, "little") + entry
+table += b"\0" * (-len(table) % 16)
+sys.stdout.buffer.write(table)
+EOF
+}
+
 # emu_domain_xml NAME VCPUS POLICY [GODH_B64_FILE SESSION_B64_FILE] > FILE
 # A q35 UEFI guest under TCG on the emulated platform.  Extra devices may
 # be given in $EMU_EXTRA_DEVICES, the serial log file in $EMU_SERIAL_LOG.

@@ -73,7 +73,16 @@ printf '\377' | dd of="$scratch/platform/pek.cert" bs=1 seek=100 conv=notrunc 2>
 expect 1 sevirt emulator-setup --emulator "$EMU" && err_has "holds a broken platform identity" && err_one_line
 cp "$TEST_TMP/pek.cert" "$scratch/platform/pek.cert"
 # the emulator refuses to start a guest on a platform that is not set up
-expect 0 "$EMU" --emu-info && out_has '"cbitpos" : 51' && out_has '"cpu_family" : 25' && out_has "$scratch/platform"
+expect 0 "$EMU" --emu-info && out_has '"cbitpos" : 51' && out_has "$scratch/platform"
+# the CPU in its SEV-ES VMSAs is the host's, as libvirt reports it
+sig=$(virsh -c "$TEST_URI" capabilities | sed -n "s/.*<signature family='\([0-9]*\)' model='\([0-9]*\)' stepping='\([0-9]*\)'.*/\1 \2 \3/p")
+[ -n "$sig" ] || fail "libvirt reports no host CPU signature"
+out_has "\"cpu_family\" : $(echo "$sig" | cut -d' ' -f1)," &&
+    out_has "\"cpu_model\" : $(echo "$sig" | cut -d' ' -f2)," &&
+    out_has "\"cpu_stepping\" : $(echo "$sig" | cut -d' ' -f3),"
+printf '[platform]\ncpu-family=23\ncpu-model=49\ncpu-stepping=0\n' >"$scratch/emu.conf"
+expect 0 "$EMU" --emu-info && out_has '"cpu_family" : 23,' && out_has '"cpu_model" : 49,'
+rm "$scratch/emu.conf"
 # (the host's /dev/sev stays: other tests' guests need it; --undo is
 # tested in the private /dev above)
 expect 0 "$EMU" --emu-purge && out_has "removed $scratch"

@@ -29,19 +29,6 @@ PDH=$T/platform/pdh.cert
 printf 'correct horse battery staple\0' >"$T/passphrase"
 chmod 600 "$T/passphrase"
 
-# expected_table SECRET_FILE: the plaintext table the guest must receive.
-expected_table() {
-    python3 - "$1" <<'EOF'
-import sys, uuid
-def guid(s): return uuid.UUID(s).bytes_le
-data = open(sys.argv[1], "rb").read()
-entry = guid("736869e5-84f0-4973-92ec-06879ce3da0b") + (20 + len(data)).to_bytes(4, "little") + data
-table = guid("1e74f542-71dd-4d66-963e-ef4287ff173b") + (20 + len(entry)).to_bytes(4, "little") + entry
-table += b"\0" * (-len(table) % 16)
-sys.stdout.buffer.write(table)
-EOF
-}
-
 # new_guest LABEL VCPUS POLICY [KEYS_DIR]: defines an attested guest whose
 # session is in KEYS_DIR (made for POLICY unless it exists); sets $name,
 # $keys, $record.
@@ -71,7 +58,7 @@ expect 0 sevirt -c "$TEST_URI" launch "$name" --tek "$keys/tek.bin" --tik "$keys
     out_has "Measurement verified: firmware '$OVMF'" &&
     out_has "Injected 1 secret at guest address 0x800000" && out_has "Resumed '$name'"
 [ "$($V domstate "$name")" = running ] || fail "sev: the guest does not run after the launch"
-expected_table "$T/passphrase" >"$T/expected.table"
+emu_expected_table "$T/passphrase" >"$T/expected.table"
 cmp -s "$T/expected.table" "$record/secret-1.table.bin" ||
     fail "sev: the emulated PSP did not receive the secret that was sent"
 grep -q '"gpa" : 8388608' "$record/secret-1.json" || fail "sev: secret address not used"

@@ -85,11 +85,13 @@ setup_default(void **state)
     return fixture_setup(state, NULL);
 }
 
-/* The SEV-ES vector's platform: API 1.49, build 6. */
+/* The SEV-ES vector's platform: API 1.49, build 6, and the CPU the vector's
+ * VMSAs were made for (family 25, model 1, stepping 1), whatever the host's. */
 static int
 setup_es_vector(void **state)
 {
-    return fixture_setup(state, "[platform]\napi-major=1\napi-minor=49\nbuild-id=6\n");
+    return fixture_setup(state, "[platform]\napi-major=1\napi-minor=49\nbuild-id=6\n"
+                                "cpu-family=25\ncpu-model=1\ncpu-stepping=1\n");
 }
 
 static int
@@ -429,6 +431,63 @@ test_launch_refusals(void **state)
     }
 }
 
+/* One "key : value" line of /proc/cpuinfo, as a number; -1 when absent. */
+static gint64
+cpuinfo_value(const char *cpuinfo, const char *key)
+{
+    g_auto(GStrv) lines = g_strsplit(cpuinfo, "\n", -1);
+
+    for (guint i = 0; lines[i] && *lines[i]; i++) {
+        g_auto(GStrv) kv = g_strsplit(lines[i], ":", 2);
+
+        if (kv[1] && g_str_equal(g_strstrip(kv[0]), key))
+            return g_ascii_strtoll(g_strstrip(kv[1]), NULL, 10);
+    }
+    return -1;
+}
+
+/* By default the platform's CPU is the host's, as the kernel (and libvirt)
+ * report it; emu.conf overrides it. */
+static void
+test_platform_cpu(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cpuinfo = NULL;
+    g_autoptr(EmuPlatform) platform = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-emu-cpu-XXXXXX", &error);
+    g_autofree char *conf = NULL;
+    guint family = 0, model = 0, stepping = 0;
+
+    g_assert_no_error(error);
+    if (emu_platform_host_cpu(&family, &model, &stepping) &&
+        g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL)) {
+        assert_int_equal(family, cpuinfo_value(cpuinfo, "cpu family"));
+        assert_int_equal(model, cpuinfo_value(cpuinfo, "model"));
+        assert_int_equal(stepping, cpuinfo_value(cpuinfo, "stepping"));
+        platform = emu_platform_load(dir, &error);
+        g_assert_no_error(error);
+        assert_int_equal(platform->cpu_family, family);
+        assert_int_equal(platform->cpu_model, model);
+        assert_int_equal(platform->cpu_stepping, stepping);
+        g_clear_pointer(&platform, emu_platform_free);
+    }
+    conf = g_build_filename(dir, "emu.conf", NULL);
+    assert_true(g_file_set_contents(conf, "[platform]\ncpu-family=23\ncpu-model=49\ncpu-stepping=0\n",
+                                    -1, NULL));
+    platform = emu_platform_load(dir, &error);
+    g_assert_no_error(error);
+    assert_int_equal(platform->cpu_family, 23);
+    assert_int_equal(platform->cpu_model, 49);
+    assert_int_equal(platform->cpu_stepping, 0);
+    g_clear_pointer(&platform, emu_platform_free);
+    assert_true(g_file_set_contents(conf, "[platform]\ncpu-family=300\n", -1, NULL));
+    platform = emu_platform_load(dir, &error);
+    assert_null(platform);
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "cpu-family");
+    g_unlink(conf);
+    g_rmdir(dir);
+}
+
 /* Without an owner: random keys; the QMP answers QEMU 7.2 would give. */
 static void
 test_qmp_answers(void **state)
@@ -528,6 +587,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_launch_es_matches_qemu_vmsas, setup_es_vector, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_launch_refusals, setup_default, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_qmp_answers, setup_default, fixture_teardown),
+        cmocka_unit_test(test_platform_cpu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

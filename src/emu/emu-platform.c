@@ -9,6 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <openssl/rand.h>
@@ -36,6 +40,22 @@ emu_platform_state_dir(void)
     const char *dir = g_getenv("SEVIRT_EMU_STATE_DIR");
 
     return dir && *dir ? dir : EMU_STATE_DIR;
+}
+
+gboolean
+emu_platform_host_cpu(guint *family, guint *model, guint *stepping)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int eax, ebx, ecx, edx;
+
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+        *family = ((eax >> 20) & 0xff) + ((eax >> 8) & 0xf);
+        *model = ((eax >> 12) & 0xf0) + ((eax >> 4) & 0xf);
+        *stepping = eax & 0xf;
+        return TRUE;
+    }
+#endif
+    return FALSE;
 }
 
 static gboolean
@@ -73,6 +93,7 @@ emu_platform_load(const char *state_dir, GError **error)
     platform->cpu_family = EMU_DEFAULT_CPU_FAMILY;
     platform->cpu_model = EMU_DEFAULT_CPU_MODEL;
     platform->cpu_stepping = EMU_DEFAULT_CPU_STEPPING;
+    emu_platform_host_cpu(&platform->cpu_family, &platform->cpu_model, &platform->cpu_stepping);
 
     if (!g_key_file_load_from_file(kf, conf, G_KEY_FILE_NONE, &local)) {
         if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {

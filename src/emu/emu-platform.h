@@ -22,7 +22,8 @@
 G_BEGIN_DECLS
 
 /* What the emulated PSP reports.  cbitpos and reduced-phys-bits are those
- * of an EPYC host; the CPU signature is the one put in SEV-ES VMSAs. */
+ * of an EPYC host.  The CPU signature put in SEV-ES VMSAs is the host's
+ * (emu_platform_host_cpu()); these values serve hosts without CPUID. */
 #define EMU_DEFAULT_CBITPOS 51
 #define EMU_DEFAULT_REDUCED_PHYS_BITS 1
 #define EMU_DEFAULT_API_MAJOR 1
@@ -68,10 +69,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EmuPlatform, emu_platform_free)
 const char *emu_platform_state_dir(void);
 
 /**
+ * emu_platform_host_cpu:
+ * @family, @model, @stepping: (out) unchanged on a host without CPUID
+ *
+ * The host CPU's signature as libvirt reports it in its host capabilities
+ * (<cpu><signature>), from CPUID leaf 1: family is base plus extended
+ * family, model is extended model << 4 plus base model.  It is what a real
+ * SEV-ES host puts in the VMSAs of guests with the host's CPU, and what
+ * 'sevirt launch' and virt-qemu-sev-validate assume when not told otherwise.
+ * Returns FALSE on a host without CPUID.
+ */
+gboolean emu_platform_host_cpu(guint *family, guint *model, guint *stepping);
+
+/**
  * emu_platform_load:
  * @state_dir: the state directory
  *
- * Reads STATE/emu.conf (every key optional, defaults above).
+ * Reads STATE/emu.conf (every key optional, defaults above; the CPU
+ * signature defaults to the host's, emu_platform_host_cpu()).
  */
 EmuPlatform *emu_platform_load(const char *state_dir, GError **error);
 

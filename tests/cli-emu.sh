@@ -48,6 +48,16 @@ expect 1 "$EMU" --emu-setup nobody && err_has "needs UID:GID"
 expect 0 sevirt verify-certs --dir "$TEST_TMP/state/platform"
 expect 0 "$EMU" --emu-info && out_has '"dir" : "'"$TEST_TMP/state/platform"'"'
 
+# --- a guest's record, dropped once the guest is deleted
+rec=$TEST_TMP/state/domains/6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10
+mkdir -p "$rec" && touch "$rec/launch.json" "$rec/secret-1.table.bin"
+expect 1 "$EMU" --emu-forget ../platform && err_has "'../platform' is not a domain UUID"
+[ -d "$TEST_TMP/state/platform" ] || fail "--emu-forget reached outside the domain records"
+expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 &&
+    out_has "removed the record of guest 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10"
+[ ! -e "$rec" ] || fail "--emu-forget left the record"
+expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 && out_has "no record of guest"
+
 # --- libvirt's capability probe, run by hand
 cat >"$TEST_TMP/probe.py" <<'EOF'
 import base64, json, socket, sys

@@ -59,9 +59,24 @@ static const Equivalent equivalents[] = {
     { "cloud_init.pool", "cloud-init", "pool=seeds", "cloud_init: {pool: seeds}", NULL },
     { "cloud_init.ssh_key", "ssh-key", "/ci/id.pub", "cloud_init: {ssh_key: /ci/id.pub}", NULL },
     { "cloud_init.hostname", "hostname", "web-1", "cloud_init: {hostname: web-1}", NULL },
+    /* create only (SEVIRT_CLI_SPEC_CREATE_ONLY): the attested launch session */
+    { "sev.attest", "attest", NULL, "sev: {attest: true}", NULL },
+    { "sev.pdh", "pdh", "/owner/pdh.cert", "sev: {pdh: /owner/pdh.cert}", NULL },
+    { "sev.from_host", "from-host", NULL, "sev: {from_host: true}", NULL },
+    { "sev.ark", "ark", "/owner/ark.cert", "sev: {ark: /owner/ark.cert}", NULL },
+    { "sev.ask", "ask", "/owner/ask.cert", "sev: {ask: /owner/ask.cert}", NULL },
+    { "sev.keys_dir", "keys-dir", "/owner/keys", "sev: {keys_dir: /owner/keys}", NULL },
 };
 
 static const char *const actions[] = SEVIRT_CLI_SPEC_ACTIONS;
+static const char *const create_only[] = SEVIRT_CLI_SPEC_CREATE_ONLY;
+
+/* Whether command @c (0: xml, 1: create) takes the option of @eq. */
+static gboolean
+takes(guint c, const Equivalent *eq)
+{
+    return c == 1 || !eq->option || !g_strv_contains(create_only, eq->option);
+}
 
 static const SevirtCmd *
 find_cmd(const SevirtCmdGroup *group, const char *name)
@@ -108,7 +123,8 @@ test_every_option_has_a_key(void **state G_GNUC_UNUSED)
     }
 }
 
-/* Keys -> options: every key has an equivalent whose option both commands take. */
+/* Keys -> options: every key has an equivalent whose option both commands
+ * take, or create alone for the create-only options. */
 static void
 test_every_key_has_an_option(void **state G_GNUC_UNUSED)
 {
@@ -126,7 +142,7 @@ test_every_key_has_an_option(void **state G_GNUC_UNUSED)
         if (!g_strv_contains((const char *const *) keys, equivalents[i].key))
             fail_msg("'%s' is not a spec file key", equivalents[i].key);
         for (guint c = 0; equivalents[i].option && c < 2; c++) {
-            if (!has_option(commands(c), equivalents[i].option))
+            if (takes(c, &equivalents[i]) && !has_option(commands(c), equivalents[i].option))
                 fail_msg("'sevirt %s' lacks --%s", commands(c)->name, equivalents[i].option);
         }
     }
@@ -189,7 +205,9 @@ try_guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
     g_autofree char *text = with_data_dir(yaml);
     g_autofree char *xml = NULL;
     static const SevirtCloudInitSpec no_ci = { 0 };
+    static const SevirtAttestSpec no_attest = { 0 };
     const SevirtCloudInitSpec *ci;
+    const SevirtAttestSpec *at;
     SevirtTristate hashes;
 
     if (text && !sevirt_spec_file_parse("t.yaml", text, strlen(text), "/", spec, error))
@@ -208,10 +226,14 @@ try_guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
         !(xml = sevirt_domxml_format(spec, error)))
         return NULL;
     ci = spec->cloud_init ? spec->cloud_init : &no_ci;
-    return g_strdup_printf("%s\nkernel hashes asked: %d\ncloud-init: %s %s %s %s %s %s\n", xml,
+    at = spec->attest ? spec->attest : &no_attest;
+    return g_strdup_printf("%s\nkernel hashes asked: %d\ncloud-init: %s %s %s %s %s %s\n"
+                           "attest: %d %s %d %s %s %s\n", xml,
                            hashes, or_dash(ci->user_data), or_dash(ci->meta_data),
                            or_dash(ci->network_config), or_dash(ci->ssh_key),
-                           or_dash(ci->hostname), or_dash(ci->pool));
+                           or_dash(ci->hostname), or_dash(ci->pool),
+                           at->enabled, or_dash(at->pdh), at->from_host, or_dash(at->ark),
+                           or_dash(at->ask), or_dash(at->keys_dir));
 }
 
 static char *
@@ -227,27 +249,30 @@ guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
 }
 
 static void
+check_option_and_key_agree(const SevirtCmd *cmd, const Equivalent *eq)
+{
+    gboolean positional = eq->option == NULL;
+    g_autofree char *by_option = guest_summary(cmd, NULL, positional ? eq->value : NULL,
+                                               eq->extra, eq->option, eq->value);
+    g_autofree char *by_key = guest_summary(cmd, eq->yaml, NULL, eq->extra, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    /* Without the setting: another guest, or none (a dhCert needs its session). */
+    g_autofree char *neither = try_guest_summary(cmd, NULL, NULL, eq->extra, NULL, NULL, &error);
+
+    if (!g_str_equal(by_option, by_key))
+        fail_msg("'sevirt %s --%s' and key '%s' differ:\n%s\n----\n%s", cmd->name,
+                 eq->option ? eq->option : "NAME", eq->key, by_option, by_key);
+    if (neither && g_str_equal(by_option, neither))
+        fail_msg("--%s changes nothing", eq->option ? eq->option : "NAME");
+}
+
+static void
 test_option_and_key_agree(void **state G_GNUC_UNUSED)
 {
     for (guint c = 0; c < 2; c++) {
-        const SevirtCmd *cmd = commands(c);
-
         for (guint i = 0; i < G_N_ELEMENTS(equivalents); i++) {
-            const Equivalent *eq = &equivalents[i];
-            gboolean positional = eq->option == NULL;
-            g_autofree char *by_option = guest_summary(cmd, NULL, positional ? eq->value : NULL,
-                                                       eq->extra, eq->option, eq->value);
-            g_autofree char *by_key = guest_summary(cmd, eq->yaml, NULL, eq->extra, NULL, NULL);
-            g_autoptr(GError) error = NULL;
-            /* Without the setting: another guest, or none (a dhCert needs its session). */
-            g_autofree char *neither = try_guest_summary(cmd, NULL, NULL, eq->extra, NULL, NULL,
-                                                         &error);
-
-            if (!g_str_equal(by_option, by_key))
-                fail_msg("'sevirt %s --%s' and key '%s' differ:\n%s\n----\n%s", cmd->name,
-                         eq->option ? eq->option : "NAME", eq->key, by_option, by_key);
-            if (neither && g_str_equal(by_option, neither))
-                fail_msg("--%s changes nothing", eq->option ? eq->option : "NAME");
+            if (takes(c, &equivalents[i]))
+                check_option_and_key_agree(commands(c), &equivalents[i]);
         }
     }
     sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);

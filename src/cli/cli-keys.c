@@ -63,16 +63,22 @@ sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec
     return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
 }
 
+/* A file to create must not exist, not even as a dangling link. */
+static gboolean
+check_absent(const char *path, GError **error)
+{
+    if (!g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+        return TRUE;
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS, _("Refusing to overwrite '%s'"), path);
+    return FALSE;
+}
+
 gboolean
 sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error)
 {
     for (guint i = 0; i < n; i++) {
-        if (g_file_test(files[i].path, G_FILE_TEST_EXISTS) ||
-            g_file_test(files[i].path, G_FILE_TEST_IS_SYMLINK)) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
-                        _("Refusing to overwrite '%s'"), files[i].path);
+        if (!check_absent(files[i].path, error))
             return FALSE;
-        }
     }
     for (guint done = 0; done < n; done++) {
         if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
@@ -171,6 +177,28 @@ sevirt_cli_session_files_clear(SevirtCliSessionFiles *files)
     g_clear_pointer(&files->session_b64, g_free);
 }
 
+/* The files of a session in @dir, as sevirt_cli_session_write() names them. */
+static void
+session_paths(const char *dir, gboolean with_tk, SevirtCliSessionFiles *files)
+{
+    files->tek = g_build_filename(dir, "tek.bin", NULL);
+    files->tik = g_build_filename(dir, "tik.bin", NULL);
+    files->tk = with_tk ? g_build_filename(dir, "tk.bin", NULL) : NULL;
+    files->godh = g_build_filename(dir, "godh.b64", NULL);
+    files->session = g_build_filename(dir, "session.b64", NULL);
+}
+
+gboolean
+sevirt_cli_session_check_free(const char *dir, gboolean with_tk, GError **error)
+{
+    g_auto(SevirtCliSessionFiles) files = { 0 };
+
+    session_paths(dir, with_tk, &files);
+    return check_absent(files.tek, error) && check_absent(files.tik, error) &&
+           (!files.tk || check_absent(files.tk, error)) &&
+           check_absent(files.godh, error) && check_absent(files.session, error);
+}
+
 gboolean
 sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
                          gboolean with_tk, SevirtCliSessionFiles *files, GError **error)
@@ -194,16 +222,11 @@ sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *d
     files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
     files->session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
 
-    files->tek = g_build_filename(dir, "tek.bin", NULL);
-    files->tik = g_build_filename(dir, "tik.bin", NULL);
-    files->godh = g_build_filename(dir, "godh.b64", NULL);
-    files->session = g_build_filename(dir, "session.b64", NULL);
+    session_paths(dir, with_tk, files);
     out[n++] = (SevirtCliOutFile) { files->tek, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
     out[n++] = (SevirtCliOutFile) { files->tik, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    if (with_tk) {
-        files->tk = g_build_filename(dir, "tk.bin", NULL);
+    if (with_tk)
         out[n++] = (SevirtCliOutFile) { files->tk, tk->data, tk->len, 0600 };
-    }
     /* base64 without a newline, as libvirt's tools write them */
     out[n++] = (SevirtCliOutFile) { files->godh, files->godh_b64, strlen(files->godh_b64), 0644 };
     out[n++] = (SevirtCliOutFile) { files->session, files->session_b64,

@@ -165,6 +165,14 @@ gboolean sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts,
                                        SevirtCliLaunchImages *images, SevirtLaunchInput *in,
                                        GError **error);
 
+/**
+ * sevirt_cli_session_check_free:
+ * Fails with SEVIRT_ERROR_EXISTS, naming the file, when any file
+ * sevirt_cli_session_write() would write into @dir exists already: a check
+ * before work that should not be done for nothing.
+ */
+gboolean sevirt_cli_session_check_free(const char *dir, gboolean with_tk, GError **error);
+
 /** sevirt_cli_hex: @data in lower-case hex (a launch digest for JSON). */
 char *sevirt_cli_hex(const guint8 *data, gsize len);
 

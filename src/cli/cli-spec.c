@@ -141,6 +141,31 @@ apply_cloud_init(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **
     return TRUE;
 }
 
+/* The create --attest options: any of them records the request (checked
+ * by sevirt_attest_spec_check() when create makes the session).  --pdh and
+ * --from-host name the same thing, so either replaces the file's other. */
+static void
+apply_attest(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
+{
+    if (!opts->attest && !opts->pdh && !opts->from_host && !opts->ark && !opts->ask &&
+        !opts->keys_dir)
+        return;
+    if (!spec->attest)
+        spec->attest = g_new0(SevirtAttestSpec, 1);
+    if (opts->attest)
+        spec->attest->enabled = TRUE;
+    if (opts->from_host && !opts->pdh)
+        g_clear_pointer(&spec->attest->pdh, g_free);
+    if (opts->pdh && !opts->from_host)
+        spec->attest->from_host = FALSE;
+    if (opts->from_host)
+        spec->attest->from_host = TRUE;
+    replace_string(&spec->attest->pdh, opts->pdh);
+    replace_string(&spec->attest->ark, opts->ark);
+    replace_string(&spec->attest->ask, opts->ask);
+    replace_string(&spec->attest->keys_dir, opts->keys_dir);
+}
+
 typedef gpointer (*ValueParser)(const char *what, const char *text, GError **error);
 
 /* Replaces @list with the parsed values of a repeatable option. */
@@ -181,6 +206,7 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
         !apply_blob("--session", opts->session, SEVIRT_SESSION_SIZE, &spec->session, error))
         return FALSE;
     apply_strings(opts, spec);
+    apply_attest(opts, spec);
     if (!apply_kernel_hashes(opts, spec, error) ||
         !apply_cloud_init(opts, spec, error))
         return FALSE;
@@ -200,7 +226,7 @@ sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts)
         &opts->cbitpos, &opts->reduced_phys_bits, &opts->dh_cert, &opts->session,
         &opts->kernel, &opts->initrd, &opts->cmdline, &opts->firmware, &opts->virt_type,
         &opts->emulator, &opts->cpu, &opts->machine, &opts->cloud_init, &opts->ssh_key,
-        &opts->hostname,
+        &opts->hostname, &opts->pdh, &opts->ark, &opts->ask, &opts->keys_dir,
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(strings); i++)

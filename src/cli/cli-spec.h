@@ -52,6 +52,13 @@ typedef struct {
     char *cloud_init;
     char *ssh_key;
     char *hostname;
+    /* create only (SEVIRT_CLI_ATTEST_OPTION_ENTRIES) */
+    gboolean attest;
+    char *pdh;
+    gboolean from_host;
+    char *ark;
+    char *ask;
+    char *keys_dir;
 } SevirtCliSpecOptions;
 
 extern SevirtCliSpecOptions sevirt_cli_spec_opts;
@@ -119,6 +126,28 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
     { "hostname", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.hostname, \
       N_("the guest's host name (adds a cloud-init seed; default: the guest's name)"), \
       N_("NAME") }
+
+/* Options of 'create' only: it makes the launch session while it creates
+ * the guest (cli-attest.h); they have spec file keys like the others. */
+#define SEVIRT_CLI_SPEC_CREATE_ONLY { "attest", "pdh", "from-host", "ark", "ask", "keys-dir", NULL }
+
+#define SEVIRT_CLI_ATTEST_OPTION_ENTRIES \
+    { "attest", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.attest, \
+      N_("make the guest owner's launch session for the platform (attested launch; needs " \
+         "--pdh or --from-host, and --keys-dir)"), NULL }, \
+    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.pdh, \
+      N_("with --attest: the platform's PDH certificate, as export-certs wrote it (verify it " \
+         "with verify-certs first)"), N_("FILE") }, \
+    { "from-host", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.from_host, \
+      N_("with --attest: take the PDH from the host (or from the --emulator's platform)"), NULL }, \
+    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ark, \
+      N_("with --from-host: AMD's root key certificate, to verify the host's chain first"), \
+      N_("FILE") }, \
+    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ask, \
+      N_("with --from-host: AMD's signing key certificate"), N_("FILE") }, \
+    { "keys-dir", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.keys_dir, \
+      N_("with --attest: directory for tek.bin, tik.bin, tk.bin (0600), godh.b64 and " \
+         "session.b64; existing files are never overwritten"), N_("DIR") }
 
 /**
  * sevirt_cli_spec_apply:

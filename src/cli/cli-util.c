@@ -97,3 +97,29 @@ sevirt_cli_usage_error(GError **error, const char *fmt, ...)
     g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, msg);
     return FALSE;
 }
+
+gboolean
+sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option, const char *arg,
+                        GError **error)
+{
+    const char *argv[] = { emulator, option, arg, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_auto(GStrv) lines = NULL;
+    gint status = 0;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &err, &status, error))
+        return FALSE;
+    lines = g_strsplit(out, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        if (*lines[i])
+            sevirt_cli_step(cli, "%s", lines[i]);
+    }
+    if (!g_spawn_check_exit_status(status, NULL)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("'%s %s' failed: %s"), emulator, option, g_strstrip(err));
+        return FALSE;
+    }
+    return TRUE;
+}

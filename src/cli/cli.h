@@ -33,6 +33,10 @@ typedef enum {
     SEVIRT_EXIT_NOT_FOUND = 7,    /* domain, volume, pool, network or file not found */
 } SevirtExitCode;
 
+/* Said wherever the emulated SEV platform shows (sevirt-qemu-emu). */
+#define SEVIRT_CLI_EMULATED_NOTICE \
+    N_("EMULATED SEV PLATFORM: no memory encryption, no confidentiality; for development and tests only")
+
 typedef struct _SevirtCli SevirtCli;
 
 typedef gboolean (*SevirtCmdRun)(SevirtCli *cli, char **args, GError **error);
@@ -88,6 +92,17 @@ void sevirt_cli_step(SevirtCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void sevirt_cli_warn(SevirtCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Prints @root as pretty JSON on stdout and takes ownership of it. */
 void sevirt_cli_print_json(SevirtCli *cli, JsonNode *root);
+
+/**
+ * sevirt_cli_run_emulator:
+ * @arg: (nullable)
+ *
+ * Runs the emulated SEV platform's program on this host with one of its
+ * own options (--emu-setup, --emu-purge, --emu-forget), relaying what it
+ * prints as steps.
+ */
+gboolean sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option,
+                                 const char *arg, GError **error);
 
 /* Maps an error from a command to its exit status. */
 SevirtExitCode sevirt_cli_exit_code(const GError *error);

@@ -6,10 +6,12 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <libvirt/virterror.h>
 
 #include "cli.h"
+#include "cli-attest.h"
 #include "cli-spec.h"
 
 /* Lifecycle commands want libvirt events (stop, wait), and the event loop
@@ -64,6 +66,7 @@ static gboolean opt_create_paused;
 
 static const GOptionEntry create_options[] = {
     SEVIRT_CLI_SPEC_OPTION_ENTRIES,
+    SEVIRT_CLI_ATTEST_OPTION_ENTRIES,
     { "start", 0, 0, G_OPTION_ARG_NONE, &opt_create_start,
       N_("start the guest once it is defined"), NULL },
     { "paused", 0, 0, G_OPTION_ARG_NONE, &opt_create_paused,
@@ -72,7 +75,8 @@ static const GOptionEntry create_options[] = {
 };
 
 static void
-create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArray *notes)
+create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArray *notes,
+            const SevirtCliAttest *attest)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     char uuid[VIR_UUID_STRING_BUFLEN] = "";
@@ -91,6 +95,7 @@ create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArra
     json_builder_add_string_value(b, sevirt_domain_state_to_string(state));
     json_add_strings(b, "owned_volumes", spec->owned_volumes);
     json_add_strings(b, "notes", notes);
+    sevirt_cli_attest_json(b, attest);
     json_builder_end_object(b);
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
@@ -121,6 +126,7 @@ cmd_create(SevirtCli *cli, char **args, GError **error)
     g_autoptr(SevirtHostCaps) caps = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(virDomain) dom = NULL;
+    g_auto(SevirtCliAttest) attest = { .cli = cli, .notes = notes };
     SevirtCreateOptions opts = {
         .start = opt_create_start,
         .paused = opt_create_paused,
@@ -130,24 +136,35 @@ cmd_create(SevirtCli *cli, char **args, GError **error)
     };
     virConnectPtr conn;
 
-    if (!spec || !(conn = lifecycle_connect(cli, error)) ||
+    /* An inconsistent attest request is a usage error: no host asked. */
+    if (!spec || (spec->attest && !sevirt_attest_spec_check(spec, error)) ||
+        !(conn = lifecycle_connect(cli, error)) ||
         !create_host_caps(cli, conn, spec, &caps, error))
         return FALSE;
     opts.caps = caps;
+    if (spec->attest) {
+        opts.spec_hook = sevirt_cli_attest_hook;
+        opts.hook_data = &attest;
+    }
     dom = sevirt_domain_create(conn, spec, &opts, error);
+    if (!dom)
+        sevirt_cli_attest_rollback(&attest);
     /* With --json the notes are in the result, unless there is none. */
     for (guint i = 0; (!cli->json || !dom) && i < notes->len; i++)
         sevirt_cli_warn(cli, "%s", (const char *) g_ptr_array_index(notes, i));
     if (!dom)
         return FALSE;
     if (cli->json)
-        create_json(cli, dom, spec, notes);
+        create_json(cli, dom, spec, notes, &attest);
     else if (opt_create_paused)
         sevirt_cli_step(cli, _("Domain '%s' created and started paused"), spec->name);
     else if (opt_create_start)
         sevirt_cli_step(cli, _("Domain '%s' created and started"), spec->name);
     else
         sevirt_cli_step(cli, _("Domain '%s' created"), spec->name);
+    if (attest.written && !cli->json)
+        sevirt_cli_step(cli, _("The guest owner's keys are in '%s' (delete leaves them): launch the guest with 'sevirt launch %s --tk %s --firmware FILE'"),
+                        attest.keys_dir, spec->name, attest.files.tk);
     return TRUE;
 }
 
@@ -228,17 +245,51 @@ static const GOptionEntry delete_options[] = {
     { NULL }
 };
 
+/*
+ * The emulated SEV platform keeps a record of each guest it launched (and
+ * the secrets it received, in clear, for tests) in its state directory on
+ * the host: once the guest is deleted, have the emulator drop it too.  Only
+ * the host's root can, and only on this host; elsewhere, say what stays.
+ */
+static void
+forget_emulated_guest(SevirtCli *cli, virConnectPtr conn, const char *emulator,
+                      const char *uuid)
+{
+    g_autoptr(GError) local = NULL;
+
+    if (!sevirt_emulator_is_emulated(emulator))
+        return;
+    if (sevirt_conn_is_local(conn) && geteuid() == 0 &&
+        sevirt_cli_run_emulator(cli, emulator, "--emu-forget", uuid, &local))
+        return;
+    sevirt_cli_warn(cli, _("the emulated SEV platform's record of guest %s stays on the host%s%s (remove it as root with '%s --emu-forget %s')"),
+                    uuid, local ? ": " : "", local ? local->message : "", emulator, uuid);
+}
+
 static gboolean
 cmd_delete(SevirtCli *cli, char **args, GError **error)
 {
     g_autoptr(virDomain) dom = lookup(cli, args[0], error);
     g_autofree char *name = NULL;
+    g_autofree char *emulator = NULL;
+    g_autoptr(GError) local = NULL;
+    char uuid[VIR_UUID_STRING_BUFLEN];
 
     if (!dom)
         return FALSE;
     name = g_strdup(virDomainGetName(dom));
+    if (virDomainGetUUIDString(dom, uuid) < 0) {
+        sevirt_error_libvirt(error, _("Cannot get the UUID of domain '%s'"), name);
+        return FALSE;
+    }
+    emulator = sevirt_domain_get_emulator(dom, &local);
+    if (local) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
     if (!sevirt_domain_delete(dom, opt_keep_storage, cli_progress, cli, error))
         return FALSE;
+    forget_emulated_guest(cli, virDomainGetConnect(dom), emulator, uuid);
     sevirt_cli_step(cli, _("Domain '%s' deleted"), name);
     return TRUE;
 }
@@ -396,6 +447,9 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
     json_builder_add_boolean_value(b, info->managed);
     json_builder_set_member_name(b, "persistent");
     json_builder_add_boolean_value(b, info->persistent);
+    json_add_string(b, "emulator", info->emulator);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, info->emulated);
     json_builder_set_member_name(b, "uptime_seconds");
     if (info->uptime_s >= 0)
         json_builder_add_int_value(b, info->uptime_s);
@@ -468,6 +522,10 @@ status_text(const SevirtDomainInfo *info)
     printf(_("Managed:         %s\n"), info->managed ? _("yes") : _("no"));
     printf(_("SEV:             %s\n"), sevirt_sev_type_to_string(info->sev_type));
     printf(_("Policy:          %s\n"), policy ? policy : "-");
+    if (info->emulator)
+        printf(_("Emulator:        %s\n"), info->emulator);
+    if (info->emulated)
+        printf(_("Platform:        %s\n"), _(SEVIRT_CLI_EMULATED_NOTICE));
     printf(_("vCPUs:           %u\n"), info->vcpus);
     printf(_("Memory:          %" G_GUINT64_FORMAT " MiB\n"), info->memory_kib / 1024);
     printf(_("Uptime:          %s\n"), uptime);
@@ -558,7 +616,10 @@ static const SevirtCmd domain_cmds[] = {
          "backing volume, or blank), the cloud-init seed ISO uploaded into a pool, checks of\n"
          "networks and shared folders, then the definition with sevirt's metadata listing the\n"
          "volumes it created; --start or --paused starts it.  Any failure undoes every step\n"
-         "already done; a name that exists is refused and left alone."),
+         "already done; a name that exists is refused and left alone.\n"
+         "With --attest it first makes the guest owner's launch session for the platform's\n"
+         "PDH (--pdh FILE, or --from-host) into --keys-dir and puts it in the definition,\n"
+         "ready for 'sevirt launch'."),
       create_options, 0, 1, cmd_create, 0 },
     { "start", N_("DOMAIN"), N_("start a defined guest"),
       N_("Starts the guest (a name or UUID).  For an SEV, SEV-ES or SEV-SNP guest the host's "

@@ -136,33 +136,6 @@ qemu_run_ids(guint64 *uid, guint64 *gid, GError **error)
     return TRUE;
 }
 
-/* Runs the emulator with one of its --emu- options, relaying its lines. */
-static gboolean
-run_emulator(SevirtCli *cli, const char *emulator, const char *option, const char *arg,
-             GError **error)
-{
-    const char *argv[] = { emulator, option, arg, NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    g_auto(GStrv) lines = NULL;
-    gint status = 0;
-
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                      &out, &err, &status, error))
-        return FALSE;
-    lines = g_strsplit(out, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        if (*lines[i])
-            sevirt_cli_step(cli, "%s", lines[i]);
-    }
-    if (!g_spawn_check_exit_status(status, NULL)) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("'%s %s' failed: %s"), emulator, option, g_strstrip(err));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static gboolean
 setup_dev_sev(SevirtCli *cli, GError **error)
 {
@@ -262,19 +235,19 @@ cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return FALSE;
     }
 
-    sevirt_cli_step(cli, _("EMULATED SEV PLATFORM: no memory encryption, no confidentiality; for development and tests only"));
+    sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
     if (opt_undo) {
         if (!undo_dev_sev(cli, error))
             return FALSE;
         if (opt_purge)
-            return run_emulator(cli, emulator, "--emu-purge", NULL, error);
+            return sevirt_cli_run_emulator(cli, emulator, "--emu-purge", NULL, error);
         return TRUE;
     }
 
     if (!qemu_run_ids(&uid, &gid, error) || !setup_dev_sev(cli, error))
         return FALSE;
     owner = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, uid, gid);
-    return run_emulator(cli, emulator, "--emu-setup", owner, error);
+    return sevirt_cli_run_emulator(cli, emulator, "--emu-setup", owner, error);
 }
 
 static const SevirtCmd emu_cmds[] = {

@@ -14,9 +14,6 @@
 #include "cli.h"
 #include "cli-keys.h"
 
-static const char emulated_notice[] =
-    N_("EMULATED SEV PLATFORM: no memory encryption, no confidentiality; for development and tests only");
-
 /* ---------------------------------------------------------------------- */
 /* export-certs */
 
@@ -104,7 +101,7 @@ cmd_export_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return TRUE;
     }
     if (info->emulated)
-        sevirt_cli_step(cli, "%s", _(emulated_notice));
+        sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
     sevirt_cli_step(cli, _("SEV platform certificates of %s written to '%s':"),
                     info->emulator ? info->emulator : _("the host"), dir);
     sevirt_cli_step(cli, _("  pdh.cert      platform Diffie-Hellman key: make sessions with 'sevirt session --pdh'"));
@@ -225,7 +222,7 @@ print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
     switch (step) {
     case SEVIRT_LAUNCH_STEP_INSPECTED:
         if (r->emulated)
-            sevirt_cli_step(cli, "%s", _(emulated_notice));
+            sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
         flags = sevirt_policy_describe(r->sev_es ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV, r->domain_policy);
         sevirt_cli_step(cli, _("Domain '%s': %s guest, policy 0x%04" G_GINT64_MODIFIER "x (%s); the TIK matches its session"),
                         r->name, r->sev_es ? "SEV-ES" : "SEV", r->domain_policy, flags);

@@ -43,6 +43,8 @@ cmd_xml(SevirtCli *cli, char **args, GError **error)
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *xml = NULL;
 
+    if (spec && spec->attest)
+        return sevirt_cli_usage_error(error, _("'sevirt xml' makes no launch session: sev.attest and its keys are for 'sevirt create' (or give sev.dh_cert and sev.session made by 'sevirt session')"));
     /* The definition 'create' would make, cloud-init seed CD-ROM included. */
     if (!spec ||
         !sevirt_cli_spec_host_caps(cli, spec, &caps, error) ||

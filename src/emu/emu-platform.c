@@ -422,6 +422,30 @@ emu_platform_purge(const char *state_dir, gboolean *removed, EmuSetupLogFunc log
     return TRUE;
 }
 
+gboolean
+emu_platform_forget(const char *state_dir, const char *uuid, EmuSetupLogFunc log,
+                    gpointer data, GError **error)
+{
+    g_autofree char *dir = NULL;
+
+    /* a UUID, so that nothing but a guest record can be named */
+    if (!g_uuid_string_is_valid(uuid)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("'%s' is not a domain UUID"), uuid);
+        return FALSE;
+    }
+    dir = g_build_filename(state_dir, DOMAINS_DIR, uuid, NULL);
+    if (!g_file_test(dir, G_FILE_TEST_EXISTS)) {
+        setup_log(log, data, _("no record of guest %s"), uuid);
+        return TRUE;
+    }
+    if (!remove_tree(dir, error))
+        return FALSE;
+    setup_log(log, data, _("removed the record of guest %s (its launch and the secrets it received)"),
+              uuid);
+    return TRUE;
+}
+
 char *
 emu_platform_domain_dir(const EmuPlatform *platform, const char *uuid)
 {

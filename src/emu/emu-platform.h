@@ -139,6 +139,17 @@ gboolean emu_platform_purge(const char *state_dir, gboolean *removed,
                             EmuSetupLogFunc log, gpointer data, GError **error);
 
 /**
+ * emu_platform_forget:
+ * @uuid: a guest's UUID
+ *
+ * Removes STATE/domains/UUID, the record of a guest that is gone (its
+ * launch record and the secrets it received, kept in clear for tests):
+ * 'sevirt delete' asks for it.  No record is not an error.
+ */
+gboolean emu_platform_forget(const char *state_dir, const char *uuid, EmuSetupLogFunc log,
+                             gpointer data, GError **error);
+
+/**
  * emu_platform_domain_dir:
  * STATE/domains/UUID, where the emulator keeps a guest's launch record and
  * the secrets it received.

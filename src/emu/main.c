@@ -258,6 +258,17 @@ run_purge(void)
     return EXIT_SUCCESS;
 }
 
+/* --emu-forget UUID: see emu_platform_forget(); run by 'sevirt delete'. */
+static int
+run_forget(const char *uuid)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!emu_platform_forget(emu_platform_state_dir(), uuid, print_setup_step, NULL, &error))
+        die("%s", error->message);
+    return EXIT_SUCCESS;
+}
+
 /* --emu-info: what the platform is, for tools and people (JSON). */
 static int
 run_info(void)
@@ -288,7 +299,10 @@ run_own_option(int argc, char **argv)
         return run_setup(argv[2]);
     if (g_str_equal(argv[1], "--emu-purge") && argc == 2)
         return run_purge();
-    die(_("usage: %s --emu-info | --emu-setup UID:GID | --emu-purge | QEMU-OPTIONS..."), PROG);
+    if (g_str_equal(argv[1], "--emu-forget") && argc == 3)
+        return run_forget(argv[2]);
+    die(_("usage: %s --emu-info | --emu-setup UID:GID | --emu-purge | --emu-forget UUID | QEMU-OPTIONS..."),
+        PROG);
 }
 
 /* Loads the platform identity the guest needs; see emu_psp_new(). */

@@ -278,6 +278,16 @@ xpath_string(xmlXPathContext *ctx, xmlNode *node, const char *expr)
     return g_strdup((const char *) obj->stringval);
 }
 
+char *
+sevirt_domain_get_emulator(virDomainPtr dom, GError **error)
+{
+    g_auto(DomXml) x = { 0 };
+
+    if (!dom_xml_load(&x, dom, 0, error))
+        return NULL;
+    return xpath_string(x.ctx, NULL, "string(/domain/devices/emulator)");
+}
+
 static xmlXPathObject *
 xpath_nodes(xmlXPathContext *ctx, const char *expr)
 {
@@ -582,6 +592,7 @@ sevirt_domain_info_free(SevirtDomainInfo *info)
         return;
     g_free(info->name);
     g_free(info->uuid);
+    g_free(info->emulator);
     g_clear_pointer(&info->addresses, g_ptr_array_unref);
     g_clear_pointer(&info->disks, g_ptr_array_unref);
     g_clear_pointer(&info->nics, g_ptr_array_unref);
@@ -697,6 +708,8 @@ domain_info(virDomainPtr dom, xmlXPathContext *ctx, gboolean managed, GError **e
     info->memory_kib = vinfo.maxMem;
     info->uptime_s = -1;
     read_launch_security(ctx, &info->sev_type, &info->policy_set, &info->policy);
+    info->emulator = xpath_string(ctx, NULL, "string(/domain/devices/emulator)");
+    info->emulated = sevirt_emulator_is_emulated(info->emulator);
     return g_steal_pointer(&info);
 }
 

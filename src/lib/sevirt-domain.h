@@ -90,6 +90,13 @@ gboolean sevirt_domain_stop(virDomainPtr dom, guint timeout_s, SevirtStopResult 
 gboolean sevirt_domain_destroy(virDomainPtr dom, GError **error);
 
 /**
+ * sevirt_domain_get_emulator:
+ * Returns: (transfer full) (nullable): the <emulator> of @dom's definition;
+ * NULL without error when it names none (libvirt's default)
+ */
+char *sevirt_domain_get_emulator(virDomainPtr dom, GError **error);
+
+/**
  * sevirt_domain_is_managed:
  * @managed: (out) whether @dom carries sevirt's <metadata> element
  */
@@ -133,6 +140,8 @@ typedef struct {
     SevirtSevType sev_type;   /* from <launchSecurity>: none, sev, sev-es, sev-snp */
     gboolean policy_set;
     guint64 policy;
+    char *emulator;           /* <emulator>, NULL when the definition names none */
+    gboolean emulated;        /* sevirt's emulated SEV platform: no memory encryption */
     guint vcpus;
     guint64 memory_kib;
     GPtrArray *addresses;     /* SevirtAddress*; DHCP leases (list) or the first

@@ -92,6 +92,7 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_free(spec->name);
     g_free(spec->dh_cert);
     g_free(spec->session);
+    sevirt_attest_spec_free(spec->attest);
     g_free(spec->kernel);
     g_free(spec->initrd);
     g_free(spec->cmdline);
@@ -105,6 +106,18 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     sevirt_cloud_init_spec_free(spec->cloud_init);
     g_ptr_array_unref(spec->owned_volumes);
     g_free(spec);
+}
+
+void
+sevirt_attest_spec_free(SevirtAttestSpec *attest)
+{
+    if (!attest)
+        return;
+    g_free(attest->pdh);
+    g_free(attest->ark);
+    g_free(attest->ask);
+    g_free(attest->keys_dir);
+    g_free(attest);
 }
 
 SevirtDiskSpec *
@@ -918,4 +931,38 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
     return validate_disks(spec, error) &&
            validate_networks(spec, error) &&
            validate_shares(spec, error);
+}
+
+gboolean
+sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
+{
+    const SevirtAttestSpec *a = spec->attest;
+
+    if (!a->enabled) {
+        if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
+            return spec_invalid(error, _("--pdh, --from-host, --ark, --ask and --keys-dir (spec keys "
+                                         "sev.pdh, sev.from_host, sev.ark, sev.ask, sev.keys_dir) "
+                                         "go with --attest (sev.attest)"));
+        return TRUE;
+    }
+    if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES)
+        return spec_invalid(error, _("--attest makes a launch session for an SEV or SEV-ES guest, "
+                                     "not for SEV type '%s'"),
+                            sevirt_sev_type_to_string(spec->sev_type));
+    if (spec->dh_cert || spec->session)
+        return spec_invalid(error, _("--attest makes the dhCert and session itself: give neither "
+                                     "--dh-cert nor --session (sev.dh_cert, sev.session) with it"));
+    if (!a->pdh == !a->from_host)
+        return spec_invalid(error, _("--attest needs the platform's PDH: give either --pdh FILE "
+                                     "or --from-host (sev.pdh, sev.from_host)"));
+    if (!a->keys_dir)
+        return spec_invalid(error, _("--attest needs --keys-dir DIR (sev.keys_dir), where the "
+                                     "session and the guest owner's keys go"));
+    if (!a->ark != !a->ask)
+        return spec_invalid(error, _("--ark and --ask (sev.ark, sev.ask) go together"));
+    if (a->ark && !a->from_host)
+        return spec_invalid(error, _("--ark and --ask verify the chain the host reports with "
+                                     "--from-host; check a --pdh file's chain with "
+                                     "'sevirt verify-certs'"));
+    return TRUE;
 }

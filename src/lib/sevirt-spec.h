@@ -94,6 +94,21 @@ typedef struct {
     char *pool;            /* pool that receives the seed; NULL: see sevirt_create_prepare() */
 } SevirtCloudInitSpec;
 
+/*
+ * 'sevirt create --attest': the guest owner's launch session is made for
+ * the platform while the guest is created (see sevirt(1)).  The spec only
+ * records the request; sevirt_domain_create() leaves it to the caller's
+ * spec hook, which makes the session and fills dh_cert and session.
+ */
+typedef struct {
+    gboolean enabled;      /* --attest, sev.attest */
+    char *pdh;             /* the platform's PDH certificate file */
+    gboolean from_host;    /* the PDH of the host, or of the guest's emulator */
+    char *ark;             /* with from_host: AMD's ARK and ASK (files) to verify */
+    char *ask;             /* the host's certificate chain with */
+    char *keys_dir;        /* where the session and the owner's keys are written */
+} SevirtAttestSpec;
+
 typedef struct {
     char *name;
     guint vcpus;
@@ -106,6 +121,7 @@ typedef struct {
     gint reduced_phys_bits;    /* -1: from the host, or libvirt fills it */
     char *dh_cert;             /* base64 of the 0x824-byte GODH certificate */
     char *session;             /* base64 of the 0x80-byte session blob */
+    SevirtAttestSpec *attest;  /* NULL: no session to make (create --attest) */
     SevirtTristate kernel_hashes;
 
     char *kernel;
@@ -147,6 +163,21 @@ void sevirt_port_forward_free(SevirtPortForward *fwd);
 SevirtShareSpec *sevirt_share_spec_new(void);
 void sevirt_share_spec_free(SevirtShareSpec *share);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtShareSpec, sevirt_share_spec_free)
+
+void sevirt_attest_spec_free(SevirtAttestSpec *attest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtAttestSpec, sevirt_attest_spec_free)
+
+/**
+ * sevirt_attest_spec_check:
+ * @spec: a spec whose attest field is set
+ *
+ * Checks the session request of 'create --attest' against the rest of
+ * @spec (before the session is made): an SEV or SEV-ES guest, the PDH from
+ * a file or from the host (one of them), a keys directory, ARK and ASK
+ * together and with from_host only, and no dhCert or session given too.
+ * Errors are SEVIRT_ERROR_INVALID and name the options and spec keys.
+ */
+gboolean sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error);
 
 void sevirt_cloud_init_spec_free(SevirtCloudInitSpec *ci);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtCloudInitSpec, sevirt_cloud_init_spec_free)

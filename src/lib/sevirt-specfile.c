@@ -354,6 +354,51 @@ key_sev_session(Loader *ld, const char *key, yaml_node_t *v, GError **error)
     return want_b64_file(ld, key, v, SEVIRT_SESSION_SIZE, &ld->spec->session, error);
 }
 
+/* create --attest: the session is made by 'sevirt create' (sevirt_attest_spec_check()). */
+static SevirtAttestSpec *
+attest(Loader *ld)
+{
+    if (!ld->spec->attest)
+        ld->spec->attest = g_new0(SevirtAttestSpec, 1);
+    return ld->spec->attest;
+}
+
+static gboolean
+key_sev_attest(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_bool(ld, key, v, &attest(ld)->enabled, error);
+}
+
+static gboolean
+key_sev_pdh(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_local_file(ld, key, v, &attest(ld)->pdh, error);
+}
+
+static gboolean
+key_sev_from_host(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_bool(ld, key, v, &attest(ld)->from_host, error);
+}
+
+static gboolean
+key_sev_ark(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_local_file(ld, key, v, &attest(ld)->ark, error);
+}
+
+static gboolean
+key_sev_ask(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_local_file(ld, key, v, &attest(ld)->ask, error);
+}
+
+static gboolean
+key_sev_keys_dir(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_local_file(ld, key, v, &attest(ld)->keys_dir, error);
+}
+
 static const KeyEntry sev_keys[] = {
     { "type", key_sev_type },
     { "policy", key_sev_policy },
@@ -362,6 +407,12 @@ static const KeyEntry sev_keys[] = {
     { "kernel_hashes", key_sev_kernel_hashes },
     { "dh_cert", key_sev_dh_cert },
     { "session", key_sev_session },
+    { "attest", key_sev_attest },
+    { "pdh", key_sev_pdh },
+    { "from_host", key_sev_from_host },
+    { "ark", key_sev_ark },
+    { "ask", key_sev_ask },
+    { "keys_dir", key_sev_keys_dir },
     { NULL }
 };
 

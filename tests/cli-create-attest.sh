@@ -120,5 +120,10 @@ nothing_made "$T/k5"
 printf 'name: x\nsev: {attest: maybe}\n' >"$T/bad.yaml"
 expect 2 create --spec "$T/bad.yaml" && err_has "bad.yaml:2:15: 'attest' must be true or false" && err_one_line
 expect 2 sevirt xml --spec spec/vm.yaml && err_has "'sevirt xml' makes no launch session" && err_one_line
+# the example: its keys as documented (its pool and image are not here)
+expect 7 create --spec "$abs_top_srcdir/data/examples/attested-vm.yaml" --pdh "$PDH" --keys-dir "$T/k6" \
+    --firmware "$FW" && out_has "Launch session for policy 0x0033 written to '$T/k6'" &&
+    err_has "step 'volumes' failed" && out_has "Undoing: removing the launch session"
+nothing_made "$T/k6"
 
 finish

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Helpers shared by the lifecycle modules (sevirt-domain.c, sevirt-create.c).
+ * Helpers shared by the modules that manage domains (sevirt-domain.c,
+ * sevirt-create.c, sevirt-launch.c).
  */
 #pragma once
 
@@ -27,5 +28,13 @@ void sevirt_progress_say(SevirtProgressFunc progress, gpointer data,
  */
 gboolean sevirt_domain_check_caps(const char *name, xmlXPathContext *ctx, const char *domcaps,
                                   GError **error);
+
+/**
+ * sevirt_domain_record_start:
+ * Notes in the running domain's live metadata when sevirt started it (for
+ * the uptime 'status' shows).  Whoever starts a guest calls it: start, and
+ * the attested launch.
+ */
+void sevirt_domain_record_start(virDomainPtr dom);
 
 G_END_DECLS

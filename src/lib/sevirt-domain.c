@@ -389,8 +389,8 @@ check_host_can_run(virDomainPtr dom, xmlXPathContext *ctx, GError **error)
     return sevirt_domain_check_caps(name, ctx, caps, error);
 }
 
-static void
-record_start_time(virDomainPtr dom)
+void
+sevirt_domain_record_start(virDomainPtr dom)
 {
     g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNode *node = xmlNewNode(NULL, BAD_CAST "run");
@@ -421,7 +421,7 @@ sevirt_domain_start(virDomainPtr dom, gboolean paused, GError **error)
         sevirt_error_libvirt(error, _("Cannot start domain '%s'"), name);
         return FALSE;
     }
-    record_start_time(dom);
+    sevirt_domain_record_start(dom);
     return TRUE;
 }
 

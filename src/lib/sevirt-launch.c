@@ -12,6 +12,7 @@
 #include "sevirt-autoptr.h"
 #include "sevirt-conn.h"
 #include "sevirt-crypto-private.h"
+#include "sevirt-domain-private.h"
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-launch.h"
@@ -394,6 +395,7 @@ start_paused(virDomainPtr dom, gboolean paused, SevirtLaunchResult *result, GErr
                         cause ? cause : _("unknown error"));
         return FALSE;
     }
+    sevirt_domain_record_start(dom);
     result->started = TRUE;
     return TRUE;
 }

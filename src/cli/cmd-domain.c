@@ -259,11 +259,12 @@ forget_emulated_guest(SevirtCli *cli, virConnectPtr conn, const char *emulator,
 
     if (!sevirt_emulator_is_emulated(emulator))
         return;
-    if (sevirt_conn_is_local(conn) && geteuid() == 0 &&
-        sevirt_cli_run_emulator(cli, emulator, "--emu-forget", uuid, &local))
-        return;
-    sevirt_cli_warn(cli, _("the emulated SEV platform's record of guest %s stays on the host%s%s (remove it as root with '%s --emu-forget %s')"),
-                    uuid, local ? ": " : "", local ? local->message : "", emulator, uuid);
+    if (!sevirt_conn_is_local(conn) || geteuid() != 0)
+        sevirt_cli_warn(cli, _("the emulated SEV platform's record of guest %s stays on the host: remove it there as root with '%s --emu-forget %s'"),
+                        uuid, emulator, uuid);
+    else if (!sevirt_cli_run_emulator(cli, emulator, "--emu-forget", uuid, &local))
+        sevirt_cli_warn(cli, _("the emulated SEV platform's record of guest %s stays on the host: %s"),
+                        uuid, local->message);
 }
 
 static gboolean

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -238,7 +241,7 @@ sevirt_firmware_list_load(const char *dirs)
 }
 
 /* ---------------------------------------------------------------------- */
-/* domain capabilities */
+/* the emulated SEV platform */
 
 gboolean
 sevirt_emulator_is_emulated(const char *path)
@@ -252,12 +255,106 @@ sevirt_emulator_is_emulated(const char *path)
 }
 
 void
+sevirt_emu_info_free(SevirtEmuInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->notice);
+    g_free(info->state_dir);
+    g_free(info->qemu);
+    g_free(info->identity_dir);
+    g_free(info->identity_error);
+    g_free(info);
+}
+
+static gint
+json_member_uint(JsonObject *obj, const char *member)
+{
+    JsonNode *node = json_object_get_member(obj, member);
+
+    if (!node || json_node_get_value_type(node) != G_TYPE_INT64)
+        return -1;
+    return CLAMP(json_node_get_int(node), -1, G_MAXINT);
+}
+
+SevirtEmuInfo *
+sevirt_emu_info_parse(const char *json, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) local = NULL;
+    g_autoptr(SevirtEmuInfo) info = NULL;
+    JsonNode *root_node;
+    JsonObject *root;
+    JsonObject *identity;
+
+    if (!json_parser_load_from_data(parser, json, -1, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse the emulated platform's description: %s"), local->message);
+        return NULL;
+    }
+    root_node = json_parser_get_root(parser);
+    root = root_node && JSON_NODE_HOLDS_OBJECT(root_node) ? json_node_get_object(root_node) : NULL;
+    if (!root || !json_object_get_boolean_member_with_default(root, "emulated", FALSE)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse the emulated platform's description: it does not say "
+                      "\"emulated\": true"));
+        return NULL;
+    }
+    info = g_new0(SevirtEmuInfo, 1);
+    info->notice = g_strdup(json_object_get_string_member_with_default(root, "notice", NULL));
+    info->state_dir = g_strdup(json_object_get_string_member_with_default(root, "state_dir", NULL));
+    info->qemu = g_strdup(json_object_get_string_member_with_default(root, "qemu", NULL));
+    info->api_major = json_member_uint(root, "api_major");
+    info->api_minor = json_member_uint(root, "api_minor");
+    info->build_id = json_member_uint(root, "build_id");
+    info->cpu_family = json_member_uint(root, "cpu_family");
+    info->cpu_model = json_member_uint(root, "cpu_model");
+    info->cpu_stepping = json_member_uint(root, "cpu_stepping");
+    identity = json_member_object(root, "identity");
+    if (identity)
+        info->identity_dir = g_strdup(json_object_get_string_member_with_default(identity, "dir", NULL));
+    if (!info->identity_dir)
+        info->identity_error = g_strdup(json_object_get_string_member_with_default(
+            root, "identity_error", _("the platform has no identity")));
+    return g_steal_pointer(&info);
+}
+
+SevirtEmuInfo *
+sevirt_emu_info_query(const char *emulator, GError **error)
+{
+    const char *argv[] = { emulator, "--emu-info", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) local = NULL;
+    gint status = 0;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &err, &status, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot run '%s --emu-info': %s"), emulator, local->message);
+        return NULL;
+    }
+    if (!g_spawn_check_wait_status(status, &local)) {
+        g_strstrip(err);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("'%s --emu-info' failed: %s"),
+                    emulator, *err ? err : local->message);
+        return NULL;
+    }
+    return sevirt_emu_info_parse(out, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* domain capabilities */
+
+void
 sevirt_host_caps_free(SevirtHostCaps *caps)
 {
     if (!caps)
         return;
     g_free(caps->uri);
     g_free(caps->emulator);
+    sevirt_emu_info_free(caps->emu_info);
+    g_free(caps->emu_info_error);
     g_free(caps->domain_type);
     g_free(caps->machine);
     g_clear_pointer(&caps->loaders, g_ptr_array_unref);
@@ -279,6 +376,25 @@ host_caps_new(void)
     caps->es_guests_running = -1;
     caps->firmware = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_firmware_free);
     return caps;
+}
+
+/* Newer libvirt lists the backends <interface type='user'> can use; 9.0
+ * does not (sevirt_host_caps_query() then asks libvirt's parser). */
+static SevirtTristate
+parse_passt(xmlXPathContext *ctx)
+{
+    g_autoptr(GPtrArray) backends =
+        sevirt_xpath_strings(ctx, "/domainCapabilities/devices/interface[@supported='yes']"
+                                  "/enum[@name='backendType']/value");
+
+    if (sevirt_xpath_int(ctx, "count(/domainCapabilities/devices/interface"
+                              "/enum[@name='backendType'])", 0) == 0)
+        return SEVIRT_TRISTATE_DEFAULT;
+    for (guint i = 0; i < backends->len; i++) {
+        if (g_str_equal(g_ptr_array_index(backends, i), "passt"))
+            return SEVIRT_TRISTATE_YES;
+    }
+    return SEVIRT_TRISTATE_NO;
 }
 
 SevirtHostCaps *
@@ -317,9 +433,15 @@ sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
         caps->max_es_guests =
             sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/maxESGuests", -1);
         /* libvirt has no SEV-ES flag: the host can run SEV-ES guests when it
-         * has ES ASIDs.  The emulated platform has no ASIDs at all. */
+         * has ES ASIDs.  The emulated platform has no ASIDs at all: libvirt
+         * reads the counts from the host's CPUID, which says 0 there. */
         caps->sev_es = caps->max_es_guests > 0 || caps->emulated;
+        if (caps->emulated) {
+            caps->max_guests = -1;
+            caps->max_es_guests = -1;
+        }
     }
+    caps->passt = parse_passt(ctx);
 
     /* libvirt >= 10.5 lists the launch security types it can use. */
     sectypes = sevirt_xpath_strings(ctx, "/domainCapabilities/features/"
@@ -411,6 +533,54 @@ fill_from_node_sev_info(SevirtHostCaps *caps, virConnectPtr conn)
         caps->sev_es = TRUE;
 }
 
+/* The smallest domain with a passt interface, for the host this is about. */
+static char *
+passt_probe_xml(const SevirtHostCaps *caps)
+{
+    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNode *domain = xmlNewNode(NULL, BAD_CAST "domain");
+    xmlNode *os, *type, *devices, *iface;
+
+    xmlDocSetRootElement(doc, domain);
+    xmlNewProp(domain, BAD_CAST "type", BAD_CAST (caps->domain_type ? caps->domain_type : "qemu"));
+    xmlNewTextChild(domain, NULL, BAD_CAST "name", BAD_CAST "sevirt-passt-probe");
+    xmlNewProp(xmlNewTextChild(domain, NULL, BAD_CAST "memory", BAD_CAST "64"),
+               BAD_CAST "unit", BAD_CAST "MiB");
+    os = xmlNewChild(domain, NULL, BAD_CAST "os", NULL);
+    type = xmlNewTextChild(os, NULL, BAD_CAST "type", BAD_CAST "hvm");
+    xmlNewProp(type, BAD_CAST "arch", BAD_CAST "x86_64");
+    if (caps->machine)
+        xmlNewProp(type, BAD_CAST "machine", BAD_CAST caps->machine);
+    devices = xmlNewChild(domain, NULL, BAD_CAST "devices", NULL);
+    if (caps->emulator)
+        xmlNewTextChild(devices, NULL, BAD_CAST "emulator", BAD_CAST caps->emulator);
+    iface = xmlNewChild(devices, NULL, BAD_CAST "interface", NULL);
+    xmlNewProp(iface, BAD_CAST "type", BAD_CAST "user");
+    xmlNewProp(xmlNewChild(iface, NULL, BAD_CAST "backend", NULL), BAD_CAST "type", BAD_CAST "passt");
+    return sevirt_xml_doc_to_string(doc);
+}
+
+/*
+ * Whether libvirt accepts the passt backend, where its domain capabilities
+ * do not say: its parser refuses an unknown backend type (Debian 12's 9.0
+ * is built without passt) with an XML error.  Turning a domain into a QEMU
+ * command line parses it without defining anything; any other outcome
+ * leaves the answer unknown.
+ */
+static SevirtTristate
+probe_passt(virConnectPtr conn, const SevirtHostCaps *caps)
+{
+    g_autofree char *xml = passt_probe_xml(caps);
+    g_autofree char *argv = virConnectDomainXMLToNative(conn, "qemu-argv", xml, 0);
+    int code;
+
+    if (argv)
+        return SEVIRT_TRISTATE_YES;
+    code = virGetLastErrorCode();
+    virResetLastError();
+    return code == VIR_ERR_XML_ERROR ? SEVIRT_TRISTATE_NO : SEVIRT_TRISTATE_DEFAULT;
+}
+
 static char *
 get_domcaps(virConnectPtr conn, const char *emulator, const char *virt_type,
             const char *machine, GError **error)
@@ -421,6 +591,18 @@ get_domcaps(virConnectPtr conn, const char *emulator, const char *virt_type,
         sevirt_error_libvirt(error, _("Cannot get the domain capabilities of %s (virt type %s)"),
                              emulator ? emulator : _("the default emulator"), virt_type);
     return xml;
+}
+
+/* What the local emulated platform says about itself; a failure is kept
+ * for host-info and host-check to show. */
+static void
+query_emu_info(SevirtHostCaps *caps)
+{
+    g_autoptr(GError) local = NULL;
+
+    caps->emu_info = sevirt_emu_info_query(caps->emulator, &local);
+    if (!caps->emu_info)
+        caps->emu_info_error = g_strdup(local->message);
 }
 
 SevirtHostCaps *
@@ -459,10 +641,14 @@ sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *vir
      * for that binary: use it to fill what older domcaps leave out. */
     if (caps->sev && !caps->emulated)
         fill_from_node_sev_info(caps, conn);
+    if (caps->passt == SEVIRT_TRISTATE_DEFAULT)
+        caps->passt = probe_passt(conn, caps);
     if (sevirt_conn_is_local(conn)) {
         g_ptr_array_unref(caps->firmware);
         caps->firmware = sevirt_firmware_list_load(NULL);
         caps->firmware_known = TRUE;
+        if (caps->emulated)
+            query_emu_info(caps);
     }
     return g_steal_pointer(&caps);
 }
@@ -488,6 +674,10 @@ sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
 {
     gint max, used;
 
+    if (!sevirt_host_caps_supports(caps, type))
+        return 0;
+    if (type == SEVIRT_SEV_NONE || caps->emulated)
+        return SEVIRT_HOST_SLOTS_UNLIMITED;
     if (type == SEVIRT_SEV_SEV) {
         max = caps->max_guests;
         used = caps->guests_running;
@@ -498,6 +688,22 @@ sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
     if (max < 0 || used < 0)
         return -1;
     return MAX(max - used, 0);
+}
+
+/* libvirt's first release with the passt backend. */
+#define LIBVIRT_PASST_VERSION 9000000
+
+char *
+sevirt_host_caps_passt_refusal(const SevirtHostCaps *caps)
+{
+    if (caps->libvirt_version && caps->libvirt_version < LIBVIRT_PASST_VERSION) {
+        g_autofree char *found = sevirt_version_string(caps->libvirt_version);
+
+        return g_strdup_printf(_("this host's libvirt %s predates passt (9.0): user-mode "
+                                 "networking with port forwarding is unavailable"), found);
+    }
+    return g_strdup(_("this host's libvirt was built without passt support: user-mode "
+                      "networking with port forwarding is unavailable"));
 }
 
 const SevirtFirmware *
@@ -643,18 +849,108 @@ check_kvm_amd(GPtrArray *checks, const char *root, SevirtSevType type)
     }
 }
 
-static void
-check_dev_sev(GPtrArray *checks, const char *root)
+gboolean
+sevirt_dev_sev_examine(const char *path, SevirtDevSev *kind, GError **error)
 {
-    g_autofree char *path = g_build_filename(root, "dev", "sev", NULL);
+    struct stat st;
 
-    if (g_file_test(path, G_FILE_TEST_EXISTS))
-        add_check(checks, SEVIRT_CHECK_PASS, "/dev/sev", NULL, _("/dev/sev exists"));
-    else
-        add_check(checks, SEVIRT_CHECK_FAIL, "/dev/sev",
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                        _("Cannot examine '%s': %s"), path, g_strerror(errno));
+            return FALSE;
+        }
+        *kind = SEVIRT_DEV_SEV_ABSENT;
+    } else if (!S_ISCHR(st.st_mode)) {
+        *kind = SEVIRT_DEV_SEV_NOT_DEVICE;
+    } else if (major(st.st_rdev) == SEVIRT_DEV_SEV_PLACEHOLDER_MAJOR &&
+               minor(st.st_rdev) == SEVIRT_DEV_SEV_PLACEHOLDER_MINOR) {
+        *kind = SEVIRT_DEV_SEV_PLACEHOLDER;
+    } else {
+        *kind = SEVIRT_DEV_SEV_DEVICE;
+    }
+    return TRUE;
+}
+
+/* SEV hardware: the ccp driver's device. */
+static void
+check_dev_sev_hardware(GPtrArray *checks, SevirtDevSev kind)
+{
+    const char *name = SEVIRT_DEV_SEV_PATH;
+
+    switch (kind) {
+    case SEVIRT_DEV_SEV_DEVICE:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL, _("/dev/sev is a character device"));
+        break;
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
+                  _("for SEV hardware, enable SEV in the firmware setup and remove the placeholder "
+                    "with 'sevirt emulator-setup --undo' so that the ccp driver can create "
+                    "/dev/sev; for the emulated platform, check with --emulator PATH"),
+                  _("/dev/sev is the null device (1:3) that 'sevirt emulator-setup' created for "
+                    "the emulated platform: harmless, but no SEV hardware is behind it"));
+        break;
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
+                  _("remove it; the ccp driver creates /dev/sev once the platform is initialised"),
+                  _("/dev/sev is not a character device"));
+        break;
+    case SEVIRT_DEV_SEV_ABSENT:
+    default:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
                   _("enable SEV in the firmware setup and check 'dmesg | grep -i sev': "
                     "the ccp driver creates /dev/sev once the platform is initialised"),
                   _("/dev/sev does not exist"));
+        break;
+    }
+}
+
+/* The emulated platform: libvirt (9.0) still allows and opens /dev/sev for
+ * every SEV domain, so a node that gives access to nothing stands in. */
+static void
+check_dev_sev_emulated(GPtrArray *checks, SevirtDevSev kind, const char *emulator)
+{
+    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
+                                           emulator);
+    const char *name = SEVIRT_DEV_SEV_PATH;
+
+    switch (kind) {
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("/dev/sev is the placeholder 'sevirt emulator-setup' created (the null "
+                    "device 1:3): libvirt needs the path for SEV domains; it gives access to nothing"));
+        break;
+    case SEVIRT_DEV_SEV_DEVICE:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("/dev/sev is a character device (libvirt only needs the path with the "
+                    "emulated platform)"));
+        break;
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
+        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
+                  _("/dev/sev is not a character device: libvirt cannot open it for SEV domains"));
+        break;
+    case SEVIRT_DEV_SEV_ABSENT:
+    default:
+        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
+                  _("/dev/sev does not exist: libvirt refuses to start SEV domains without it"));
+        break;
+    }
+}
+
+static void
+check_dev_sev(GPtrArray *checks, const char *root, const SevirtHostCaps *caps)
+{
+    g_autofree char *path = g_build_filename(root, SEVIRT_DEV_SEV_PATH, NULL);
+    g_autoptr(GError) error = NULL;
+    SevirtDevSev kind;
+
+    if (!sevirt_dev_sev_examine(path, &kind, &error))
+        add_check(checks, SEVIRT_CHECK_FAIL, SEVIRT_DEV_SEV_PATH,
+                  _("run host-check as root"), "%s", error->message);
+    else if (caps->emulated)
+        check_dev_sev_emulated(checks, kind, caps->emulator);
+    else
+        check_dev_sev_hardware(checks, kind);
 }
 
 static void
@@ -803,12 +1099,19 @@ read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can
 }
 
 static void
-check_memlock(GPtrArray *checks, const char *root)
+check_memlock(GPtrArray *checks, const char *root, const SevirtHostCaps *caps, SevirtSevType type)
 {
     guint64 hard = 0;
     gboolean unlimited = FALSE, can_raise = FALSE;
 
-    if (!read_memlock(root, &hard, &unlimited, &can_raise))
+    /* Neither asks for <locked/> (see sevirt_domxml_build()). */
+    if (caps->emulated)
+        add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
+                  _("not needed: guests of the emulated platform lock no memory"));
+    else if (type == SEVIRT_SEV_SNP)
+        add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
+                  _("not needed: SEV-SNP guests do not lock their memory"));
+    else if (!read_memlock(root, &hard, &unlimited, &can_raise))
         add_check(checks, SEVIRT_CHECK_WARN, _("locked memory limit"),
                   _("make sure libvirtd may raise RLIMIT_MEMLOCK (LimitMEMLOCK=infinity)"),
                   _("cannot read libvirtd's locked memory limit"));
@@ -825,6 +1128,64 @@ check_memlock(GPtrArray *checks, const char *root)
                   hard / 1024);
 }
 
+/* What the emulated platform is, and whether it was set up. */
+static void
+check_emulated(GPtrArray *checks, const SevirtHostCaps *caps, gboolean local)
+{
+    const SevirtEmuInfo *info = caps->emu_info;
+    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
+                                           caps->emulator);
+
+    add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
+              _("run real guests with the host's QEMU on an AMD EPYC host"),
+              _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
+                "and no confidentiality"), caps->emulator);
+    if (!local)
+        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform identity"),
+                  _("run 'sevirt host-check --emulator PATH' on that host"),
+                  _("the emulator of a remote host cannot be asked about its state"));
+    else if (!info)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"),
+                  _("check that the emulator is built and installed"),
+                  "%s", caps->emu_info_error ? caps->emu_info_error : _("unknown"));
+    else if (!info->identity_dir)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"), fix,
+                  _("no platform identity in %s: %s"),
+                  info->state_dir ? info->state_dir : "?", info->identity_error);
+    else
+        add_check(checks, SEVIRT_CHECK_PASS, _("emulated platform identity"), NULL,
+                  _("certificates in %s (SEV API %d.%d build %d, CPU family %d model %d stepping %d)"),
+                  info->identity_dir, info->api_major, info->api_minor, info->build_id,
+                  info->cpu_family, info->cpu_model, info->cpu_stepping);
+}
+
+/* Not an SEV matter, but the first thing a user tries (--network user) and
+ * the first thing Debian 12's libvirt refuses. */
+static void
+check_passt(GPtrArray *checks, const SevirtHostCaps *caps)
+{
+    const char *name = _("user-mode networking (passt)");
+    const char *fix = _("use --network network=NAME or bridge=BR");
+
+    switch (caps->passt) {
+    case SEVIRT_TRISTATE_YES:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("libvirt accepts the passt backend: --network user works"));
+        break;
+    case SEVIRT_TRISTATE_NO: {
+        g_autofree char *why = sevirt_host_caps_passt_refusal(caps);
+
+        add_check(checks, SEVIRT_CHECK_WARN, name, fix, "%s", why);
+        break;
+    }
+    case SEVIRT_TRISTATE_DEFAULT:
+    default:
+        add_check(checks, SEVIRT_CHECK_WARN, name, fix,
+                  _("cannot tell whether libvirt accepts the passt backend"));
+        break;
+    }
+}
+
 GPtrArray *
 sevirt_host_check(const SevirtHostCaps *caps, SevirtSevType type, const char *local_root)
 {
@@ -834,21 +1195,18 @@ sevirt_host_check(const SevirtHostCaps *caps, SevirtSevType type, const char *lo
 
     check_libvirt_version(checks, caps, type);
     if (caps->emulated)
-        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
-                  _("run real guests with the host's QEMU on an AMD EPYC host"),
-                  _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
-                    "and no confidentiality"), caps->emulator);
-    else if (local_root) {
+        check_emulated(checks, caps, local_root != NULL);
+    else if (local_root)
         check_kvm_amd(checks, local_root, type);
-        check_dev_sev(checks, local_root);
-    }
+    if (local_root)
+        check_dev_sev(checks, local_root, caps);
     check_virt_type(checks, caps);
     check_domcaps(checks, caps, type);
     check_slots(checks, caps, type);
     check_firmware(checks, caps, type);
-    /* SNP guests do not lock their memory; the emulated platform does not either. */
-    if (local_root && !caps->emulated && type != SEVIRT_SEV_SNP)
-        check_memlock(checks, local_root);
+    if (local_root)
+        check_memlock(checks, local_root, caps, type);
+    check_passt(checks, caps);
     return checks;
 }
 

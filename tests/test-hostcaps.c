@@ -14,6 +14,8 @@
 #include "test-common.h"
 #include "sevirt.h"
 
+#include <libvirt/virterror.h>
+
 static SevirtHostCaps *
 load_caps(const char *name)
 {
@@ -250,6 +252,63 @@ test_firmware_parse_errors(void **state G_GNUC_UNUSED)
         assert_null(sevirt_firmware_parse(path, &error));
         sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, cases[i].needle);
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* running guests, on libvirt's test driver */
+
+/* Defines and starts a guest of @emulator with launch security @type. */
+static void
+start_guest(virConnectPtr conn, const char *name, const char *emulator, const char *type,
+            const char *policy)
+{
+    g_autofree char *launch = type ? g_strdup_printf("<launchSecurity type='%s'><policy>%s</policy>"
+                                                     "</launchSecurity>", type, policy)
+                                   : g_strdup("");
+    g_autofree char *xml = g_strdup_printf("<domain type='test'><name>%s</name><memory>65536</memory>"
+                                           "<os><type>hvm</type></os><devices><emulator>%s</emulator>"
+                                           "</devices>%s</domain>", name, emulator, launch);
+    g_autoptr(virDomain) dom = virDomainDefineXML(conn, xml);
+
+    if (!dom || virDomainCreate(dom) < 0)
+        fail_msg("%s: %s", name, virGetLastErrorMessage());
+}
+
+static void
+test_count_guests(void **state G_GNUC_UNUSED)
+{
+    static const char qemu[] = "/usr/bin/qemu-system-x86_64";
+    static const char emu[] = "/usr/libexec/sevirt-qemu-emu";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(virConnect) conn = sevirt_connect("test:///default", NULL, &error);
+    g_autoptr(SevirtHostCaps) hw = load_caps("amd-sev-es.xml");
+    g_autoptr(SevirtHostCaps) emulated = load_caps("emulated.xml");
+    g_autoptr(virDomain) stopped = NULL;
+
+    assert_non_null(conn);
+    start_guest(conn, "sev", qemu, "sev", "0x0001");
+    start_guest(conn, "sev-es", qemu, "sev", "0x0005");
+    start_guest(conn, "sev-es-2", qemu, "sev", "5");
+    start_guest(conn, "plain", qemu, NULL, NULL);
+    start_guest(conn, "emu-sev", emu, "sev", "0x0001");
+    start_guest(conn, "emu-sev-es", emu, "sev", "0x0005");
+    /* a stopped guest holds no ASID */
+    start_guest(conn, "stopped", qemu, "sev", "0x0001");
+    stopped = virDomainLookupByName(conn, "stopped");
+    assert_int_equal(virDomainDestroy(stopped), 0);
+
+    /* the test driver's own "test" domain runs too, without launch security */
+    assert_true(sevirt_host_caps_count_guests(hw, conn, &error));
+    assert_int_equal(hw->guests_running, 1);
+    assert_int_equal(hw->es_guests_running, 2);
+    assert_int_equal(sevirt_host_caps_free_slots(hw, SEVIRT_SEV_SEV), 14);
+    assert_int_equal(sevirt_host_caps_free_slots(hw, SEVIRT_SEV_ES), 492);
+
+    /* the emulated platform counts its own guests, and has room for more */
+    assert_true(sevirt_host_caps_count_guests(emulated, conn, &error));
+    assert_int_equal(emulated->guests_running, 1);
+    assert_int_equal(emulated->es_guests_running, 1);
+    assert_int_equal(sevirt_host_caps_free_slots(emulated, SEVIRT_SEV_ES), SEVIRT_HOST_SLOTS_UNLIMITED);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -530,6 +589,43 @@ test_check_bad_host(void **state G_GNUC_UNUSED)
     remove_tree(root);
 }
 
+/* libvirt's modular daemons: the QEMU driver runs in virtqemud. */
+static void
+test_check_memlock_virtqemud(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtHostCaps) caps = ready_caps("amd-sev-es.xml");
+    g_autofree char *root = make_root(TRUE, TRUE, TRUE, FALSE);
+    g_autofree char *pidfile = g_build_filename(root, "run", "libvirtd.pid", NULL);
+    g_autoptr(GPtrArray) checks = NULL;
+
+    write_file(root, "run/virtqemud.pid", "4343\n");
+    write_file(root, "proc/4343/limits",
+               "Max locked memory         65536                unlimited            bytes     \n");
+    write_file(root, "proc/4343/status", "CapEff:\t0000000000000000\n");
+    checks = sevirt_host_check(caps, SEVIRT_SEV_SEV, root);
+    assert_check(checks, "locked memory limit", SEVIRT_CHECK_PASS, "no limit");
+    g_ptr_array_unref(checks);
+
+    /* CAP_SYS_RESOURCE lets it raise a low limit */
+    write_file(root, "proc/4343/limits",
+               "Max locked memory         65536                65536                bytes     \n");
+    write_file(root, "proc/4343/status", "Name:\tvirtqemud\nCapEff:\t0000000001000000\n");
+    checks = sevirt_host_check(caps, SEVIRT_SEV_SEV, root);
+    assert_check(checks, "locked memory limit", SEVIRT_CHECK_PASS, "it may raise its limit");
+    g_ptr_array_unref(checks);
+
+    /* a pid file naming no process; and none at all: unknown, not sevirt's own limit */
+    write_file(root, "run/virtqemud.pid", "999999\n");
+    g_unlink(pidfile);
+    checks = sevirt_host_check(caps, SEVIRT_SEV_SEV, root);
+    assert_check(checks, "locked memory limit", SEVIRT_CHECK_WARN, "cannot read");
+    g_ptr_array_unref(checks);
+    write_file(root, "run/virtqemud.pid", "not a pid\n");
+    checks = sevirt_host_check(caps, SEVIRT_SEV_SEV, root);
+    assert_check(checks, "locked memory limit", SEVIRT_CHECK_WARN, "cannot read");
+    remove_tree(root);
+}
+
 static void
 test_check_no_module_no_sev(void **state G_GNUC_UNUSED)
 {
@@ -678,15 +774,18 @@ main(void)
         cmocka_unit_test(test_firmware_list),
         cmocka_unit_test(test_firmware_usr_only),
         cmocka_unit_test(test_firmware_parse_errors),
+        cmocka_unit_test(test_count_guests),
         cmocka_unit_test(test_emu_info_parse),
         cmocka_unit_test(test_emu_info_query),
         cmocka_unit_test(test_check_good_host),
         cmocka_unit_test(test_check_bad_host),
         cmocka_unit_test(test_check_dev_sev),
+        cmocka_unit_test(test_check_memlock_virtqemud),
         cmocka_unit_test(test_check_no_module_no_sev),
         cmocka_unit_test(test_check_snp),
         cmocka_unit_test(test_check_emulated),
     };
 
+    sevirt_libvirt_init();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -453,13 +453,18 @@ sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
     return g_steal_pointer(&caps);
 }
 
-/* Counts one active domain's launch security into @caps. */
+/*
+ * Counts one active domain's launch security into @caps.  Guests of the
+ * emulated platform hold no ASID and guests on SEV hardware do not run on
+ * the emulated one: each platform counts its own.
+ */
 static void
 count_domain(SevirtHostCaps *caps, virDomainPtr dom)
 {
     g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autofree char *emulator = NULL;
     g_autofree char *type = NULL;
     g_autofree char *policy_text = NULL;
     guint64 policy = 0;
@@ -473,6 +478,9 @@ count_domain(SevirtHostCaps *caps, virDomainPtr dom)
     if (!doc)
         return;
     ctx = sevirt_xpath_new(doc);
+    emulator = sevirt_xpath_string(ctx, "/domain/devices/emulator");
+    if (sevirt_emulator_is_emulated(emulator) != caps->emulated)
+        return;
     type = sevirt_xpath_string(ctx, "/domain/launchSecurity/@type");
     policy_text = sevirt_xpath_string(ctx, "/domain/launchSecurity/policy");
     if (policy_text)
@@ -1042,60 +1050,91 @@ check_firmware(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type
                   _("no firmware descriptor lists '%s' (without Secure Boot)"), feature);
 }
 
-/* The memlock hard limit and CAP_SYS_RESOURCE of libvirtd (else our own). */
-static gboolean
-read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can_raise)
+/*
+ * ROOT/proc/PID of the daemon that runs the QEMU driver: virtqemud with
+ * libvirt's modular daemons, else libvirtd; NULL when neither left a pid
+ * file (sevirt's own limits would say nothing about the daemon's).
+ */
+static char *
+qemu_daemon_proc(const char *root)
 {
-    g_autofree char *pidfile = g_build_filename(root, "run", "libvirtd.pid", NULL);
-    g_autofree char *pidtext = NULL;
-    g_autofree char *proc = NULL;
-    g_autofree char *limits = NULL;
-    g_autofree char *status = NULL;
-    g_auto(GStrv) lines = NULL;
+    static const char *const pidfiles[] = { "virtqemud.pid", "libvirtd.pid" };
 
-    if (g_file_get_contents(pidfile, &pidtext, NULL, NULL))
-        proc = g_build_filename(root, "proc", g_strstrip(pidtext), NULL);
-    else
-        proc = g_build_filename(root, "proc", "self", NULL);
-    {
-        g_autofree char *lpath = g_build_filename(proc, "limits", NULL);
-        g_autofree char *spath = g_build_filename(proc, "status", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(pidfiles); i++) {
+        g_autofree char *path = g_build_filename(root, "run", pidfiles[i], NULL);
+        g_autofree char *text = NULL;
+        guint64 pid;
 
-        if (!g_file_get_contents(lpath, &limits, NULL, NULL) ||
-            !g_file_get_contents(spath, &status, NULL, NULL))
-            return FALSE;
+        if (g_file_get_contents(path, &text, NULL, NULL) &&
+            sevirt_parse_uint(pidfiles[i], g_strstrip(text), G_MAXINT, &pid, NULL)) {
+            g_autofree char *name = g_strdup_printf("%" G_GUINT64_FORMAT, pid);
+
+            return g_build_filename(root, "proc", name, NULL);
+        }
     }
+    return NULL;
+}
 
-    *can_raise = FALSE;
-    lines = g_strsplit(status, "\n", -1);
+/* Whether /proc/PID/status gives the process CAP_SYS_RESOURCE. */
+static gboolean
+status_has_sys_resource(const char *status)
+{
+    g_auto(GStrv) lines = g_strsplit(status, "\n", -1);
+
     for (guint i = 0; lines[i]; i++) {
         guint64 caps_eff;
 
         if (g_str_has_prefix(lines[i], "CapEff:") &&
             g_ascii_string_to_unsigned(g_strstrip(lines[i] + 7), 16, 0, G_MAXUINT64, &caps_eff, NULL))
-            *can_raise = (caps_eff >> 24) & 1;   /* CAP_SYS_RESOURCE */
+            return (caps_eff >> 24) & 1;   /* CAP_SYS_RESOURCE */
     }
-    g_strfreev(lines);
-    lines = g_strsplit(limits, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        g_auto(GStrv) f = NULL;
+    return FALSE;
+}
 
-        if (!g_str_has_prefix(lines[i], "Max locked memory"))
+/* The hard limit of the "Max locked memory" line of /proc/PID/limits. */
+static gboolean
+limits_memlock_hard(const char *limits, guint64 *hard, gboolean *unlimited)
+{
+    static const char prefix[] = "Max locked memory";
+    g_auto(GStrv) lines = g_strsplit(limits, "\n", -1);
+
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) fields = NULL;
+
+        if (!g_str_has_prefix(lines[i], prefix))
             continue;
-        f = g_strsplit_set(lines[i] + strlen("Max locked memory"), " \t", -1);
-        /* fields: soft, hard, units (empty strings between spaces) */
-        for (guint j = 0, n = 0; f[j]; j++) {
-            if (!*f[j])
+        /* soft, hard, units, with empty strings between the spaces */
+        fields = g_strsplit_set(lines[i] + strlen(prefix), " \t", -1);
+        for (guint j = 0, n = 0; fields[j]; j++) {
+            if (!*fields[j] || ++n < 2)
                 continue;
-            if (++n == 2) {
-                *unlimited = g_str_equal(f[j], "unlimited");
-                if (!*unlimited && !g_ascii_string_to_unsigned(f[j], 10, 0, G_MAXUINT64, hard, NULL))
-                    return FALSE;
-                return TRUE;
-            }
+            *unlimited = g_str_equal(fields[j], "unlimited");
+            return *unlimited ||
+                   g_ascii_string_to_unsigned(fields[j], 10, 0, G_MAXUINT64, hard, NULL);
         }
     }
     return FALSE;
+}
+
+/* The memlock hard limit and CAP_SYS_RESOURCE of the QEMU driver's daemon. */
+static gboolean
+read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can_raise)
+{
+    g_autofree char *proc = qemu_daemon_proc(root);
+    g_autofree char *lpath = NULL;
+    g_autofree char *spath = NULL;
+    g_autofree char *limits = NULL;
+    g_autofree char *status = NULL;
+
+    if (!proc)
+        return FALSE;
+    lpath = g_build_filename(proc, "limits", NULL);
+    spath = g_build_filename(proc, "status", NULL);
+    if (!g_file_get_contents(lpath, &limits, NULL, NULL) ||
+        !g_file_get_contents(spath, &status, NULL, NULL))
+        return FALSE;
+    *can_raise = status_has_sys_resource(status);
+    return limits_memlock_hard(limits, hard, unlimited);
 }
 
 static void
@@ -1114,7 +1153,7 @@ check_memlock(GPtrArray *checks, const char *root, const SevirtHostCaps *caps, S
     else if (!read_memlock(root, &hard, &unlimited, &can_raise))
         add_check(checks, SEVIRT_CHECK_WARN, _("locked memory limit"),
                   _("make sure libvirtd may raise RLIMIT_MEMLOCK (LimitMEMLOCK=infinity)"),
-                  _("cannot read libvirtd's locked memory limit"));
+                  _("cannot read the locked memory limit of libvirtd (or virtqemud)"));
     else if (unlimited || can_raise)
         add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
                   _("libvirtd can lock guest memory (%s)"),

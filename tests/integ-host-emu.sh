@@ -21,8 +21,7 @@ emu_field() {
         "$TEST_TMP/emu-info.json" "$1"
 }
 api="$(emu_field api_major).$(emu_field api_minor)"
-build=$(emu_field build_id)
-cpu="family $(emu_field cpu_family), model $(emu_field cpu_model), stepping $(emu_field cpu_stepping)"
+emulates="SEV API $api build $(emu_field build_id), CPU family $(emu_field cpu_family) model $(emu_field cpu_model) stepping $(emu_field cpu_stepping)"
 
 # ---- host-info: emulated, with its state, API version and CPU signature
 expect 0 $S host-info --emulator "$EMU" --virt-type qemu
@@ -30,8 +29,7 @@ out_has "Emulator:        $EMU (qemu, "
 out_has "Platform:        EMULATED by sevirt: guests get NO memory encryption and NO confidentiality"
 out_has "Emulator state:  $EMU_STATE"
 out_has "Identity:        $EMU_STATE/platform"
-out_has "SEV API:         $api, build $build"
-out_has "CPU signature:   $cpu"
+out_has "Emulates:        $emulates"
 out_has "SEV:             yes (cbitpos 51, reduced-phys-bits 1)"
 out_has "SEV-ES:          yes"
 out_has "SEV guests:      " && out_has "no slot limit (the emulated platform has no ASIDs)"
@@ -62,7 +60,7 @@ EOF
 # ---- host-check --emulator: passes, says what the platform is
 expect 0 $S host-check --emulator "$EMU" --virt-type qemu
 out_has "WARN  emulated platform: $EMU is sevirt's emulated SEV platform: guests get no memory encryption and no confidentiality"
-out_has "PASS  emulated platform identity: certificates in $EMU_STATE/platform (SEV API $api build $build, CPU family $(emu_field cpu_family) model"
+out_has "PASS  emulated platform identity: certificates in $EMU_STATE/platform ($emulates)"
 out_has "PASS  /dev/sev: /dev/sev is the placeholder 'sevirt emulator-setup' created (the null device 1:3)"
 out_has "PASS  free ASID slots: no ASID limit: the platform is emulated"
 out_has "PASS  locked memory limit: not needed: guests of the emulated platform lock no memory"

@@ -334,6 +334,7 @@ test_emu_info_parse(void **state G_GNUC_UNUSED)
     g_autoptr(SevirtEmuInfo) bare = load_emu_info("no-identity.json");
     g_autoptr(SevirtEmuInfo) old = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *summary = NULL;
 
     assert_string_equal(info->notice, "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
     assert_string_equal(info->state_dir, "/var/lib/sevirt/emu");
@@ -357,6 +358,11 @@ test_emu_info_parse(void **state G_GNUC_UNUSED)
     assert_int_equal(old->api_major, -1);
     assert_null(old->state_dir);
     assert_non_null(old->identity_error);
+    summary = sevirt_emu_info_summary(info);
+    assert_string_equal(summary, "SEV API 1.55 build 21, CPU family 25 model 1 stepping 1");
+    g_free(summary);
+    summary = sevirt_emu_info_summary(old);
+    assert_string_equal(summary, "SEV API ?.? build ?, CPU family ? model ? stepping ?");
 
     assert_null(sevirt_emu_info_parse("{\"emulated\": false}", &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "does not say \"emulated\": true");

@@ -165,7 +165,8 @@ json_add_emulated_platform(JsonBuilder *b, const SevirtHostCaps *caps)
     if (info && info->api_major >= 0 && info->api_minor >= 0)
         api = g_strdup_printf("%d.%d", info->api_major, info->api_minor);
     json_builder_begin_object(b);
-    json_add_string(b, "notice", _("EMULATED SEV PLATFORM: no memory encryption, no confidentiality"));
+    /* For scripts: the emulator's own words, never translated. */
+    json_add_string(b, "notice", "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
     json_add_string(b, "state_dir", info ? info->state_dir : NULL);
     json_add_string(b, "qemu", info ? info->qemu : NULL);
     json_add_string(b, "api_version", api);
@@ -283,6 +284,7 @@ static void
 print_emulated_platform(const SevirtHostCaps *caps)
 {
     const SevirtEmuInfo *info = caps->emu_info;
+    g_autofree char *summary = NULL;
 
     printf(_("Platform:        EMULATED by sevirt: guests get NO memory encryption and "
              "NO confidentiality\n"));
@@ -292,14 +294,13 @@ print_emulated_platform(const SevirtHostCaps *caps)
                                     : _("remote host: the emulator cannot be asked"));
         return;
     }
+    summary = sevirt_emu_info_summary(info);
     printf(_("Emulator state:  %s\n"), info->state_dir ? info->state_dir : "?");
     if (info->identity_dir)
         printf(_("Identity:        %s\n"), info->identity_dir);
     else
         printf(_("Identity:        none (%s)\n"), info->identity_error);
-    printf(_("SEV API:         %d.%d, build %d\n"), info->api_major, info->api_minor, info->build_id);
-    printf(_("CPU signature:   family %d, model %d, stepping %d\n"),
-           info->cpu_family, info->cpu_model, info->cpu_stepping);
+    printf(_("Emulates:        %s\n"), summary);
     printf(_("Real QEMU:       %s\n"), info->qemu ? info->qemu : "?");
 }
 

@@ -319,6 +319,30 @@ sevirt_emu_info_parse(const char *json, GError **error)
     return g_steal_pointer(&info);
 }
 
+static void
+append_reported(GString *s, const char *label, gint value)
+{
+    if (value < 0)
+        g_string_append_printf(s, "%s?", label);
+    else
+        g_string_append_printf(s, "%s%d", label, value);
+}
+
+char *
+sevirt_emu_info_summary(const SevirtEmuInfo *info)
+{
+    GString *s = g_string_new(NULL);
+
+    /* Labels are the SEV API's and AMD's terms: not translated. */
+    append_reported(s, "SEV API ", info->api_major);
+    append_reported(s, ".", info->api_minor);
+    append_reported(s, " build ", info->build_id);
+    append_reported(s, ", CPU family ", info->cpu_family);
+    append_reported(s, " model ", info->cpu_model);
+    append_reported(s, " stepping ", info->cpu_stepping);
+    return g_string_free(s, FALSE);
+}
+
 SevirtEmuInfo *
 sevirt_emu_info_query(const char *emulator, GError **error)
 {
@@ -1191,11 +1215,12 @@ check_emulated(GPtrArray *checks, const SevirtHostCaps *caps, gboolean local)
         add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"), fix,
                   _("no platform identity in %s: %s"),
                   info->state_dir ? info->state_dir : "?", info->identity_error);
-    else
+    else {
+        g_autofree char *summary = sevirt_emu_info_summary(info);
+
         add_check(checks, SEVIRT_CHECK_PASS, _("emulated platform identity"), NULL,
-                  _("certificates in %s (SEV API %d.%d build %d, CPU family %d model %d stepping %d)"),
-                  info->identity_dir, info->api_major, info->api_minor, info->build_id,
-                  info->cpu_family, info->cpu_model, info->cpu_stepping);
+                  _("certificates in %s (%s)"), info->identity_dir, summary);
+    }
 }
 
 /* Not an SEV matter, but the first thing a user tries (--network user) and

@@ -117,6 +117,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtEmuInfo, sevirt_emu_info_free)
 SevirtEmuInfo *sevirt_emu_info_parse(const char *json, GError **error);
 
 /**
+ * sevirt_emu_info_summary:
+ * What @info emulates, for people: "SEV API 1.55 build 21, CPU family 25
+ * model 1 stepping 1" ("?" for what the emulator did not say).
+ */
+char *sevirt_emu_info_summary(const SevirtEmuInfo *info);
+
+/**
  * sevirt_emu_info_query:
  * @emulator: the emulated platform's program on this host
  *

@@ -5,8 +5,10 @@
 . "$abs_top_srcdir/tests/test-lib.sh"
 
 expect 0 sevirt help && out_has "host-info" && out_has "host-check"
-expect 0 sevirt host-info --help && out_has "--emulator" && out_has "--virt-type" && out_has "--machine"
-expect 0 sevirt host-check --help && out_has "--sev" && out_has "Exits 4"
+expect 0 sevirt host-info --help && out_has "--emulator" && out_has "--virt-type" && out_has "--machine" &&
+    out_has "no memory" && out_has "CPU signature" && out_has "passt"
+expect 0 sevirt host-check --help && out_has "--sev" && out_has "Exits 4" &&
+    out_has "/dev/sev placeholder"
 expect 0 sevirt complete -- host && out_has "host-info" && out_has "host-check"
 
 # bad option values: 2, one line, before any connection is opened

@@ -120,3 +120,31 @@ sevirt_test_assert_error(GError **error, GQuark domain, int code, const char *ne
         fail_msg("error message '%s' lacks '%s'", (*error)->message, needle);
     g_clear_error(error);
 }
+
+EVP_PKEY *
+sevirt_test_key_load(const char *relpath)
+{
+    g_autofree char *rel = g_build_filename("test-only-keys", relpath, NULL);
+    g_autofree char *pem = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize len = 0;
+    EVP_PKEY *key;
+
+    pem = sevirt_test_read_data(rel, &len);
+    key = sevirt_key_from_pem((const guint8 *) pem, len, rel, &error);
+    if (!key)
+        fail_msg("%s", error->message);
+    return key;
+}
+
+void
+sevirt_test_platform_load(SevirtCertChain *chain, EVP_PKEY **pdh_key)
+{
+    g_autofree char *dir = sevirt_test_data_path("test-only-keys/emu-platform");
+    g_autoptr(GError) error = NULL;
+
+    if (!sevirt_cert_chain_read_dir(chain, dir, &error) ||
+        !sevirt_cert_chain_verify(chain, NULL, &error))
+        fail_msg("%s: %s", dir, error->message);
+    *pdh_key = sevirt_test_key_load("emu-platform/private/pdh.key");
+}

@@ -11,6 +11,9 @@
 #include <cmocka.h>
 
 #include <glib.h>
+#include <openssl/evp.h>
+
+#include "sevirt-cert.h"
 
 /* Exit status automake treats as "skipped". */
 #define SEVIRT_TEST_SKIP 77
@@ -56,3 +59,23 @@ void sevirt_test_assert_error(GError **error, GQuark domain, int code, const cha
 
 /** Reads a whole file under tests/data/ as a NUL-terminated string. */
 char *sevirt_test_read_data(const char *relpath, gsize *len);
+
+/**
+ * sevirt_test_key_load:
+ * @relpath: a PEM private key under tests/data/test-only-keys/
+ *
+ * Key material committed for tests (TEST USE ONLY: it is public), so that
+ * they need not generate slow RSA-4096 and P-384 keys; fails the test when
+ * it cannot be read.
+ */
+EVP_PKEY *sevirt_test_key_load(const char *relpath);
+
+/**
+ * sevirt_test_platform_load:
+ * @chain: (out) the certificate chain, verified under its own ARK
+ * @pdh_key: (out) the PDH private key
+ *
+ * The emulated platform identity committed under
+ * tests/data/test-only-keys/emu-platform (TEST USE ONLY).
+ */
+void sevirt_test_platform_load(SevirtCertChain *chain, EVP_PKEY **pdh_key);

@@ -490,6 +490,32 @@ test_validate_host(void **state G_GNUC_UNUSED)
         assert_string_equal(g_ptr_array_index(notes, 0),
                             "SEV-ES needs the ES policy bit: using policy 0x0005 instead of 0x0001");
     }
+    {
+        /* user networking on a libvirt without passt: refused in sevirt's words,
+         * before anything is made; the other kinds stay fine */
+        g_autoptr(SevirtVmSpec) spec = new_spec("v", SEVIRT_SEV_NONE);
+        g_autoptr(SevirtHostCaps) caps = fixture_caps("no-sev.xml");
+
+        caps->passt = SEVIRT_TRISTATE_NO;
+        add_net(spec, "network=default");
+        add_net(spec, "user,portfwd=2222:22");
+        assert_false(sevirt_vm_spec_validate(spec, caps, NULL, &error));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                                 "this host's libvirt was built without passt support: user-mode "
+                                 "networking with port forwarding is unavailable; use "
+                                 "network=NAME or bridge=BR");
+        g_ptr_array_set_size(spec->networks, 1);
+        assert_true(sevirt_vm_spec_validate(spec, caps, NULL, &error));
+    }
+    {
+        /* unknown (or offline): left to libvirt */
+        g_autoptr(SevirtVmSpec) spec = new_spec("v", SEVIRT_SEV_NONE);
+        g_autoptr(SevirtHostCaps) caps = fixture_caps("no-sev.xml");
+
+        assert_int_equal(caps->passt, SEVIRT_TRISTATE_DEFAULT);
+        add_net(spec, "user");
+        assert_true(sevirt_vm_spec_validate(spec, caps, NULL, &error));
+    }
 }
 
 /* ---------------------------------------------------------------------- */

@@ -26,10 +26,9 @@
 
 #include "cli.h"
 
-#define DEV_SEV "/dev/sev"
-/* The null device: openable, reads nothing, and no SEV driver is ever 1:3. */
-#define PLACEHOLDER_MAJOR 1
-#define PLACEHOLDER_MINOR 3
+/* The placeholder is the null device (SEVIRT_DEV_SEV_PLACEHOLDER_MAJOR and
+ * _MINOR): openable, reads nothing, and no SEV driver is ever 1:3. */
+#define DEV_SEV SEVIRT_DEV_SEV_PATH
 
 static char *opt_emulator;
 static char *opt_user;
@@ -47,30 +46,6 @@ static const GOptionEntry setup_entries[] = {
       N_("with --undo: also delete the state directory (platform identity, domain records, received secrets)"), NULL },
     { NULL }
 };
-
-typedef enum {
-    DEV_SEV_ABSENT,
-    DEV_SEV_PLACEHOLDER,
-    DEV_SEV_OTHER,
-} DevSevKind;
-
-static DevSevKind
-dev_sev_kind(GError **error)
-{
-    struct stat st;
-
-    if (lstat(DEV_SEV, &st) < 0) {
-        if (errno == ENOENT)
-            return DEV_SEV_ABSENT;
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot examine '%s': %s"), DEV_SEV, g_strerror(errno));
-        return DEV_SEV_OTHER;
-    }
-    if (S_ISCHR(st.st_mode) && major(st.st_rdev) == PLACEHOLDER_MAJOR &&
-        minor(st.st_rdev) == PLACEHOLDER_MINOR)
-        return DEV_SEV_PLACEHOLDER;
-    return DEV_SEV_OTHER;
-}
 
 /* A user or group by name or number. */
 static gboolean
@@ -139,31 +114,34 @@ qemu_run_ids(guint64 *uid, guint64 *gid, GError **error)
 static gboolean
 setup_dev_sev(SevirtCli *cli, GError **error)
 {
-    g_autoptr(GError) local = NULL;
+    SevirtDevSev kind;
 
-    switch (dev_sev_kind(&local)) {
-    case DEV_SEV_PLACEHOLDER:
+    if (!sevirt_dev_sev_examine(DEV_SEV, &kind, error))
+        return FALSE;
+    switch (kind) {
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
         sevirt_cli_step(cli, _("kept the placeholder %s (null device 1:3)"), DEV_SEV);
         return TRUE;
-    case DEV_SEV_OTHER:
-        if (local) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
+    case SEVIRT_DEV_SEV_DEVICE:
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
         sevirt_cli_step(cli, _("left %s alone: it is not the emulator's placeholder (SEV hardware?)"),
                         DEV_SEV);
         return TRUE;
-    case DEV_SEV_ABSENT:
+    case SEVIRT_DEV_SEV_ABSENT:
         break;
     }
-    if (mknod(DEV_SEV, S_IFCHR | 0600, makedev(PLACEHOLDER_MAJOR, PLACEHOLDER_MINOR)) < 0) {
+    if (mknod(DEV_SEV, S_IFCHR | 0600,
+              makedev(SEVIRT_DEV_SEV_PLACEHOLDER_MAJOR, SEVIRT_DEV_SEV_PLACEHOLDER_MINOR)) < 0) {
+        int saved = errno;
+
         /* made by a setup running at the same time */
-        if (errno == EEXIST && dev_sev_kind(NULL) == DEV_SEV_PLACEHOLDER) {
+        if (saved == EEXIST && sevirt_dev_sev_examine(DEV_SEV, &kind, NULL) &&
+            kind == SEVIRT_DEV_SEV_PLACEHOLDER) {
             sevirt_cli_step(cli, _("kept the placeholder %s (null device 1:3)"), DEV_SEV);
             return TRUE;
         }
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot create '%s': %s"), DEV_SEV, g_strerror(errno));
+                    _("Cannot create '%s': %s"), DEV_SEV, g_strerror(saved));
         return FALSE;
     }
     sevirt_cli_step(cli, _("created %s as a placeholder (null device 1:3): libvirt 9.0 allows and locks it for every SEV domain; it gives access to nothing"),
@@ -174,20 +152,19 @@ setup_dev_sev(SevirtCli *cli, GError **error)
 static gboolean
 undo_dev_sev(SevirtCli *cli, GError **error)
 {
-    g_autoptr(GError) local = NULL;
+    SevirtDevSev kind;
 
-    switch (dev_sev_kind(&local)) {
-    case DEV_SEV_ABSENT:
+    if (!sevirt_dev_sev_examine(DEV_SEV, &kind, error))
+        return FALSE;
+    switch (kind) {
+    case SEVIRT_DEV_SEV_ABSENT:
         sevirt_cli_step(cli, _("no %s placeholder to remove"), DEV_SEV);
         return TRUE;
-    case DEV_SEV_OTHER:
-        if (local) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
+    case SEVIRT_DEV_SEV_DEVICE:
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
         sevirt_cli_step(cli, _("left %s alone: it is not the emulator's placeholder"), DEV_SEV);
         return TRUE;
-    case DEV_SEV_PLACEHOLDER:
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
         break;
     }
     if (g_unlink(DEV_SEV) < 0) {

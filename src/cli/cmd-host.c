@@ -131,6 +131,59 @@ json_add_string(JsonBuilder *b, const char *name, const char *value)
 }
 
 static void
+json_add_tristate(JsonBuilder *b, const char *name, SevirtTristate value)
+{
+    json_builder_set_member_name(b, name);
+    if (value == SEVIRT_TRISTATE_DEFAULT)
+        json_builder_add_null_value(b);
+    else
+        json_builder_add_boolean_value(b, value == SEVIRT_TRISTATE_YES);
+}
+
+/* Free slots of a pool: null when unknown or unlimited ("slots_limited"). */
+static void
+json_add_free_slots(JsonBuilder *b, const char *name, const SevirtHostCaps *caps,
+                    SevirtSevType type)
+{
+    gint free_slots = sevirt_host_caps_free_slots(caps, type);
+
+    json_add_int(b, name, free_slots == SEVIRT_HOST_SLOTS_UNLIMITED ? -1 : free_slots);
+}
+
+/* "emulated_platform": what the emulator says about itself, or null. */
+static void
+json_add_emulated_platform(JsonBuilder *b, const SevirtHostCaps *caps)
+{
+    const SevirtEmuInfo *info = caps->emu_info;
+    g_autofree char *api = NULL;
+
+    json_builder_set_member_name(b, "emulated_platform");
+    if (!caps->emulated) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    if (info && info->api_major >= 0 && info->api_minor >= 0)
+        api = g_strdup_printf("%d.%d", info->api_major, info->api_minor);
+    json_builder_begin_object(b);
+    /* For scripts: the emulator's own words, never translated. */
+    json_add_string(b, "notice", "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
+    json_add_string(b, "state_dir", info ? info->state_dir : NULL);
+    json_add_string(b, "qemu", info ? info->qemu : NULL);
+    json_add_string(b, "api_version", api);
+    json_add_int(b, "build_id", info ? info->build_id : -1);
+    json_add_int(b, "cpu_family", info ? info->cpu_family : -1);
+    json_add_int(b, "cpu_model", info ? info->cpu_model : -1);
+    json_add_int(b, "cpu_stepping", info ? info->cpu_stepping : -1);
+    json_add_string(b, "identity_dir", info ? info->identity_dir : NULL);
+    if (info)
+        json_add_string(b, "error", info->identity_error);
+    else
+        json_add_string(b, "error", caps->emu_info_error ? caps->emu_info_error
+                                                         : _("remote host: the emulator cannot be asked"));
+    json_builder_end_object(b);
+}
+
+static void
 json_add_firmware(JsonBuilder *b, const SevirtHostCaps *caps)
 {
     json_builder_set_member_name(b, "firmware");
@@ -180,16 +233,22 @@ print_host_info_json(SevirtCli *cli, const SevirtHostCaps *caps)
     json_add_string(b, "machine", caps->machine);
     json_builder_set_member_name(b, "emulated");
     json_builder_add_boolean_value(b, caps->emulated);
+    json_add_emulated_platform(b, caps);
     json_builder_set_member_name(b, "sev");
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "supported");
     json_builder_add_boolean_value(b, caps->sev);
     json_add_int(b, "cbitpos", caps->cbitpos);
     json_add_int(b, "reduced_phys_bits", caps->reduced_phys_bits);
+    /* The emulated platform has no ASIDs: no limits, so no counts. */
+    json_builder_set_member_name(b, "slots_limited");
+    json_builder_add_boolean_value(b, !caps->emulated);
     json_add_int(b, "max_guests", caps->max_guests);
     json_add_int(b, "max_es_guests", caps->max_es_guests);
     json_add_int(b, "guests_running", caps->guests_running);
     json_add_int(b, "es_guests_running", caps->es_guests_running);
+    json_add_free_slots(b, "free_slots", caps, SEVIRT_SEV_SEV);
+    json_add_free_slots(b, "es_free_slots", caps, SEVIRT_SEV_ES);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "types");
     json_builder_begin_array(b);
@@ -198,6 +257,7 @@ print_host_info_json(SevirtCli *cli, const SevirtHostCaps *caps)
             json_builder_add_string_value(b, sevirt_sev_type_to_string(types[i]));
     }
     json_builder_end_array(b);
+    json_add_tristate(b, "passt", caps->passt);
     json_add_firmware(b, caps);
     json_builder_end_object(b);
     sevirt_cli_print_json(cli, json_builder_get_root(b));
@@ -211,11 +271,57 @@ describe_slots(const SevirtHostCaps *caps, SevirtSevType type)
     gint max = type == SEVIRT_SEV_SEV ? caps->max_guests : caps->max_es_guests;
 
     if (caps->emulated)
-        return g_strdup_printf(_("%d running, no slot limit (emulated)"), running);
+        return g_strdup_printf(_("%d running, no slot limit (the emulated platform has no ASIDs)"),
+                               running);
     if (max < 0)
         return g_strdup_printf(_("%d running, slot count not reported"), running);
     return g_strdup_printf(_("%d running, %d of %d slots free"), running,
                            sevirt_host_caps_free_slots(caps, type), max);
+}
+
+/* What the emulated platform says about itself, under the "Platform:" line. */
+static void
+print_emulated_platform(const SevirtHostCaps *caps)
+{
+    const SevirtEmuInfo *info = caps->emu_info;
+    g_autofree char *summary = NULL;
+
+    printf(_("Platform:        EMULATED by sevirt: guests get NO memory encryption and "
+             "NO confidentiality\n"));
+    if (!info) {
+        printf(_("Emulator state:  unknown (%s)\n"),
+               caps->emu_info_error ? caps->emu_info_error
+                                    : _("remote host: the emulator cannot be asked"));
+        return;
+    }
+    summary = sevirt_emu_info_summary(info);
+    printf(_("Emulator state:  %s\n"), info->state_dir ? info->state_dir : "?");
+    if (info->identity_dir)
+        printf(_("Identity:        %s\n"), info->identity_dir);
+    else
+        printf(_("Identity:        none (%s)\n"), info->identity_error);
+    printf(_("Emulates:        %s\n"), summary);
+    printf(_("Real QEMU:       %s\n"), info->qemu ? info->qemu : "?");
+}
+
+static void
+print_passt(const SevirtHostCaps *caps)
+{
+    g_autofree char *why = NULL;
+
+    switch (caps->passt) {
+    case SEVIRT_TRISTATE_YES:
+        printf(_("User network:    yes (passt)\n"));
+        break;
+    case SEVIRT_TRISTATE_NO:
+        why = sevirt_host_caps_passt_refusal(caps);
+        printf(_("User network:    no: %s\n"), why);
+        break;
+    case SEVIRT_TRISTATE_DEFAULT:
+    default:
+        printf(_("User network:    unknown\n"));
+        break;
+    }
 }
 
 static void
@@ -251,8 +357,7 @@ print_host_info_text(const SevirtHostCaps *caps)
     printf(_("Emulator:        %s (%s, %s)\n"), caps->emulator ? caps->emulator : "?",
            caps->domain_type ? caps->domain_type : "?", caps->machine ? caps->machine : "?");
     if (caps->emulated)
-        printf(_("Platform:        EMULATED by sevirt: guests get NO memory encryption and "
-                 "NO confidentiality\n"));
+        print_emulated_platform(caps);
     if (caps->sev)
         printf(_("SEV:             yes (cbitpos %d, reduced-phys-bits %d)\n"),
                caps->cbitpos, caps->reduced_phys_bits);
@@ -271,6 +376,7 @@ print_host_info_text(const SevirtHostCaps *caps)
                  "support for %s. Run 'sevirt host-check' to see why.\n"),
                caps->emulator ? caps->emulator : _("its emulator"));
     }
+    print_passt(caps);
     print_firmware(caps);
 }
 
@@ -300,6 +406,7 @@ print_checks_json(SevirtCli *cli, const SevirtHostCaps *caps, SevirtSevType type
     json_add_string(b, "emulator", caps->emulator);
     json_builder_set_member_name(b, "emulated");
     json_builder_add_boolean_value(b, caps->emulated);
+    json_add_emulated_platform(b, caps);
     json_builder_set_member_name(b, "passed");
     json_builder_add_boolean_value(b, !sevirt_host_check_failed(checks));
     json_builder_set_member_name(b, "checks");
@@ -376,12 +483,18 @@ static const SevirtCmd host_cmds[] = {
     { "host-info", NULL, N_("show what the host offers for SEV, SEV-ES and SEV-SNP guests"),
       N_("Reports the libvirt and QEMU versions, whether SEV, SEV-ES and SEV-SNP are\n"
          "usable with the emulator, cbitpos, reduced-phys-bits, the ASID slots and how\n"
-         "many are in use, and the firmware images with their confidential features.\n"
-         "A host without SEV is reported plainly, with exit status 0."),
+         "many are in use, whether user-mode networking (passt) works, and the firmware\n"
+         "images with their confidential features. With the emulated SEV platform\n"
+         "(--emulator PATH/sevirt-qemu-emu) it says that guests get no memory\n"
+         "encryption, and shows the emulator's state directory, SEV API version and\n"
+         "CPU signature. A host without SEV is reported plainly, with exit status 0."),
       host_info_options, 0, 0, cmd_host_info, 0 },
     { "host-check", NULL, N_("check that the host can run confidential guests"),
       N_("Runs preflight checks in the spirit of virt-host-validate: one PASS, WARN or\n"
-         "FAIL line per check with the fix. Exits 4 when any check fails."),
+         "FAIL line per check with the fix. With the emulated SEV platform\n"
+         "(--emulator PATH/sevirt-qemu-emu) it checks what that platform needs instead\n"
+         "of SEV hardware: its identity and the /dev/sev placeholder of 'sevirt\n"
+         "emulator-setup'. Exits 4 when any check fails."),
       host_check_options, 0, 0, cmd_host_check, 0 },
     { NULL }
 };

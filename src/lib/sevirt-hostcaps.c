@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -238,7 +241,7 @@ sevirt_firmware_list_load(const char *dirs)
 }
 
 /* ---------------------------------------------------------------------- */
-/* domain capabilities */
+/* the emulated SEV platform */
 
 gboolean
 sevirt_emulator_is_emulated(const char *path)
@@ -252,12 +255,130 @@ sevirt_emulator_is_emulated(const char *path)
 }
 
 void
+sevirt_emu_info_free(SevirtEmuInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->notice);
+    g_free(info->state_dir);
+    g_free(info->qemu);
+    g_free(info->identity_dir);
+    g_free(info->identity_error);
+    g_free(info);
+}
+
+static gint
+json_member_uint(JsonObject *obj, const char *member)
+{
+    JsonNode *node = json_object_get_member(obj, member);
+
+    if (!node || json_node_get_value_type(node) != G_TYPE_INT64)
+        return -1;
+    return CLAMP(json_node_get_int(node), -1, G_MAXINT);
+}
+
+SevirtEmuInfo *
+sevirt_emu_info_parse(const char *json, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) local = NULL;
+    g_autoptr(SevirtEmuInfo) info = NULL;
+    JsonNode *root_node;
+    JsonObject *root;
+    JsonObject *identity;
+
+    if (!json_parser_load_from_data(parser, json, -1, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse the emulated platform's description: %s"), local->message);
+        return NULL;
+    }
+    root_node = json_parser_get_root(parser);
+    root = root_node && JSON_NODE_HOLDS_OBJECT(root_node) ? json_node_get_object(root_node) : NULL;
+    if (!root || !json_object_get_boolean_member_with_default(root, "emulated", FALSE)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot parse the emulated platform's description: it does not say "
+                      "\"emulated\": true"));
+        return NULL;
+    }
+    info = g_new0(SevirtEmuInfo, 1);
+    info->notice = g_strdup(json_object_get_string_member_with_default(root, "notice", NULL));
+    info->state_dir = g_strdup(json_object_get_string_member_with_default(root, "state_dir", NULL));
+    info->qemu = g_strdup(json_object_get_string_member_with_default(root, "qemu", NULL));
+    info->api_major = json_member_uint(root, "api_major");
+    info->api_minor = json_member_uint(root, "api_minor");
+    info->build_id = json_member_uint(root, "build_id");
+    info->cpu_family = json_member_uint(root, "cpu_family");
+    info->cpu_model = json_member_uint(root, "cpu_model");
+    info->cpu_stepping = json_member_uint(root, "cpu_stepping");
+    identity = json_member_object(root, "identity");
+    if (identity)
+        info->identity_dir = g_strdup(json_object_get_string_member_with_default(identity, "dir", NULL));
+    if (!info->identity_dir)
+        info->identity_error = g_strdup(json_object_get_string_member_with_default(
+            root, "identity_error", _("the platform has no identity")));
+    return g_steal_pointer(&info);
+}
+
+static void
+append_reported(GString *s, const char *label, gint value)
+{
+    if (value < 0)
+        g_string_append_printf(s, "%s?", label);
+    else
+        g_string_append_printf(s, "%s%d", label, value);
+}
+
+char *
+sevirt_emu_info_summary(const SevirtEmuInfo *info)
+{
+    GString *s = g_string_new(NULL);
+
+    /* Labels are the SEV API's and AMD's terms: not translated. */
+    append_reported(s, "SEV API ", info->api_major);
+    append_reported(s, ".", info->api_minor);
+    append_reported(s, " build ", info->build_id);
+    append_reported(s, ", CPU family ", info->cpu_family);
+    append_reported(s, " model ", info->cpu_model);
+    append_reported(s, " stepping ", info->cpu_stepping);
+    return g_string_free(s, FALSE);
+}
+
+SevirtEmuInfo *
+sevirt_emu_info_query(const char *emulator, GError **error)
+{
+    const char *argv[] = { emulator, "--emu-info", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) local = NULL;
+    gint status = 0;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &err, &status, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot run '%s --emu-info': %s"), emulator, local->message);
+        return NULL;
+    }
+    if (!g_spawn_check_wait_status(status, &local)) {
+        g_strstrip(err);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("'%s --emu-info' failed: %s"),
+                    emulator, *err ? err : local->message);
+        return NULL;
+    }
+    return sevirt_emu_info_parse(out, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* domain capabilities */
+
+void
 sevirt_host_caps_free(SevirtHostCaps *caps)
 {
     if (!caps)
         return;
     g_free(caps->uri);
     g_free(caps->emulator);
+    sevirt_emu_info_free(caps->emu_info);
+    g_free(caps->emu_info_error);
     g_free(caps->domain_type);
     g_free(caps->machine);
     g_clear_pointer(&caps->loaders, g_ptr_array_unref);
@@ -279,6 +400,25 @@ host_caps_new(void)
     caps->es_guests_running = -1;
     caps->firmware = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_firmware_free);
     return caps;
+}
+
+/* Newer libvirt lists the backends <interface type='user'> can use; 9.0
+ * does not (sevirt_host_caps_query() then asks libvirt's parser). */
+static SevirtTristate
+parse_passt(xmlXPathContext *ctx)
+{
+    g_autoptr(GPtrArray) backends =
+        sevirt_xpath_strings(ctx, "/domainCapabilities/devices/interface[@supported='yes']"
+                                  "/enum[@name='backendType']/value");
+
+    if (sevirt_xpath_int(ctx, "count(/domainCapabilities/devices/interface"
+                              "/enum[@name='backendType'])", 0) == 0)
+        return SEVIRT_TRISTATE_DEFAULT;
+    for (guint i = 0; i < backends->len; i++) {
+        if (g_str_equal(g_ptr_array_index(backends, i), "passt"))
+            return SEVIRT_TRISTATE_YES;
+    }
+    return SEVIRT_TRISTATE_NO;
 }
 
 SevirtHostCaps *
@@ -317,9 +457,15 @@ sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
         caps->max_es_guests =
             sevirt_xpath_int(ctx, "/domainCapabilities/features/sev/maxESGuests", -1);
         /* libvirt has no SEV-ES flag: the host can run SEV-ES guests when it
-         * has ES ASIDs.  The emulated platform has no ASIDs at all. */
+         * has ES ASIDs.  The emulated platform has no ASIDs at all: libvirt
+         * reads the counts from the host's CPUID, which says 0 there. */
         caps->sev_es = caps->max_es_guests > 0 || caps->emulated;
+        if (caps->emulated) {
+            caps->max_guests = -1;
+            caps->max_es_guests = -1;
+        }
     }
+    caps->passt = parse_passt(ctx);
 
     /* libvirt >= 10.5 lists the launch security types it can use. */
     sectypes = sevirt_xpath_strings(ctx, "/domainCapabilities/features/"
@@ -331,13 +477,18 @@ sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
     return g_steal_pointer(&caps);
 }
 
-/* Counts one active domain's launch security into @caps. */
+/*
+ * Counts one active domain's launch security into @caps.  Guests of the
+ * emulated platform hold no ASID and guests on SEV hardware do not run on
+ * the emulated one: each platform counts its own.
+ */
 static void
 count_domain(SevirtHostCaps *caps, virDomainPtr dom)
 {
     g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autofree char *emulator = NULL;
     g_autofree char *type = NULL;
     g_autofree char *policy_text = NULL;
     guint64 policy = 0;
@@ -351,6 +502,9 @@ count_domain(SevirtHostCaps *caps, virDomainPtr dom)
     if (!doc)
         return;
     ctx = sevirt_xpath_new(doc);
+    emulator = sevirt_xpath_string(ctx, "/domain/devices/emulator");
+    if (sevirt_emulator_is_emulated(emulator) != caps->emulated)
+        return;
     type = sevirt_xpath_string(ctx, "/domain/launchSecurity/@type");
     policy_text = sevirt_xpath_string(ctx, "/domain/launchSecurity/policy");
     if (policy_text)
@@ -411,6 +565,54 @@ fill_from_node_sev_info(SevirtHostCaps *caps, virConnectPtr conn)
         caps->sev_es = TRUE;
 }
 
+/* The smallest domain with a passt interface, for the host this is about. */
+static char *
+passt_probe_xml(const SevirtHostCaps *caps)
+{
+    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNode *domain = xmlNewNode(NULL, BAD_CAST "domain");
+    xmlNode *os, *type, *devices, *iface;
+
+    xmlDocSetRootElement(doc, domain);
+    xmlNewProp(domain, BAD_CAST "type", BAD_CAST (caps->domain_type ? caps->domain_type : "qemu"));
+    xmlNewTextChild(domain, NULL, BAD_CAST "name", BAD_CAST "sevirt-passt-probe");
+    xmlNewProp(xmlNewTextChild(domain, NULL, BAD_CAST "memory", BAD_CAST "64"),
+               BAD_CAST "unit", BAD_CAST "MiB");
+    os = xmlNewChild(domain, NULL, BAD_CAST "os", NULL);
+    type = xmlNewTextChild(os, NULL, BAD_CAST "type", BAD_CAST "hvm");
+    xmlNewProp(type, BAD_CAST "arch", BAD_CAST "x86_64");
+    if (caps->machine)
+        xmlNewProp(type, BAD_CAST "machine", BAD_CAST caps->machine);
+    devices = xmlNewChild(domain, NULL, BAD_CAST "devices", NULL);
+    if (caps->emulator)
+        xmlNewTextChild(devices, NULL, BAD_CAST "emulator", BAD_CAST caps->emulator);
+    iface = xmlNewChild(devices, NULL, BAD_CAST "interface", NULL);
+    xmlNewProp(iface, BAD_CAST "type", BAD_CAST "user");
+    xmlNewProp(xmlNewChild(iface, NULL, BAD_CAST "backend", NULL), BAD_CAST "type", BAD_CAST "passt");
+    return sevirt_xml_doc_to_string(doc);
+}
+
+/*
+ * Whether libvirt accepts the passt backend, where its domain capabilities
+ * do not say: its parser refuses an unknown backend type (Debian 12's 9.0
+ * is built without passt) with an XML error.  Turning a domain into a QEMU
+ * command line parses it without defining anything; any other outcome
+ * leaves the answer unknown.
+ */
+static SevirtTristate
+probe_passt(virConnectPtr conn, const SevirtHostCaps *caps)
+{
+    g_autofree char *xml = passt_probe_xml(caps);
+    g_autofree char *argv = virConnectDomainXMLToNative(conn, "qemu-argv", xml, 0);
+    int code;
+
+    if (argv)
+        return SEVIRT_TRISTATE_YES;
+    code = virGetLastErrorCode();
+    virResetLastError();
+    return code == VIR_ERR_XML_ERROR ? SEVIRT_TRISTATE_NO : SEVIRT_TRISTATE_DEFAULT;
+}
+
 static char *
 get_domcaps(virConnectPtr conn, const char *emulator, const char *virt_type,
             const char *machine, GError **error)
@@ -421,6 +623,18 @@ get_domcaps(virConnectPtr conn, const char *emulator, const char *virt_type,
         sevirt_error_libvirt(error, _("Cannot get the domain capabilities of %s (virt type %s)"),
                              emulator ? emulator : _("the default emulator"), virt_type);
     return xml;
+}
+
+/* What the local emulated platform says about itself; a failure is kept
+ * for host-info and host-check to show. */
+static void
+query_emu_info(SevirtHostCaps *caps)
+{
+    g_autoptr(GError) local = NULL;
+
+    caps->emu_info = sevirt_emu_info_query(caps->emulator, &local);
+    if (!caps->emu_info)
+        caps->emu_info_error = g_strdup(local->message);
 }
 
 SevirtHostCaps *
@@ -459,10 +673,14 @@ sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *vir
      * for that binary: use it to fill what older domcaps leave out. */
     if (caps->sev && !caps->emulated)
         fill_from_node_sev_info(caps, conn);
+    if (caps->passt == SEVIRT_TRISTATE_DEFAULT)
+        caps->passt = probe_passt(conn, caps);
     if (sevirt_conn_is_local(conn)) {
         g_ptr_array_unref(caps->firmware);
         caps->firmware = sevirt_firmware_list_load(NULL);
         caps->firmware_known = TRUE;
+        if (caps->emulated)
+            query_emu_info(caps);
     }
     return g_steal_pointer(&caps);
 }
@@ -488,6 +706,10 @@ sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
 {
     gint max, used;
 
+    if (!sevirt_host_caps_supports(caps, type))
+        return 0;
+    if (type == SEVIRT_SEV_NONE || caps->emulated)
+        return SEVIRT_HOST_SLOTS_UNLIMITED;
     if (type == SEVIRT_SEV_SEV) {
         max = caps->max_guests;
         used = caps->guests_running;
@@ -498,6 +720,22 @@ sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
     if (max < 0 || used < 0)
         return -1;
     return MAX(max - used, 0);
+}
+
+/* libvirt's first release with the passt backend. */
+#define LIBVIRT_PASST_VERSION 9000000
+
+char *
+sevirt_host_caps_passt_refusal(const SevirtHostCaps *caps)
+{
+    if (caps->libvirt_version && caps->libvirt_version < LIBVIRT_PASST_VERSION) {
+        g_autofree char *found = sevirt_version_string(caps->libvirt_version);
+
+        return g_strdup_printf(_("this host's libvirt %s predates passt (9.0): user-mode "
+                                 "networking with port forwarding is unavailable"), found);
+    }
+    return g_strdup(_("this host's libvirt was built without passt support: user-mode "
+                      "networking with port forwarding is unavailable"));
 }
 
 const SevirtFirmware *
@@ -643,18 +881,108 @@ check_kvm_amd(GPtrArray *checks, const char *root, SevirtSevType type)
     }
 }
 
-static void
-check_dev_sev(GPtrArray *checks, const char *root)
+gboolean
+sevirt_dev_sev_examine(const char *path, SevirtDevSev *kind, GError **error)
 {
-    g_autofree char *path = g_build_filename(root, "dev", "sev", NULL);
+    struct stat st;
 
-    if (g_file_test(path, G_FILE_TEST_EXISTS))
-        add_check(checks, SEVIRT_CHECK_PASS, "/dev/sev", NULL, _("/dev/sev exists"));
-    else
-        add_check(checks, SEVIRT_CHECK_FAIL, "/dev/sev",
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                        _("Cannot examine '%s': %s"), path, g_strerror(errno));
+            return FALSE;
+        }
+        *kind = SEVIRT_DEV_SEV_ABSENT;
+    } else if (!S_ISCHR(st.st_mode)) {
+        *kind = SEVIRT_DEV_SEV_NOT_DEVICE;
+    } else if (major(st.st_rdev) == SEVIRT_DEV_SEV_PLACEHOLDER_MAJOR &&
+               minor(st.st_rdev) == SEVIRT_DEV_SEV_PLACEHOLDER_MINOR) {
+        *kind = SEVIRT_DEV_SEV_PLACEHOLDER;
+    } else {
+        *kind = SEVIRT_DEV_SEV_DEVICE;
+    }
+    return TRUE;
+}
+
+/* SEV hardware: the ccp driver's device. */
+static void
+check_dev_sev_hardware(GPtrArray *checks, SevirtDevSev kind)
+{
+    const char *name = SEVIRT_DEV_SEV_PATH;
+
+    switch (kind) {
+    case SEVIRT_DEV_SEV_DEVICE:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL, _("/dev/sev is a character device"));
+        break;
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
+                  _("for SEV hardware, enable SEV in the firmware setup and remove the placeholder "
+                    "with 'sevirt emulator-setup --undo' so that the ccp driver can create "
+                    "/dev/sev; for the emulated platform, check with --emulator PATH"),
+                  _("/dev/sev is the null device (1:3) that 'sevirt emulator-setup' created for "
+                    "the emulated platform: harmless, but no SEV hardware is behind it"));
+        break;
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
+                  _("remove it; the ccp driver creates /dev/sev once the platform is initialised"),
+                  _("/dev/sev is not a character device"));
+        break;
+    case SEVIRT_DEV_SEV_ABSENT:
+    default:
+        add_check(checks, SEVIRT_CHECK_FAIL, name,
                   _("enable SEV in the firmware setup and check 'dmesg | grep -i sev': "
                     "the ccp driver creates /dev/sev once the platform is initialised"),
                   _("/dev/sev does not exist"));
+        break;
+    }
+}
+
+/* The emulated platform: libvirt (9.0) still allows and opens /dev/sev for
+ * every SEV domain, so a node that gives access to nothing stands in. */
+static void
+check_dev_sev_emulated(GPtrArray *checks, SevirtDevSev kind, const char *emulator)
+{
+    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
+                                           emulator);
+    const char *name = SEVIRT_DEV_SEV_PATH;
+
+    switch (kind) {
+    case SEVIRT_DEV_SEV_PLACEHOLDER:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("/dev/sev is the placeholder 'sevirt emulator-setup' created (the null "
+                    "device 1:3): libvirt needs the path for SEV domains; it gives access to nothing"));
+        break;
+    case SEVIRT_DEV_SEV_DEVICE:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("/dev/sev is a character device (libvirt only needs the path with the "
+                    "emulated platform)"));
+        break;
+    case SEVIRT_DEV_SEV_NOT_DEVICE:
+        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
+                  _("/dev/sev is not a character device: libvirt cannot open it for SEV domains"));
+        break;
+    case SEVIRT_DEV_SEV_ABSENT:
+    default:
+        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
+                  _("/dev/sev does not exist: libvirt refuses to start SEV domains without it"));
+        break;
+    }
+}
+
+static void
+check_dev_sev(GPtrArray *checks, const char *root, const SevirtHostCaps *caps)
+{
+    g_autofree char *path = g_build_filename(root, SEVIRT_DEV_SEV_PATH, NULL);
+    g_autoptr(GError) error = NULL;
+    SevirtDevSev kind;
+
+    if (!sevirt_dev_sev_examine(path, &kind, &error))
+        add_check(checks, SEVIRT_CHECK_FAIL, SEVIRT_DEV_SEV_PATH,
+                  _("run host-check as root"), "%s", error->message);
+    else if (caps->emulated)
+        check_dev_sev_emulated(checks, kind, caps->emulator);
+    else
+        check_dev_sev_hardware(checks, kind);
 }
 
 static void
@@ -746,72 +1074,110 @@ check_firmware(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type
                   _("no firmware descriptor lists '%s' (without Secure Boot)"), feature);
 }
 
-/* The memlock hard limit and CAP_SYS_RESOURCE of libvirtd (else our own). */
-static gboolean
-read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can_raise)
+/*
+ * ROOT/proc/PID of the daemon that runs the QEMU driver: virtqemud with
+ * libvirt's modular daemons, else libvirtd; NULL when neither left a pid
+ * file (sevirt's own limits would say nothing about the daemon's).
+ */
+static char *
+qemu_daemon_proc(const char *root)
 {
-    g_autofree char *pidfile = g_build_filename(root, "run", "libvirtd.pid", NULL);
-    g_autofree char *pidtext = NULL;
-    g_autofree char *proc = NULL;
-    g_autofree char *limits = NULL;
-    g_autofree char *status = NULL;
-    g_auto(GStrv) lines = NULL;
+    static const char *const pidfiles[] = { "virtqemud.pid", "libvirtd.pid" };
 
-    if (g_file_get_contents(pidfile, &pidtext, NULL, NULL))
-        proc = g_build_filename(root, "proc", g_strstrip(pidtext), NULL);
-    else
-        proc = g_build_filename(root, "proc", "self", NULL);
-    {
-        g_autofree char *lpath = g_build_filename(proc, "limits", NULL);
-        g_autofree char *spath = g_build_filename(proc, "status", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(pidfiles); i++) {
+        g_autofree char *path = g_build_filename(root, "run", pidfiles[i], NULL);
+        g_autofree char *text = NULL;
+        guint64 pid;
 
-        if (!g_file_get_contents(lpath, &limits, NULL, NULL) ||
-            !g_file_get_contents(spath, &status, NULL, NULL))
-            return FALSE;
+        if (g_file_get_contents(path, &text, NULL, NULL) &&
+            sevirt_parse_uint(pidfiles[i], g_strstrip(text), G_MAXINT, &pid, NULL)) {
+            g_autofree char *name = g_strdup_printf("%" G_GUINT64_FORMAT, pid);
+
+            return g_build_filename(root, "proc", name, NULL);
+        }
     }
+    return NULL;
+}
 
-    *can_raise = FALSE;
-    lines = g_strsplit(status, "\n", -1);
+/* Whether /proc/PID/status gives the process CAP_SYS_RESOURCE. */
+static gboolean
+status_has_sys_resource(const char *status)
+{
+    g_auto(GStrv) lines = g_strsplit(status, "\n", -1);
+
     for (guint i = 0; lines[i]; i++) {
         guint64 caps_eff;
 
         if (g_str_has_prefix(lines[i], "CapEff:") &&
             g_ascii_string_to_unsigned(g_strstrip(lines[i] + 7), 16, 0, G_MAXUINT64, &caps_eff, NULL))
-            *can_raise = (caps_eff >> 24) & 1;   /* CAP_SYS_RESOURCE */
+            return (caps_eff >> 24) & 1;   /* CAP_SYS_RESOURCE */
     }
-    g_strfreev(lines);
-    lines = g_strsplit(limits, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        g_auto(GStrv) f = NULL;
+    return FALSE;
+}
 
-        if (!g_str_has_prefix(lines[i], "Max locked memory"))
+/* The hard limit of the "Max locked memory" line of /proc/PID/limits. */
+static gboolean
+limits_memlock_hard(const char *limits, guint64 *hard, gboolean *unlimited)
+{
+    static const char prefix[] = "Max locked memory";
+    g_auto(GStrv) lines = g_strsplit(limits, "\n", -1);
+
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) fields = NULL;
+
+        if (!g_str_has_prefix(lines[i], prefix))
             continue;
-        f = g_strsplit_set(lines[i] + strlen("Max locked memory"), " \t", -1);
-        /* fields: soft, hard, units (empty strings between spaces) */
-        for (guint j = 0, n = 0; f[j]; j++) {
-            if (!*f[j])
+        /* soft, hard, units, with empty strings between the spaces */
+        fields = g_strsplit_set(lines[i] + strlen(prefix), " \t", -1);
+        for (guint j = 0, n = 0; fields[j]; j++) {
+            if (!*fields[j] || ++n < 2)
                 continue;
-            if (++n == 2) {
-                *unlimited = g_str_equal(f[j], "unlimited");
-                if (!*unlimited && !g_ascii_string_to_unsigned(f[j], 10, 0, G_MAXUINT64, hard, NULL))
-                    return FALSE;
-                return TRUE;
-            }
+            *unlimited = g_str_equal(fields[j], "unlimited");
+            return *unlimited ||
+                   g_ascii_string_to_unsigned(fields[j], 10, 0, G_MAXUINT64, hard, NULL);
         }
     }
     return FALSE;
 }
 
+/* The memlock hard limit and CAP_SYS_RESOURCE of the QEMU driver's daemon. */
+static gboolean
+read_memlock(const char *root, guint64 *hard, gboolean *unlimited, gboolean *can_raise)
+{
+    g_autofree char *proc = qemu_daemon_proc(root);
+    g_autofree char *lpath = NULL;
+    g_autofree char *spath = NULL;
+    g_autofree char *limits = NULL;
+    g_autofree char *status = NULL;
+
+    if (!proc)
+        return FALSE;
+    lpath = g_build_filename(proc, "limits", NULL);
+    spath = g_build_filename(proc, "status", NULL);
+    if (!g_file_get_contents(lpath, &limits, NULL, NULL) ||
+        !g_file_get_contents(spath, &status, NULL, NULL))
+        return FALSE;
+    *can_raise = status_has_sys_resource(status);
+    return limits_memlock_hard(limits, hard, unlimited);
+}
+
 static void
-check_memlock(GPtrArray *checks, const char *root)
+check_memlock(GPtrArray *checks, const char *root, const SevirtHostCaps *caps, SevirtSevType type)
 {
     guint64 hard = 0;
     gboolean unlimited = FALSE, can_raise = FALSE;
 
-    if (!read_memlock(root, &hard, &unlimited, &can_raise))
+    /* Neither asks for <locked/> (see sevirt_domxml_build()). */
+    if (caps->emulated)
+        add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
+                  _("not needed: guests of the emulated platform lock no memory"));
+    else if (type == SEVIRT_SEV_SNP)
+        add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
+                  _("not needed: SEV-SNP guests do not lock their memory"));
+    else if (!read_memlock(root, &hard, &unlimited, &can_raise))
         add_check(checks, SEVIRT_CHECK_WARN, _("locked memory limit"),
                   _("make sure libvirtd may raise RLIMIT_MEMLOCK (LimitMEMLOCK=infinity)"),
-                  _("cannot read libvirtd's locked memory limit"));
+                  _("cannot read the locked memory limit of libvirtd (or virtqemud)"));
     else if (unlimited || can_raise)
         add_check(checks, SEVIRT_CHECK_PASS, _("locked memory limit"), NULL,
                   _("libvirtd can lock guest memory (%s)"),
@@ -825,6 +1191,65 @@ check_memlock(GPtrArray *checks, const char *root)
                   hard / 1024);
 }
 
+/* What the emulated platform is, and whether it was set up. */
+static void
+check_emulated(GPtrArray *checks, const SevirtHostCaps *caps, gboolean local)
+{
+    const SevirtEmuInfo *info = caps->emu_info;
+    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
+                                           caps->emulator);
+
+    add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
+              _("run real guests with the host's QEMU on an AMD EPYC host"),
+              _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
+                "and no confidentiality"), caps->emulator);
+    if (!local)
+        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform identity"),
+                  _("run 'sevirt host-check --emulator PATH' on that host"),
+                  _("the emulator of a remote host cannot be asked about its state"));
+    else if (!info)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"),
+                  _("check that the emulator is built and installed"),
+                  "%s", caps->emu_info_error ? caps->emu_info_error : _("unknown"));
+    else if (!info->identity_dir)
+        add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"), fix,
+                  _("no platform identity in %s: %s"),
+                  info->state_dir ? info->state_dir : "?", info->identity_error);
+    else {
+        g_autofree char *summary = sevirt_emu_info_summary(info);
+
+        add_check(checks, SEVIRT_CHECK_PASS, _("emulated platform identity"), NULL,
+                  _("certificates in %s (%s)"), info->identity_dir, summary);
+    }
+}
+
+/* Not an SEV matter, but the first thing a user tries (--network user) and
+ * the first thing Debian 12's libvirt refuses. */
+static void
+check_passt(GPtrArray *checks, const SevirtHostCaps *caps)
+{
+    const char *name = _("user-mode networking (passt)");
+    const char *fix = _("use --network network=NAME or bridge=BR");
+
+    switch (caps->passt) {
+    case SEVIRT_TRISTATE_YES:
+        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                  _("libvirt accepts the passt backend: --network user works"));
+        break;
+    case SEVIRT_TRISTATE_NO: {
+        g_autofree char *why = sevirt_host_caps_passt_refusal(caps);
+
+        add_check(checks, SEVIRT_CHECK_WARN, name, fix, "%s", why);
+        break;
+    }
+    case SEVIRT_TRISTATE_DEFAULT:
+    default:
+        add_check(checks, SEVIRT_CHECK_WARN, name, fix,
+                  _("cannot tell whether libvirt accepts the passt backend"));
+        break;
+    }
+}
+
 GPtrArray *
 sevirt_host_check(const SevirtHostCaps *caps, SevirtSevType type, const char *local_root)
 {
@@ -834,21 +1259,18 @@ sevirt_host_check(const SevirtHostCaps *caps, SevirtSevType type, const char *lo
 
     check_libvirt_version(checks, caps, type);
     if (caps->emulated)
-        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
-                  _("run real guests with the host's QEMU on an AMD EPYC host"),
-                  _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
-                    "and no confidentiality"), caps->emulator);
-    else if (local_root) {
+        check_emulated(checks, caps, local_root != NULL);
+    else if (local_root)
         check_kvm_amd(checks, local_root, type);
-        check_dev_sev(checks, local_root);
-    }
+    if (local_root)
+        check_dev_sev(checks, local_root, caps);
     check_virt_type(checks, caps);
     check_domcaps(checks, caps, type);
     check_slots(checks, caps, type);
     check_firmware(checks, caps, type);
-    /* SNP guests do not lock their memory; the emulated platform does not either. */
-    if (local_root && !caps->emulated && type != SEVIRT_SEV_SNP)
-        check_memlock(checks, local_root);
+    if (local_root)
+        check_memlock(checks, local_root, caps, type);
+    check_passt(checks, caps);
     return checks;
 }
 

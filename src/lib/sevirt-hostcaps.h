@@ -87,6 +87,55 @@ GPtrArray *sevirt_firmware_list_load(const char *dirs);
 const SevirtFirmware *sevirt_firmware_list_find(const GPtrArray *firmware, SevirtSevType type);
 
 /**
+ * SevirtEmuInfo:
+ * What sevirt's emulated SEV platform says about itself ('sevirt-qemu-emu
+ * --emu-info').  Numbers are -1 when it does not say.
+ */
+typedef struct {
+    char *notice;          /* that it gives no memory encryption */
+    char *state_dir;       /* its state directory */
+    char *qemu;            /* the real QEMU it runs */
+    gint api_major;        /* the SEV API version it reports */
+    gint api_minor;
+    gint build_id;
+    gint cpu_family;       /* the CPU signature its SEV-ES VMSAs carry */
+    gint cpu_model;
+    gint cpu_stepping;
+    char *identity_dir;    /* its platform certificates; NULL when it has none */
+    char *identity_error;  /* why it has none (not set up, broken) */
+} SevirtEmuInfo;
+
+void sevirt_emu_info_free(SevirtEmuInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtEmuInfo, sevirt_emu_info_free)
+
+/**
+ * sevirt_emu_info_parse:
+ * @json: what --emu-info printed
+ *
+ * Returns NULL with an error when @json is not the emulator's description.
+ */
+SevirtEmuInfo *sevirt_emu_info_parse(const char *json, GError **error);
+
+/**
+ * sevirt_emu_info_summary:
+ * What @info emulates, for people: "SEV API 1.55 build 21, CPU family 25
+ * model 1 stepping 1" ("?" for what the emulator did not say).
+ */
+char *sevirt_emu_info_summary(const SevirtEmuInfo *info);
+
+/**
+ * sevirt_emu_info_query:
+ * @emulator: the emulated platform's program on this host
+ *
+ * Runs '@emulator --emu-info' (it only reads its state directory) and parses
+ * what it prints.
+ */
+SevirtEmuInfo *sevirt_emu_info_query(const char *emulator, GError **error);
+
+/* sevirt_host_caps_free_slots() of a pool without a limit. */
+#define SEVIRT_HOST_SLOTS_UNLIMITED G_MAXINT
+
+/**
  * SevirtHostCaps:
  * What one host offers for a given emulator / virt type / machine.  Counts
  * are -1 when unknown.
@@ -101,13 +150,18 @@ struct _SevirtHostCaps {
     gint max_vcpus;
 
     gboolean emulated;          /* sevirt's emulated SEV platform: no encryption */
+    SevirtEmuInfo *emu_info;    /* its own description (local hosts only), or NULL */
+    char *emu_info_error;       /* why emu_info is NULL for a local emulated platform */
     gboolean sev;               /* <sev supported='yes'> */
     gboolean sev_es;
     gboolean sev_snp;           /* libvirt >= 10.5 launchSecurity sectype sev-snp */
     gint cbitpos;
     gint reduced_phys_bits;
-    gint max_guests;            /* SEV ASIDs */
+    gint max_guests;            /* SEV ASIDs (-1 on the emulated platform: no limit) */
     gint max_es_guests;         /* SEV-ES (and SNP) ASIDs */
+    /* Whether libvirt accepts <interface type='user'><backend type='passt'/>
+     * (user-mode networking with port forwards); DEFAULT: unknown. */
+    SevirtTristate passt;
 
     gint guests_running;        /* active SEV guests (plain SEV policy) */
     gint es_guests_running;     /* active SEV-ES and SEV-SNP guests */
@@ -139,8 +193,9 @@ SevirtHostCaps *sevirt_host_caps_parse_domcaps(const char *xml, GError **error);
  * @machine: (nullable) machine type (NULL: q35)
  *
  * Asks the host: domain capabilities, libvirt and hypervisor versions, the
- * running SEV / SEV-ES / SNP guests and, for a local host, the firmware
- * descriptors.
+ * running SEV / SEV-ES / SNP guests, whether libvirt accepts the passt
+ * backend and, for a local host, the firmware descriptors and what the
+ * emulated platform (when @emulator is one) says about itself.
  */
 SevirtHostCaps *sevirt_host_caps_query(virConnectPtr conn, const char *emulator,
                                        const char *virt_type, const char *machine,
@@ -158,10 +213,19 @@ gboolean sevirt_host_caps_supports(const SevirtHostCaps *caps, SevirtSevType typ
 
 /**
  * sevirt_host_caps_free_slots:
- * Free ASID slots for guests of @type (SNP shares the SEV-ES pool); -1 when
- * the host does not report its limits.
+ * Free ASID slots for guests of @type (SNP shares the SEV-ES pool): 0 when
+ * the host cannot run @type at all, SEVIRT_HOST_SLOTS_UNLIMITED for plain
+ * guests and on the emulated platform (which has no ASIDs), -1 when the host
+ * does not report its limits or the running guests were not counted.
  */
 gint sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type);
+
+/**
+ * sevirt_host_caps_passt_refusal:
+ * Why the host gives guests no user-mode networking (caps->passt is
+ * SEVIRT_TRISTATE_NO), in words for the user.
+ */
+char *sevirt_host_caps_passt_refusal(const SevirtHostCaps *caps);
 
 /**
  * sevirt_emulator_is_emulated:
@@ -171,6 +235,27 @@ gint sevirt_host_caps_free_slots(const SevirtHostCaps *caps, SevirtSevType type)
  * "sevirt-qemu-emu"): SEV works through libvirt, but nothing is encrypted.
  */
 gboolean sevirt_emulator_is_emulated(const char *path);
+
+/* The node 'sevirt emulator-setup' makes: the null device (1:3). */
+#define SEVIRT_DEV_SEV_PATH "/dev/sev"
+#define SEVIRT_DEV_SEV_PLACEHOLDER_MAJOR 1
+#define SEVIRT_DEV_SEV_PLACEHOLDER_MINOR 3
+
+typedef enum {
+    SEVIRT_DEV_SEV_ABSENT,
+    SEVIRT_DEV_SEV_DEVICE,        /* a character device other than the null device */
+    SEVIRT_DEV_SEV_PLACEHOLDER,   /* the null device: no SEV hardware behind it */
+    SEVIRT_DEV_SEV_NOT_DEVICE,    /* a file, directory, ... */
+} SevirtDevSev;
+
+/**
+ * sevirt_dev_sev_examine:
+ * @path: where the SEV device belongs (SEVIRT_DEV_SEV_PATH, or in a test tree)
+ * @kind: (out) what is there, symbolic links followed as libvirt follows them
+ *
+ * Fails only when @path cannot be examined (other than not existing).
+ */
+gboolean sevirt_dev_sev_examine(const char *path, SevirtDevSev *kind, GError **error);
 
 typedef enum {
     SEVIRT_CHECK_PASS,

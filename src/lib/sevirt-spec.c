@@ -879,6 +879,24 @@ validate_networks(const SevirtVmSpec *spec, GError **error)
     return TRUE;
 }
 
+/* Refused here rather than by libvirt at define time, after the volumes. */
+static gboolean
+check_host_networks(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError **error)
+{
+    for (guint i = 0; caps->passt == SEVIRT_TRISTATE_NO && i < spec->networks->len; i++) {
+        const SevirtNetSpec *net = g_ptr_array_index(spec->networks, i);
+        g_autofree char *why = NULL;
+
+        if (net->kind != SEVIRT_NET_USER)
+            continue;
+        why = sevirt_host_caps_passt_refusal(caps);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("%s; use network=NAME or bridge=BR"), why);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 validate_shares(const SevirtVmSpec *spec, GError **error)
 {
@@ -930,6 +948,7 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
 
     return validate_disks(spec, error) &&
            validate_networks(spec, error) &&
+           (!caps || check_host_networks(spec, caps, error)) &&
            validate_shares(spec, error);
 }
 

@@ -6,8 +6,9 @@
 # platform (a QEMU wrapper playing the AMD Secure Processor: real libvirtd,
 # QEMU and OVMF, but no memory encryption and no confidentiality).
 #
-#   build        sevirt and the emulator under _build/demo (an existing
-#                configured build there is reused)
+#   build        sevirt and the emulator under _build/demo, or under
+#                /var/tmp/sevirt-demo-build when QEMU's user cannot enter
+#                the source tree (an existing configured build is reused)
 #   setup        'sevirt emulator-setup': the emulator's platform identity
 #                and the /dev/sev placeholder libvirt needs
 #   owner        export-certs --emulator, then verify-certs under the
@@ -36,7 +37,7 @@ usage() {
 }
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=$top/_build/demo
+build=""
 do_build=yes
 name="sevirt-demo-$$"
 while [ $# -gt 0 ]; do
@@ -54,8 +55,6 @@ ovmf=/usr/share/OVMF/OVMF_CODE_4M.fd
 # guest physical address, RAM that OVMF has not used yet while the guest is
 # paused at its start.
 secret_gpa=0x800000
-sevirt=$build/src/cli/sevirt
-emu=$build/src/emu/sevirt-qemu-emu
 work=""
 created=""
 started=$(date +%s)
@@ -94,6 +93,17 @@ echo "confidentiality. Every step below is the one a real SEV host runs."
 command -v python3 >/dev/null 2>&1 || die "python3 is missing: run tools/setup-host.sh first"
 virsh -c "$uri" version >/dev/null 2>&1 || die "no libvirtd answers on $uri: run tools/setup-host.sh first"
 
+# libvirt runs the emulator as QEMU's user, who must reach it in the build
+# tree: a checkout under a private directory (such as /root) builds in
+# /var/tmp instead.
+quser=$(stat -c %U /var/lib/libvirt/qemu)
+if [ -z "$build" ]; then
+    build=$top/_build/demo
+    runuser -u "$quser" -- test -x "$top" || build=/var/tmp/sevirt-demo-build
+fi
+sevirt=$build/src/cli/sevirt
+emu=$build/src/emu/sevirt-qemu-emu
+
 if [ -n "$do_build" ]; then
     step "Build sevirt under $build"
     cd "$top"
@@ -111,10 +121,8 @@ fi
 [ -x "$sevirt" ] && [ -x "$emu" ] || die "no sevirt build in '$build'"
 "$sevirt" -c "$uri" version
 
-# libvirt runs the emulator as QEMU's user, who must reach it in the tree.
-quser=$(stat -c %U /var/lib/libvirt/qemu)
 runuser -u "$quser" -- test -x "$emu" ||
-    die "QEMU's user '$quser' cannot run '$emu': a directory on the way is private (such as /root); put the source tree where others may enter (such as /srv or /opt)"
+    die "QEMU's user '$quser' cannot run '$emu': a directory on the way is private (such as /root); use a --builddir others may enter (such as under /var/tmp)"
 
 step "Set up the EMULATED SEV platform (no memory encryption, no confidentiality)"
 "$sevirt" emulator-setup --emulator "$emu"

@@ -8,8 +8,9 @@
 #   3. an ASan/UBSan build running the unit and command-line tests;
 #   4. a clang build with -Werror and its unit tests;
 #   5. 'make distcheck'.
-# Build trees live under _build/.  Usage: tools/run-tests.sh [STEP...]
-# where STEP is gcc, valgrind, asan, clang or distcheck (default: all).
+# Build trees live under _build/ (under /var/tmp/sevirt-build-* when QEMU's
+# user cannot enter the source tree: libvirt runs the built emulator as it).
+# Usage: tools/run-tests.sh [STEP...] where STEP is gcc, valgrind, asan, clang or distcheck (default: all).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,21 @@ steps=${*:-gcc valgrind asan clang distcheck}
 cd "$top"
 
 say() { printf '\n==== %s ====\n' "$*"; }
+
+# The published vectors live beside the checkout (../shared/vectors); tests
+# find them relative to the source tree, which 'make distcheck' moves into
+# an unpacked tarball, so name them absolutely for every step.
+if [ -z "${SEVIRT_VECTORS:-}" ] && [ -f "$top/../shared/vectors/README.md" ]; then
+    SEVIRT_VECTORS=$(cd "$top/../shared/vectors" && pwd)
+    export SEVIRT_VECTORS
+fi
+
+builds=$top/_build
+if [ -d /var/lib/libvirt/qemu ]; then
+    quser=$(stat -c %U /var/lib/libvirt/qemu)
+    runuser -u "$quser" -- test -x "$top" 2>/dev/null ||
+        builds=/var/tmp/sevirt-build-$(printf %s "$top" | cksum | cut -d' ' -f1)
+fi
 
 [ -x configure ] || { say "autogen"; NOCONFIGURE=1 ./autogen.sh >/dev/null; }
 
@@ -56,31 +72,31 @@ for step in $steps; do
     case $step in
     gcc)
         say "gcc build and full test suite"
-        configure_in _build/gcc CC=gcc
-        make -C _build/gcc -j"$jobs"
-        run_check _build/gcc check
+        configure_in "$builds/gcc" CC=gcc
+        make -C "$builds/gcc" -j"$jobs"
+        run_check "$builds/gcc" check
         ;;
     valgrind)
         say "unit tests under valgrind"
-        configure_in _build/gcc CC=gcc
-        run_check _build/gcc check-valgrind
+        configure_in "$builds/gcc" CC=gcc
+        run_check "$builds/gcc" check-valgrind
         ;;
     asan)
         say "ASan/UBSan build: unit and command-line tests"
-        configure_in _build/asan CC=gcc --enable-asan --disable-integration-tests
-        make -C _build/asan -j"$jobs"
-        run_check _build/asan check
+        configure_in "$builds/asan" CC=gcc --enable-asan --disable-integration-tests
+        make -C "$builds/asan" -j"$jobs"
+        run_check "$builds/asan" check
         ;;
     clang)
         say "clang build with -Werror"
-        configure_in _build/clang CC=clang --disable-integration-tests
-        make -C _build/clang -j"$jobs"
-        run_check _build/clang check
+        configure_in "$builds/clang" CC=clang --disable-integration-tests
+        make -C "$builds/clang" -j"$jobs"
+        run_check "$builds/clang" check
         ;;
     distcheck)
         say "make distcheck"
-        configure_in _build/gcc CC=gcc
-        make -C _build/gcc -j"$jobs" distcheck
+        configure_in "$builds/gcc" CC=gcc
+        make -C "$builds/gcc" -j"$jobs" distcheck
         ;;
     *)
         echo "run-tests: unknown step '$step'" >&2

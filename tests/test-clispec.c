@@ -50,14 +50,15 @@ static const Equivalent equivalents[] = {
       NULL },
     { "networks", "network", "bridge=br0", "networks: [bridge=br0]", NULL },
     { "shares", "share", "/srv/data:data:ro", "shares: [/srv/data:data:ro]", NULL },
-    { "cloud_init.user_data", "cloud-init", "user-data=/ci/user-data",
-      "cloud_init: {user_data: /ci/user-data}", NULL },
-    { "cloud_init.meta_data", "cloud-init", "meta-data=/ci/meta-data",
-      "cloud_init: {meta_data: /ci/meta-data}", NULL },
-    { "cloud_init.network_config", "cloud-init", "network-config=/ci/net",
-      "cloud_init: {network_config: /ci/net}", NULL },
+    { "cloud_init.user_data", "cloud-init", "user-data=@DATA@/cloudinit/user-data.yaml",
+      "cloud_init: {user_data: @DATA@/cloudinit/user-data.yaml}", NULL },
+    { "cloud_init.meta_data", "cloud-init", "meta-data=@DATA@/cloudinit/meta-data.yaml",
+      "cloud_init: {meta_data: @DATA@/cloudinit/meta-data.yaml}", NULL },
+    { "cloud_init.network_config", "cloud-init", "network-config=@DATA@/cloudinit/network-config.yaml",
+      "cloud_init: {network_config: @DATA@/cloudinit/network-config.yaml}", NULL },
     { "cloud_init.pool", "cloud-init", "pool=seeds", "cloud_init: {pool: seeds}", NULL },
-    { "cloud_init.ssh_key", "ssh-key", "/ci/id.pub", "cloud_init: {ssh_key: /ci/id.pub}", NULL },
+    { "cloud_init.ssh_key", "ssh-key", "@DATA@/cloudinit/id_test.pub",
+      "cloud_init: {ssh_key: @DATA@/cloudinit/id_test.pub}", NULL },
     { "cloud_init.hostname", "hostname", "web-1", "cloud_init: {hostname: web-1}", NULL },
     /* create only (SEVIRT_CLI_SPEC_CREATE_ONLY): the attested launch session */
     { "sev.attest", "attest", NULL, "sev: {attest: true}", NULL },
@@ -285,15 +286,19 @@ test_options_override_file(void **state G_GNUC_UNUSED)
     const SevirtCmd *create = commands(1);
     g_autofree char *mixed = guest_summary(create,
         "name: f\nvcpus: 4\nmemory: 1024\n"
-        "cloud_init: {user_data: /a, meta_data: /m, ssh_key: /k, pool: p}\n",
-        "cli", "--vcpus 2 --cloud-init user-data=/b", NULL, NULL);
+        "cloud_init: {user_data: @DATA@/cloudinit/meta-data.yaml, "
+        "meta_data: @DATA@/cloudinit/meta-data.yaml, ssh_key: @DATA@/cloudinit/id_test.pub, "
+        "pool: p}\n",
+        "cli", "--vcpus 2 --cloud-init user-data=@DATA@/cloudinit/user-data.yaml", NULL, NULL);
     g_autofree char *cli = guest_summary(create,
-        "memory: 1024\ncloud_init: {ssh_key: /k}\n",
-        "cli", "--vcpus 2 --cloud-init user-data=/b", NULL, NULL);
+        "memory: 1024\ncloud_init: {ssh_key: @DATA@/cloudinit/id_test.pub}\n",
+        "cli", "--vcpus 2 --cloud-init user-data=@DATA@/cloudinit/user-data.yaml", NULL, NULL);
+    g_autofree char *seed = with_data_dir("cloud-init: @DATA@/cloudinit/user-data.yaml - - "
+                                          "@DATA@/cloudinit/id_test.pub - -");
 
     assert_string_equal(mixed, cli);
     assert_non_null(strstr(mixed, "<vcpu>2</vcpu>"));
-    assert_non_null(strstr(mixed, "cloud-init: /b - - /k - -"));
+    assert_non_null(strstr(mixed, seed));
     sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
 }
 

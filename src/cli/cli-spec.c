@@ -51,6 +51,34 @@ apply_numbers(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **err
     return TRUE;
 }
 
+/*
+ * The spec file's policy is parsed by validation for the final type; a
+ * --sev that makes it meaningless is reported here, where the option is
+ * known, at the policy's place in the file.  Other problems with it are
+ * left to validation.
+ */
+static gboolean
+check_file_policy(const SevirtCliSpecOptions *opts, const SevirtVmSpec *spec, GError **error)
+{
+    SevirtSevType other = spec->sev_type == SEVIRT_SEV_SNP ? SEVIRT_SEV_SEV : SEVIRT_SEV_SNP;
+    guint64 policy;
+
+    if (!opts->sev || opts->policy || !spec->policy_text)
+        return TRUE;
+    if (spec->sev_type == SEVIRT_SEV_NONE)
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("policy '%s' given for a plain guest (--sev none)"), spec->policy_text);
+    else if (!sevirt_policy_parse("policy", spec->sev_type, spec->policy_text, &policy, NULL) &&
+             sevirt_policy_parse("policy", other, spec->policy_text, &policy, NULL))
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("policy '%s' was written for %s guests, not for --sev %s: give --policy too"),
+                    spec->policy_text, other == SEVIRT_SEV_SNP ? "SEV-SNP" : "SEV and SEV-ES",
+                    opts->sev);
+    else
+        return TRUE;
+    return sevirt_vm_spec_locate_error(spec, "sev.policy", error);
+}
+
 static gboolean
 apply_types(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
 {
@@ -65,13 +93,15 @@ apply_types(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error
         }
         spec->virt_type_set = TRUE;
     }
-    /* After --sev: the policy's meaning depends on the type. */
+    /* After --sev: the policy's meaning depends on the type.  --policy wins
+     * over the file's, which is then not parsed at all. */
     if (opts->policy) {
         if (!sevirt_policy_parse("--policy", spec->sev_type, opts->policy, &spec->policy, error))
             return FALSE;
         spec->policy_set = TRUE;
+        g_clear_pointer(&spec->policy_text, g_free);
     }
-    return TRUE;
+    return check_file_policy(opts, spec, error);
 }
 
 /* Reads a base64 blob file of the guest owner's tools into *@b64. */
@@ -193,9 +223,60 @@ apply_list(const char *option, char **values, ValueParser parse, GDestroyNotify 
     return TRUE;
 }
 
+/* The values the command line replaces no longer come from the spec file:
+ * validation must not point into the file for them. */
+static void
+forget_file_marks(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
+{
+    const struct {
+        gboolean given;
+        const char *key;
+    } overrides[] = {
+        { opts->memory != NULL, "memory" },
+        { opts->vcpus != NULL, "vcpus" },
+        { opts->sev != NULL, "sev.type" },
+        { opts->policy != NULL, "sev.policy" },
+        { opts->cbitpos != NULL, "sev.cbitpos" },
+        { opts->reduced_phys_bits != NULL, "sev.reduced_phys_bits" },
+        { opts->kernel_hashes || opts->no_kernel_hashes, "sev.kernel_hashes" },
+        { opts->dh_cert != NULL, "sev.dh_cert" },
+        { opts->session != NULL, "sev.session" },
+        { opts->kernel != NULL, "kernel" },
+        { opts->initrd != NULL, "initrd" },
+        { opts->cmdline != NULL, "cmdline" },
+        { opts->firmware != NULL, "firmware" },
+        { opts->virt_type != NULL, "virt_type" },
+        { opts->emulator != NULL, "emulator" },
+        { opts->cpu != NULL, "cpu" },
+        { opts->machine != NULL, "machine" },
+        { opts->disks != NULL, "disks" },
+        { opts->networks != NULL, "networks" },
+        { opts->shares != NULL, "shares" },
+        /* --cloud-init replaces all four (sevirt_cloud_init_spec_parse()) */
+        { opts->cloud_init != NULL, "cloud_init.user_data" },
+        { opts->cloud_init != NULL, "cloud_init.meta_data" },
+        { opts->cloud_init != NULL, "cloud_init.network_config" },
+        { opts->cloud_init != NULL, "cloud_init.pool" },
+        { opts->ssh_key != NULL, "cloud_init.ssh_key" },
+        { opts->hostname != NULL, "cloud_init.hostname" },
+        { opts->attest, "sev.attest" },
+        { opts->pdh || opts->from_host, "sev.pdh" },
+        { opts->pdh || opts->from_host, "sev.from_host" },
+        { opts->ark != NULL, "sev.ark" },
+        { opts->ask != NULL, "sev.ask" },
+        { opts->keys_dir != NULL, "sev.keys_dir" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(overrides); i++) {
+        if (overrides[i].given)
+            sevirt_vm_spec_clear_mark(spec, overrides[i].key);
+    }
+}
+
 gboolean
 sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
 {
+    forget_file_marks(opts, spec);
     if (!apply_numbers(opts, spec, error) ||
         !apply_types(opts, spec, error))
         return FALSE;
@@ -249,6 +330,7 @@ sevirt_cli_spec_load(const SevirtCliSpecOptions *opts, const char *name, GError 
     if (name) {
         g_free(spec->name);
         spec->name = g_strdup(name);
+        sevirt_vm_spec_clear_mark(spec, "name");
     }
     if (!spec->name) {
         sevirt_cli_usage_error(error, _("The guest needs a name: give NAME, or 'name' in the "

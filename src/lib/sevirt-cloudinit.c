@@ -66,18 +66,86 @@ mapping_set(yaml_document_t *doc, int map, const char *key, const char *value, g
     yaml_document_append_mapping_pair(doc, map, add_scalar(doc, key), add_scalar(doc, value));
 }
 
+static const char *const ssh_key_types[] = {
+    "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+    "ssh-dss", NULL
+};
+
+/* The key blob (RFC 4253 section 6.6) starts with its type as an SSH string. */
+static gboolean
+ssh_blob_has_type(const char *b64, const char *type)
+{
+    gsize len = 0;
+    g_autofree guint8 *blob = sevirt_base64_decode_strict("key", b64, 0, &len, NULL);
+    gsize type_len = strlen(type);
+
+    return blob && len > 4 + type_len &&
+           ((guint32) blob[0] << 24 | (guint32) blob[1] << 16 | (guint32) blob[2] << 8 | blob[3]) ==
+               type_len &&
+           memcmp(blob + 4, type, type_len) == 0;
+}
+
+/* Why @line is no OpenSSH public key, or NULL when it is one. */
+static const char *
+ssh_key_line_problem(const char *line)
+{
+    g_auto(GStrv) fields = g_strsplit_set(line, " \t", 3);
+
+    if (strstr(line, "PRIVATE KEY"))
+        return _("it is a private key: give the public key (the .pub file)");
+    if (!fields[0] || !fields[1] || !*fields[1])
+        return _("expected 'TYPE BASE64 [COMMENT]'");
+    if (!g_strv_contains(ssh_key_types, fields[0]))
+        return _("unknown key type (expected ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, "
+                 "sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com or ssh-dss)");
+    if (!ssh_blob_has_type(fields[1], fields[0]))
+        return _("the key data is not a base64 key of its type");
+    return NULL;
+}
+
+GStrv
+sevirt_ssh_public_keys_read(const char *path, GError **error)
+{
+    gsize len = 0;
+    g_autofree char *text = read_text_file(path, &len, error);
+    g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) lines = NULL;
+
+    if (!text)
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        char *line = g_strstrip(lines[i]);
+        const char *problem;
+
+        if (!*line || line[0] == '#')
+            continue;
+        problem = ssh_key_line_problem(line);
+        if (problem) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                        _("'%s' line %u is not an OpenSSH public key: %s"), path, i + 1, problem);
+            return NULL;
+        }
+        g_ptr_array_add(keys, g_strdup(line));
+    }
+    if (!keys->len) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' holds no public key"), path);
+        return NULL;
+    }
+    g_ptr_array_add(keys, NULL);
+    return (GStrv) g_ptr_array_free(g_steal_pointer(&keys), FALSE);
+}
+
 /* Appends the keys of an OpenSSH public key file to public-keys. */
 static gboolean
 add_public_keys(yaml_document_t *doc, int map, const char *path, GError **error)
 {
-    gsize len = 0;
-    g_autofree char *text = read_text_file(path, &len, error);
-    g_auto(GStrv) lines = NULL;
+    g_auto(GStrv) keys = sevirt_ssh_public_keys_read(path, error);
     yaml_node_t *m;
     int seq = 0;
-    guint added = 0;
 
-    if (!text)
+    if (!keys)
         return FALSE;
     m = yaml_document_get_node(doc, map);
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
@@ -96,27 +164,8 @@ add_public_keys(yaml_document_t *doc, int map, const char *path, GError **error)
         yaml_document_append_mapping_pair(doc, map, add_scalar(doc, "public-keys"), seq);
     }
 
-    lines = g_strsplit(text, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        char *line = g_strstrip(lines[i]);
-
-        if (!*line || line[0] == '#')
-            continue;
-        if (!g_str_has_prefix(line, "ssh-") && !g_str_has_prefix(line, "ecdsa-") &&
-            !g_str_has_prefix(line, "sk-")) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                        _("'%s' line %u is not an OpenSSH public key (expected 'ssh-...', 'ecdsa-...' or 'sk-...')"),
-                        path, i + 1);
-            return FALSE;
-        }
-        yaml_document_append_sequence_item(doc, seq, add_scalar(doc, line));
-        added++;
-    }
-    if (!added) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("'%s' holds no public key"), path);
-        return FALSE;
-    }
+    for (guint i = 0; keys[i]; i++)
+        yaml_document_append_sequence_item(doc, seq, add_scalar(doc, keys[i]));
     return TRUE;
 }
 

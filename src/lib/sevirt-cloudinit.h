@@ -17,6 +17,23 @@ G_BEGIN_DECLS
 #define SEVIRT_CLOUD_INIT_LABEL "cidata"
 
 /**
+ * sevirt_ssh_public_keys_read:
+ * @path: an OpenSSH public key file (id_ed25519.pub, or several keys as in
+ *        authorized_keys, without options)
+ *
+ * Reads the keys of @path: every line that is neither empty nor a comment
+ * must be "TYPE BASE64 [COMMENT]", TYPE one of ssh-ed25519, ssh-rsa,
+ * ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com,
+ * sk-ecdsa-sha2-nistp256@openssh.com or ssh-dss, and BASE64 a key blob of
+ * that type.  Errors are SEVIRT_ERROR_INVALID naming the file and the line
+ * (never its text: a private key given by mistake is not echoed), or
+ * sevirt_file_read()'s.
+ *
+ * Returns: (transfer full): the key lines, stripped; at least one
+ */
+GStrv sevirt_ssh_public_keys_read(const char *path, GError **error);
+
+/**
  * sevirt_cloud_init_meta_data:
  * @ci: the cloud-init settings; ci->meta_data (a file) is the starting point
  *      when set, and must hold a YAML mapping

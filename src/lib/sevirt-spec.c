@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sevirt-cloudinit.h"
 #include "sevirt-conn.h"
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
@@ -81,6 +82,7 @@ sevirt_vm_spec_new(void)
     spec->networks = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_net_spec_free);
     spec->shares = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_share_spec_free);
     spec->owned_volumes = g_ptr_array_new_with_free_func(g_free);
+    spec->marks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return spec;
 }
 
@@ -105,7 +107,47 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_ptr_array_unref(spec->shares);
     sevirt_cloud_init_spec_free(spec->cloud_init);
     g_ptr_array_unref(spec->owned_volumes);
+    g_free(spec->policy_text);
+    g_hash_table_unref(spec->marks);
     g_free(spec);
+}
+
+void
+sevirt_vm_spec_set_mark(SevirtVmSpec *spec, const char *field, const char *location)
+{
+    g_hash_table_replace(spec->marks, g_strdup(field), g_strdup(location));
+}
+
+/* @key is @field, one of its keys ("sev.policy") or one of its items ("disks[1]"). */
+static gboolean
+mark_is_within(gpointer key, gpointer value G_GNUC_UNUSED, gpointer field)
+{
+    gsize len = strlen(field);
+
+    return strncmp(key, field, len) == 0 &&
+           (((char *) key)[len] == '\0' || ((char *) key)[len] == '.' || ((char *) key)[len] == '[');
+}
+
+void
+sevirt_vm_spec_clear_mark(SevirtVmSpec *spec, const char *field)
+{
+    g_hash_table_foreach_remove(spec->marks, mark_is_within, (gpointer) field);
+}
+
+const char *
+sevirt_vm_spec_get_mark(const SevirtVmSpec *spec, const char *field)
+{
+    return field ? g_hash_table_lookup(spec->marks, field) : NULL;
+}
+
+gboolean
+sevirt_vm_spec_locate_error(const SevirtVmSpec *spec, const char *field, GError **error)
+{
+    const char *location = sevirt_vm_spec_get_mark(spec, field);
+
+    if (location)
+        g_prefix_error(error, "%s: ", location);
+    return FALSE;
 }
 
 void
@@ -626,10 +668,12 @@ sevirt_vm_spec_is_attested(const SevirtVmSpec *spec)
     return spec->dh_cert != NULL || spec->session != NULL;
 }
 
-static gboolean spec_invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean spec_invalid(const SevirtVmSpec *spec, const char *field, GError **error,
+                             const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
+/* A bad value of @field (a spec file key, or NULL): at its place in the file when it came from one. */
 static gboolean
-spec_invalid(GError **error, const char *fmt, ...)
+spec_invalid(const SevirtVmSpec *spec, const char *field, GError **error, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -638,26 +682,28 @@ spec_invalid(GError **error, const char *fmt, ...)
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, msg);
-    return FALSE;
+    return sevirt_vm_spec_locate_error(spec, field, error);
 }
 
 static gboolean
-validate_name(const char *name, GError **error)
+validate_name(const SevirtVmSpec *spec, GError **error)
 {
+    const char *name = spec->name;
+
     if (!name || !*name)
-        return spec_invalid(error, _("The domain name is empty"));
+        return spec_invalid(spec, "name", error, _("The domain name is empty"));
     if (!g_utf8_validate(name, -1, NULL))
-        return spec_invalid(error, _("The domain name is not valid UTF-8"));
+        return spec_invalid(spec, "name", error, _("The domain name is not valid UTF-8"));
     /* libvirt's QEMU driver refuses '/', and names become file names. */
     if (strchr(name, '/'))
-        return spec_invalid(error, _("Invalid domain name '%s': it contains '/'"), name);
+        return spec_invalid(spec, "name", error, _("Invalid domain name '%s': it contains '/'"), name);
     for (const char *p = name; *p; p++) {
         if (g_ascii_iscntrl(*p))
-            return spec_invalid(error, _("Invalid domain name '%s': it contains a control character"),
+            return spec_invalid(spec, "name", error, _("Invalid domain name '%s': it contains a control character"),
                                 name);
     }
     if (strlen(name) > 200)
-        return spec_invalid(error, _("Invalid domain name '%s': longer than 200 bytes"), name);
+        return spec_invalid(spec, "name", error, _("Invalid domain name '%s': longer than 200 bytes"), name);
     return TRUE;
 }
 
@@ -667,11 +713,34 @@ validate_sizes(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError **er
     guint max_vcpus = caps && caps->max_vcpus > 0 ? (guint) caps->max_vcpus : SEVIRT_MAX_VCPUS;
 
     if (spec->vcpus < 1 || spec->vcpus > max_vcpus)
-        return spec_invalid(error, _("Invalid vCPU count %u: expected 1 to %u"), spec->vcpus, max_vcpus);
+        return spec_invalid(spec, "vcpus", error, _("Invalid vCPU count %u: expected 1 to %u"), spec->vcpus, max_vcpus);
     if (spec->memory_mib < SEVIRT_MIN_MEMORY_MIB || spec->memory_mib > SEVIRT_MAX_MEMORY_MIB)
-        return spec_invalid(error, _("Invalid memory size %" G_GUINT64_FORMAT " MiB: expected %d to %"
-                                     G_GUINT64_FORMAT " MiB"),
+        return spec_invalid(spec, "memory", error,
+                            _("Invalid memory size %" G_GUINT64_FORMAT " MiB: expected %d to %"
+                              G_GUINT64_FORMAT " MiB"),
                             spec->memory_mib, SEVIRT_MIN_MEMORY_MIB, SEVIRT_MAX_MEMORY_MIB);
+    return TRUE;
+}
+
+/* The key of the attested launch's blob that is given (dhCert first). */
+static const char *
+blob_field(const SevirtVmSpec *spec)
+{
+    return spec->dh_cert ? "sev.dh_cert" : "sev.session";
+}
+
+/*
+ * A spec file's policy is parsed only now, for the final type: a --sev
+ * applied after the file decides the family of its flag names.
+ */
+static gboolean
+parse_policy_text(SevirtVmSpec *spec, GError **error)
+{
+    if (spec->policy_set || !spec->policy_text)
+        return TRUE;
+    if (!sevirt_policy_parse("policy", spec->sev_type, spec->policy_text, &spec->policy, error))
+        return sevirt_vm_spec_locate_error(spec, "sev.policy", error);
+    spec->policy_set = TRUE;
     return TRUE;
 }
 
@@ -680,13 +749,17 @@ static gboolean
 validate_plain(const SevirtVmSpec *spec, GError **error)
 {
     if (spec->policy_set)
-        return spec_invalid(error, _("A plain guest (SEV type 'none') takes no policy"));
+        return spec_invalid(spec, "sev.policy", error,
+                            _("A plain guest (SEV type 'none') takes no policy"));
     if (sevirt_vm_spec_is_attested(spec))
-        return spec_invalid(error, _("A plain guest (SEV type 'none') takes no dhCert or session"));
+        return spec_invalid(spec, blob_field(spec), error,
+                            _("A plain guest (SEV type 'none') takes no dhCert or session"));
     if (spec->cbitpos >= 0 || spec->reduced_phys_bits >= 0)
-        return spec_invalid(error, _("A plain guest (SEV type 'none') takes no cbitpos or reduced-phys-bits"));
+        return spec_invalid(spec, spec->cbitpos >= 0 ? "sev.cbitpos" : "sev.reduced_phys_bits", error,
+                            _("A plain guest (SEV type 'none') takes no cbitpos or reduced-phys-bits"));
     if (spec->kernel_hashes == SEVIRT_TRISTATE_YES)
-        return spec_invalid(error, _("Kernel hashes need an SEV type: a plain guest has no measurement"));
+        return spec_invalid(spec, "sev.kernel_hashes", error,
+                            _("Kernel hashes need an SEV type: a plain guest has no measurement"));
     return TRUE;
 }
 
@@ -717,13 +790,14 @@ check_host_support(const SevirtVmSpec *spec, const SevirtHostCaps *caps, guint f
 }
 
 static gboolean
-validate_blob(const char *what, const char *b64, gsize size, GError **error)
+validate_blob(const SevirtVmSpec *spec, const char *field, const char *what, const char *b64,
+              gsize size, GError **error)
 {
     g_autofree guint8 *raw = NULL;
     gsize len = 0;
 
     raw = sevirt_base64_decode_strict(what, b64, size, &len, error);
-    return raw != NULL;
+    return raw || sevirt_vm_spec_locate_error(spec, field, error);
 }
 
 static gboolean
@@ -737,7 +811,7 @@ validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
         spec->policy_set = TRUE;
     }
     if (!sevirt_policy_check(spec->sev_type, &spec->policy, &note, error))
-        return FALSE;
+        return sevirt_vm_spec_locate_error(spec, "sev.policy", error);
     if (note && notes)
         g_ptr_array_add(notes, g_steal_pointer(&note));
 
@@ -746,19 +820,24 @@ validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
     if (caps && spec->reduced_phys_bits < 0)
         spec->reduced_phys_bits = caps->reduced_phys_bits;
     if (spec->cbitpos > 63)
-        return spec_invalid(error, _("Invalid cbitpos %d: expected 0 to 63"), spec->cbitpos);
+        return spec_invalid(spec, "sev.cbitpos", error, _("Invalid cbitpos %d: expected 0 to 63"), spec->cbitpos);
     if (spec->reduced_phys_bits > 63)
-        return spec_invalid(error, _("Invalid reduced-phys-bits %d: expected 0 to 63"),
+        return spec_invalid(spec, "sev.reduced_phys_bits", error,
+                            _("Invalid reduced-phys-bits %d: expected 0 to 63"),
                             spec->reduced_phys_bits);
 
     if (sevirt_vm_spec_is_attested(spec)) {
         if (spec->sev_type == SEVIRT_SEV_SNP)
-            return spec_invalid(error, _("SEV-SNP guests take no dhCert or session: "
-                                         "they are attested with a report instead"));
+            return spec_invalid(spec, blob_field(spec), error,
+                                _("SEV-SNP guests take no dhCert or session: "
+                                  "they are attested with a report instead"));
         if (!spec->dh_cert || !spec->session)
-            return spec_invalid(error, _("An attested launch needs both the dhCert and the session"));
-        if (!validate_blob(_("dhCert"), spec->dh_cert, SEVIRT_DH_CERT_SIZE, error) ||
-            !validate_blob(_("session"), spec->session, SEVIRT_SESSION_SIZE, error))
+            return spec_invalid(spec, blob_field(spec), error,
+                                _("An attested launch needs both the dhCert and the session"));
+        if (!validate_blob(spec, "sev.dh_cert", _("dhCert"), spec->dh_cert, SEVIRT_DH_CERT_SIZE,
+                           error) ||
+            !validate_blob(spec, "sev.session", _("session"), spec->session, SEVIRT_SESSION_SIZE,
+                           error))
             return FALSE;
     }
     return TRUE;
@@ -769,18 +848,21 @@ validate_boot(SevirtVmSpec *spec, GError **error)
 {
     if (!spec->kernel) {
         if (spec->initrd)
-            return spec_invalid(error, _("An initrd needs a kernel (direct kernel boot)"));
+            return spec_invalid(spec, "initrd", error,
+                                _("An initrd needs a kernel (direct kernel boot)"));
         if (spec->cmdline)
-            return spec_invalid(error, _("A kernel command line needs a kernel (direct kernel boot)"));
+            return spec_invalid(spec, "cmdline", error,
+                                _("A kernel command line needs a kernel (direct kernel boot)"));
         if (spec->kernel_hashes == SEVIRT_TRISTATE_YES)
-            return spec_invalid(error, _("Kernel hashes need a kernel (direct kernel boot)"));
+            return spec_invalid(spec, "sev.kernel_hashes", error,
+                                _("Kernel hashes need a kernel (direct kernel boot)"));
         spec->kernel_hashes = SEVIRT_TRISTATE_NO;
         return TRUE;
     }
     if (!g_path_is_absolute(spec->kernel))
-        return spec_invalid(error, _("Kernel path '%s' is not absolute"), spec->kernel);
+        return spec_invalid(spec, "kernel", error, _("Kernel path '%s' is not absolute"), spec->kernel);
     if (spec->initrd && !g_path_is_absolute(spec->initrd))
-        return spec_invalid(error, _("Initrd path '%s' is not absolute"), spec->initrd);
+        return spec_invalid(spec, "initrd", error, _("Initrd path '%s' is not absolute"), spec->initrd);
     /* Measured direct boot is the point of SEV with a kernel: on by default. */
     if (spec->kernel_hashes == SEVIRT_TRISTATE_DEFAULT)
         spec->kernel_hashes = spec->sev_type == SEVIRT_SEV_NONE ? SEVIRT_TRISTATE_NO
@@ -804,9 +886,10 @@ resolve_attested_firmware(SevirtVmSpec *spec, const SevirtHostCaps *caps,
     if (spec->firmware || !sevirt_vm_spec_is_attested(spec))
         return TRUE;
     if (caps && !caps->firmware_known)
-        return spec_invalid(error, _("An attested launch needs a stateless firmware, and the "
-                                     "firmware descriptors of a remote host cannot be read: "
-                                     "give the firmware path"));
+        return spec_invalid(spec, NULL, error,
+                            _("An attested launch needs a stateless firmware, and the "
+                              "firmware descriptors of a remote host cannot be read: "
+                              "give the firmware path"));
     if (caps) {
         firmware = caps->firmware;
     } else {
@@ -816,8 +899,9 @@ resolve_attested_firmware(SevirtVmSpec *spec, const SevirtHostCaps *caps,
     }
     fw = sevirt_firmware_list_find(firmware, spec->sev_type);
     if (!fw)
-        return spec_invalid(error, _("An attested launch needs a stateless firmware and no firmware "
-                                     "descriptor lists '%s': give the firmware path"),
+        return spec_invalid(spec, NULL, error,
+                            _("An attested launch needs a stateless firmware and no firmware "
+                              "descriptor lists '%s': give the firmware path"),
                             sevirt_firmware_feature_for(spec->sev_type));
     spec->firmware = g_strdup(fw->executable);
     if (notes)
@@ -832,11 +916,13 @@ validate_paths(SevirtVmSpec *spec, GError **error)
     if (spec->firmware && g_str_equal(spec->firmware, "auto"))
         g_clear_pointer(&spec->firmware, g_free);
     if (spec->firmware && !g_path_is_absolute(spec->firmware))
-        return spec_invalid(error, _("Firmware path '%s' is not absolute"), spec->firmware);
+        return spec_invalid(spec, "firmware", error, _("Firmware path '%s' is not absolute"),
+                            spec->firmware);
     if (spec->emulator && !g_path_is_absolute(spec->emulator))
-        return spec_invalid(error, _("Emulator path '%s' is not absolute"), spec->emulator);
+        return spec_invalid(spec, "emulator", error, _("Emulator path '%s' is not absolute"),
+                            spec->emulator);
     if (spec->cpu && !*spec->cpu)
-        return spec_invalid(error, _("The CPU model is empty"));
+        return spec_invalid(spec, "cpu", error, _("The CPU model is empty"));
     return TRUE;
 }
 
@@ -860,9 +946,13 @@ validate_disks(SevirtVmSpec *spec, GError **error)
             disk->format = g_strdup("qcow2");
         if (!disk->volume)
             disk->volume = g_strdup_printf("%s-disk%u.%s", spec->name, i, disk->format);
-        if (disk->backing && !g_str_equal(disk->format, "qcow2"))
-            return spec_invalid(error, _("Disk %u: an overlay on '%s' must be qcow2, not %s"),
+        if (disk->backing && !g_str_equal(disk->format, "qcow2")) {
+            g_autofree char *field = g_strdup_printf("disks[%u]", i);
+
+            return spec_invalid(spec, field, error,
+                                _("Disk %u: an overlay on '%s' must be qcow2, not %s"),
                                 i, disk->backing, disk->format);
+        }
     }
     return TRUE;
 }
@@ -873,8 +963,12 @@ validate_networks(const SevirtVmSpec *spec, GError **error)
     for (guint i = 0; i < spec->networks->len; i++) {
         const SevirtNetSpec *net = g_ptr_array_index(spec->networks, i);
 
-        if (net->kind == SEVIRT_NET_NONE && spec->networks->len > 1)
-            return spec_invalid(error, _("Network 'none' cannot be combined with other networks"));
+        if (net->kind == SEVIRT_NET_NONE && spec->networks->len > 1) {
+            g_autofree char *field = g_strdup_printf("networks[%u]", i);
+
+            return spec_invalid(spec, field, error,
+                                _("Network 'none' cannot be combined with other networks"));
+        }
     }
     return TRUE;
 }
@@ -890,9 +984,11 @@ check_host_networks(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError
         if (net->kind != SEVIRT_NET_USER)
             continue;
         why = sevirt_host_caps_passt_refusal(caps);
+        g_autofree char *field = g_strdup_printf("networks[%u]", i);
+
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
                     _("%s; use network=NAME or bridge=BR"), why);
-        return FALSE;
+        return sevirt_vm_spec_locate_error(spec, field, error);
     }
     return TRUE;
 }
@@ -906,10 +1002,54 @@ validate_shares(const SevirtVmSpec *spec, GError **error)
         for (guint j = i + 1; j < spec->shares->len; j++) {
             const SevirtShareSpec *b = g_ptr_array_index(spec->shares, j);
 
-            if (g_str_equal(a->tag, b->tag))
-                return spec_invalid(error, _("Two shares use the mount tag '%s'"), a->tag);
+            if (g_str_equal(a->tag, b->tag)) {
+                g_autofree char *field = g_strdup_printf("shares[%u]", j);
+
+                return spec_invalid(spec, field, error, _("Two shares use the mount tag '%s'"),
+                                    a->tag);
+            }
         }
     }
+    return TRUE;
+}
+
+/* An error about a cloud-init file names its key when the spec file gave
+ * it (at its place there), else its option. */
+static gboolean
+seed_file_error(const SevirtVmSpec *spec, const char *field, const char *option, GError **error)
+{
+    g_prefix_error(error, "%s: ", sevirt_vm_spec_get_mark(spec, field) ? field : option);
+    return sevirt_vm_spec_locate_error(spec, field, error);
+}
+
+/* The files sevirt reads itself for the seed: checked before create makes anything. */
+static gboolean
+check_seed_file(const SevirtVmSpec *spec, const char *field, const char *option,
+                const char *path, GError **error)
+{
+    if (!path || sevirt_file_check_readable(path, error))
+        return TRUE;
+    return seed_file_error(spec, field, option, error);
+}
+
+static gboolean
+validate_cloud_init(const SevirtVmSpec *spec, GError **error)
+{
+    const SevirtCloudInitSpec *ci = spec->cloud_init;
+    g_auto(GStrv) keys = NULL;
+
+    if (!ci)
+        return TRUE;
+    if (!check_seed_file(spec, "cloud_init.user_data", "--cloud-init user-data", ci->user_data,
+                         error) ||
+        !check_seed_file(spec, "cloud_init.meta_data", "--cloud-init meta-data", ci->meta_data,
+                         error) ||
+        !check_seed_file(spec, "cloud_init.network_config", "--cloud-init network-config",
+                         ci->network_config, error) ||
+        !check_seed_file(spec, "cloud_init.ssh_key", "--ssh-key", ci->ssh_key, error))
+        return FALSE;
+    if (ci->ssh_key && !(keys = sevirt_ssh_public_keys_read(ci->ssh_key, error)))
+        return seed_file_error(spec, "cloud_init.ssh_key", "--ssh-key", error);
     return TRUE;
 }
 
@@ -924,10 +1064,12 @@ gboolean
 sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, guint flags,
                              GPtrArray *notes, GError **error)
 {
-    if (!validate_name(spec->name, error) ||
+    if (!validate_name(spec, error) ||
         !validate_sizes(spec, caps, error) ||
         !validate_paths(spec, error) ||
-        !validate_boot(spec, error))
+        !validate_boot(spec, error) ||
+        !validate_cloud_init(spec, error) ||
+        !parse_policy_text(spec, error))
         return FALSE;
 
     if (spec->sev_type == SEVIRT_SEV_NONE) {
@@ -957,31 +1099,39 @@ sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
 {
     const SevirtAttestSpec *a = spec->attest;
 
+    /* The messages name the options and keys of the request themselves. */
     if (!a->enabled) {
         if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
-            return spec_invalid(error, _("--pdh, --from-host, --ark, --ask and --keys-dir (spec keys "
-                                         "sev.pdh, sev.from_host, sev.ark, sev.ask, sev.keys_dir) "
-                                         "go with --attest (sev.attest)"));
+            return spec_invalid(spec, NULL, error,
+                                _("--pdh, --from-host, --ark, --ask and --keys-dir (spec keys "
+                                  "sev.pdh, sev.from_host, sev.ark, sev.ask, sev.keys_dir) "
+                                  "go with --attest (sev.attest)"));
         return TRUE;
     }
     if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES)
-        return spec_invalid(error, _("--attest makes a launch session for an SEV or SEV-ES guest, "
-                                     "not for SEV type '%s'"),
+        return spec_invalid(spec, "sev.attest", error,
+                            _("--attest makes a launch session for an SEV or SEV-ES guest, "
+                              "not for SEV type '%s'"),
                             sevirt_sev_type_to_string(spec->sev_type));
     if (spec->dh_cert || spec->session)
-        return spec_invalid(error, _("--attest makes the dhCert and session itself: give neither "
-                                     "--dh-cert nor --session (sev.dh_cert, sev.session) with it"));
+        return spec_invalid(spec, "sev.attest", error,
+                            _("--attest makes the dhCert and session itself: give neither "
+                              "--dh-cert nor --session (sev.dh_cert, sev.session) with it"));
     if (!a->pdh == !a->from_host)
-        return spec_invalid(error, _("--attest needs the platform's PDH: give either --pdh FILE "
-                                     "or --from-host (sev.pdh, sev.from_host)"));
+        return spec_invalid(spec, "sev.attest", error,
+                            _("--attest needs the platform's PDH: give either --pdh FILE "
+                              "or --from-host (sev.pdh, sev.from_host)"));
     if (!a->keys_dir)
-        return spec_invalid(error, _("--attest needs --keys-dir DIR (sev.keys_dir), where the "
-                                     "session and the guest owner's keys go"));
+        return spec_invalid(spec, "sev.attest", error,
+                            _("--attest needs --keys-dir DIR (sev.keys_dir), where the "
+                              "session and the guest owner's keys go"));
     if (!a->ark != !a->ask)
-        return spec_invalid(error, _("--ark and --ask (sev.ark, sev.ask) go together"));
+        return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
+                            _("--ark and --ask (sev.ark, sev.ask) go together"));
     if (a->ark && !a->from_host)
-        return spec_invalid(error, _("--ark and --ask verify the chain the host reports with "
-                                     "--from-host; check a --pdh file's chain with "
-                                     "'sevirt verify-certs'"));
+        return spec_invalid(spec, "sev.ark", error,
+                            _("--ark and --ask verify the chain the host reports with "
+                              "--from-host; check a --pdh file's chain with "
+                              "'sevirt verify-certs'"));
     return TRUE;
 }

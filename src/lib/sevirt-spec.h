@@ -117,6 +117,8 @@ typedef struct {
     SevirtSevType sev_type;
     gboolean policy_set;
     guint64 policy;            /* SEV: 32-bit, SNP: 64-bit */
+    char *policy_text;         /* a spec file's policy, parsed by validation for the
+                                * final SEV type unless policy_set */
     gint cbitpos;              /* -1: from the host, or libvirt fills it */
     gint reduced_phys_bits;    /* -1: from the host, or libvirt fills it */
     char *dh_cert;             /* base64 of the 0x824-byte GODH certificate */
@@ -141,6 +143,8 @@ typedef struct {
     SevirtCloudInitSpec *cloud_init;   /* NULL = no seed */
 
     GPtrArray *owned_volumes;  /* "POOL/VOLUME" created by sevirt, recorded in metadata */
+
+    GHashTable *marks;         /* spec file key -> "FILE:LINE:COLUMN"; see sevirt_vm_spec_set_mark() */
 } SevirtVmSpec;
 
 #define SEVIRT_DEFAULT_VCPUS 1
@@ -149,6 +153,40 @@ typedef struct {
 SevirtVmSpec *sevirt_vm_spec_new(void);
 void sevirt_vm_spec_free(SevirtVmSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtVmSpec, sevirt_vm_spec_free)
+
+/*
+ * Where values came from: a spec file marks each field it sets with the
+ * place of its value, so that sevirt_vm_spec_validate() can point at the
+ * file as the loader does.  Fields are named as spec file keys: "memory",
+ * "sev.policy", "cloud_init.ssh_key", and list items as "disks[0]".
+ */
+
+/**
+ * sevirt_vm_spec_set_mark:
+ * @field: a spec file key or list item
+ * @location: "FILE:LINE:COLUMN" of the value in the spec file
+ */
+void sevirt_vm_spec_set_mark(SevirtVmSpec *spec, const char *field, const char *location);
+
+/**
+ * sevirt_vm_spec_clear_mark:
+ * Forgets the mark of @field and those of its keys and items ("sev" also
+ * clears "sev.policy", "disks" clears "disks[1]"): for a value that no
+ * longer comes from the file, such as one the command line replaced.
+ */
+void sevirt_vm_spec_clear_mark(SevirtVmSpec *spec, const char *field);
+
+/** sevirt_vm_spec_get_mark: "FILE:LINE:COLUMN" of @field, or NULL when it has none. */
+const char *sevirt_vm_spec_get_mark(const SevirtVmSpec *spec, const char *field);
+
+/**
+ * sevirt_vm_spec_locate_error:
+ * @error: an error about the value of @field, already set
+ *
+ * Prefixes *@error with "FILE:LINE:COLUMN: " when @field has a mark.
+ * Returns: FALSE, for "return sevirt_vm_spec_locate_error(...)"
+ */
+gboolean sevirt_vm_spec_locate_error(const SevirtVmSpec *spec, const char *field, GError **error);
 
 SevirtDiskSpec *sevirt_disk_spec_new(SevirtDiskKind kind);
 void sevirt_disk_spec_free(SevirtDiskSpec *disk);
@@ -233,11 +271,15 @@ SevirtShareSpec *sevirt_share_spec_parse(const char *what, const char *text, GEr
  *         picked for an attested launch); the CLI shows them as warnings
  *
  * Checks a spec once, before any XML is built, and fills what was left to
- * sevirt: the policy, cbitpos and reduced-phys-bits and virt type from
+ * sevirt: the policy (policy_text parsed for the final SEV type, or the
+ * default), cbitpos and reduced-phys-bits and virt type from
  * @caps, kernel hashes, volume names of new disks ("NAME-diskN.qcow2"),
- * disk formats, the firmware of an attested launch.  Returns
- * SEVIRT_ERROR_INVALID for a bad value and SEVIRT_ERROR_UNSUPPORTED when
- * @caps says the host cannot run the guest (no SEV, libvirt older than 10.5
+ * disk formats, the firmware of an attested launch.  The cloud-init files
+ * must be readable regular files and the ssh_key file OpenSSH public keys
+ * (sevirt_ssh_public_keys_read()).  Returns SEVIRT_ERROR_INVALID for a bad
+ * value ("FILE:LINE:COLUMN: " first when the field has a mark),
+ * SEVIRT_ERROR_NOT_FOUND for a missing cloud-init file, and
+ * SEVIRT_ERROR_UNSUPPORTED when @caps says the host cannot run the guest (no SEV, libvirt older than 10.5
  * for SEV-SNP, naming the version found).
  */
 gboolean sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,

@@ -6,7 +6,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "sevirt-error.h"
-#include "sevirt-policy.h"
 #include "sevirt-specfile.h"
 #include "sevirt-util.h"
 #include "sevirt-yaml-private.h"
@@ -18,7 +17,6 @@ typedef struct {
     const char *base_dir;
     yaml_document_t *doc;
     SevirtVmSpec *spec;
-    yaml_node_t *policy;    /* sev.policy, read once sev.type is known */
 } Loader;
 
 typedef gboolean (*KeyFunc)(Loader *ld, const char *key, yaml_node_t *value, GError **error);
@@ -129,10 +127,23 @@ want_local_file(Loader *ld, const char *key, yaml_node_t *value, char **out, GEr
     return TRUE;
 }
 
-/* Applies @table to every pair of mapping @map; @section names it in errors. */
+/* Records where the value of spec key @field is, for validation's errors. */
+static void
+mark(Loader *ld, const char *field, const yaml_node_t *value)
+{
+    g_autofree char *location = sevirt_yaml_location(ld->what, value);
+
+    sevirt_vm_spec_set_mark(ld->spec, field, location);
+}
+
+/*
+ * Applies @table to every pair of mapping @map and marks each value as
+ * "PREFIX.KEY" (@prefix NULL: the top level); @section names the mapping in
+ * errors.
+ */
 static gboolean
-load_mapping(Loader *ld, yaml_node_t *map, const char *section, const KeyEntry *table,
-             GError **error)
+load_mapping(Loader *ld, yaml_node_t *map, const char *prefix, const char *section,
+             const KeyEntry *table, GError **error)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
@@ -163,6 +174,13 @@ load_mapping(Loader *ld, yaml_node_t *map, const char *section, const KeyEntry *
                                      key, section);
         if (!e->func(ld, key, node_at(ld, p->value), error))
             return FALSE;
+        if (prefix) {
+            g_autofree char *field = g_strdup_printf("%s.%s", prefix, key);
+
+            mark(ld, field, node_at(ld, p->value));
+        } else {
+            mark(ld, key, node_at(ld, p->value));
+        }
     }
     return TRUE;
 }
@@ -265,27 +283,14 @@ key_sev_type(Loader *ld, const char *key, yaml_node_t *v, GError **error)
     return TRUE;
 }
 
+/* Kept as text: its flag names depend on the final SEV type, which a
+ * command-line --sev may still change; validation parses it. */
 static gboolean
 key_sev_policy(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    if (!want_scalar(ld, key, v, error))
+    if (!want_string(ld, key, v, &ld->spec->policy_text, error))
         return FALSE;
-    ld->policy = v;
-    return TRUE;
-}
-
-/* Flag names depend on the type (SEV or SNP), which may come later. */
-static gboolean
-parse_policy(Loader *ld, GError **error)
-{
-    g_autoptr(GError) local = NULL;
-
-    if (!ld->policy)
-        return TRUE;
-    if (!sevirt_policy_parse("policy", ld->spec->sev_type, sevirt_yaml_scalar(ld->policy),
-                             &ld->spec->policy, &local))
-        return sevirt_yaml_error(error, ld->what, ld->policy, "%s", local->message);
-    ld->spec->policy_set = TRUE;
+    ld->spec->policy_set = FALSE;
     return TRUE;
 }
 
@@ -419,7 +424,7 @@ static const KeyEntry sev_keys[] = {
 static gboolean
 key_sev(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
-    return load_mapping(ld, v, key, sev_keys, error) && parse_policy(ld, error);
+    return load_mapping(ld, v, key, key, sev_keys, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -484,8 +489,9 @@ key_cloud_init(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
     sevirt_cloud_init_spec_free(ld->spec->cloud_init);
     ld->spec->cloud_init = NULL;
+    sevirt_vm_spec_clear_mark(ld->spec, key);
     cloud_init(ld);
-    return load_mapping(ld, v, key, cloud_init_keys, error);
+    return load_mapping(ld, v, key, key, cloud_init_keys, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -602,7 +608,7 @@ parse_item(Loader *ld, const char *section, guint index, yaml_node_t *item,
     return result;
 }
 
-/* Replaces @list with the items of sequence @v. */
+/* Replaces @list with the items of sequence @v, each marked as "KEY[i]". */
 static gboolean
 load_list(Loader *ld, const char *key, yaml_node_t *v, GPtrArray *list, OptionParser parse,
           GError **error)
@@ -612,12 +618,15 @@ load_list(Loader *ld, const char *key, yaml_node_t *v, GPtrArray *list, OptionPa
     if (v->type != YAML_SEQUENCE_NODE)
         return sevirt_yaml_error(error, ld->what, v, _("'%s' must be a list"), key);
     g_ptr_array_set_size(list, 0);
+    sevirt_vm_spec_clear_mark(ld->spec, key);
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        g_autofree char *field = g_strdup_printf("%s[%u]", key, i);
         gpointer item = parse_item(ld, key, i++, node_at(ld, *it), parse, error);
 
         if (!item)
             return FALSE;
         g_ptr_array_add(list, item);
+        mark(ld, field, node_at(ld, *it));
     }
     return TRUE;
 }
@@ -683,7 +692,7 @@ sevirt_spec_file_parse(const char *what, const char *text, gsize len, const char
                        SevirtVmSpec *spec, GError **error)
 {
     g_auto(yaml_document_t) doc = { 0 };
-    Loader ld = { what, base_dir, &doc, spec, NULL };
+    Loader ld = { what, base_dir, &doc, spec };
     yaml_node_t *root;
 
     if (!sevirt_yaml_load(what, text, len, &doc, error))
@@ -691,7 +700,7 @@ sevirt_spec_file_parse(const char *what, const char *text, gsize len, const char
     root = yaml_document_get_root_node(&doc);
     if (!root)
         return sevirt_yaml_error(error, what, NULL, _("the spec file is empty"));
-    return load_mapping(&ld, root, _("the spec file"), top_keys, error);
+    return load_mapping(&ld, root, NULL, _("the spec file"), top_keys, error);
 }
 
 gboolean

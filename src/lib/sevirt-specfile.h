@@ -22,7 +22,11 @@ G_BEGIN_DECLS
  *
  * Reads a spec file.  Unknown keys, duplicate keys, values of the wrong
  * type and bad values are SEVIRT_ERROR_INVALID errors of the form
- * "FILE:LINE:COLUMN: message".  Files that sevirt itself reads (dh_cert,
+ * "FILE:LINE:COLUMN: message".  Each value read is marked with its place
+ * (sevirt_vm_spec_set_mark()), so that sevirt_vm_spec_validate() reports
+ * what only it can check (a memory size too small, an initrd without a
+ * kernel) at the same place.  The policy is kept as text (policy_text):
+ * validation parses it for the final SEV type.  Files that sevirt itself reads (dh_cert,
  * session, the cloud-init files, ssh_key) are resolved relative to the
  * spec file's folder; paths used on the libvirt host (kernel, disks,
  * shares, firmware, emulator) are passed on as written.

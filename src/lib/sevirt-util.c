@@ -142,6 +142,26 @@ sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error)
     return data;
 }
 
+gboolean
+sevirt_file_check_readable(const char *path, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    gboolean regular;
+
+    if (fd < 0) {
+        g_set_error(error, SEVIRT_ERROR,
+                    errno == ENOENT || errno == ENOTDIR ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED,
+                    _("Cannot read '%s': %s"), path, g_strerror(errno));
+        return FALSE;
+    }
+    regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    if (!regular)
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"), path);
+    return regular;
+}
+
 SevirtSecret *
 sevirt_file_read_secret(const char *path, gsize expect_len,
                         gboolean allow_insecure, GError **error)

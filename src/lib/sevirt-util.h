@@ -39,6 +39,18 @@ void sevirt_cleanse(void *p, gsize len);
 guint8 *sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error);
 
 /**
+ * sevirt_file_check_readable:
+ * @path: a file to be read later
+ *
+ * Checks that @path is a regular file this process can open for reading,
+ * without reading it (a FIFO does not block).  Errors name the file:
+ * SEVIRT_ERROR_NOT_FOUND "Cannot read 'x': No such file or directory",
+ * SEVIRT_ERROR_INVALID "'x' is not a regular file", SEVIRT_ERROR_FAILED
+ * for other reasons (permissions).
+ */
+gboolean sevirt_file_check_readable(const char *path, GError **error);
+
+/**
  * sevirt_file_read_secret:
  * @path: key file
  * @expect_len: exact length required (0: any, up to 1 MiB)

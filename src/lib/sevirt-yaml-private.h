@@ -35,6 +35,9 @@ gboolean sevirt_yaml_load(const char *what, const char *data, gsize len,
 gboolean sevirt_yaml_error(GError **error, const char *what, const yaml_node_t *node,
                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
+/** sevirt_yaml_location: "WHAT:LINE:COLUMN" of @node's start (1-based). */
+char *sevirt_yaml_location(const char *what, const yaml_node_t *node);
+
 /** The text of a scalar node, or NULL when @node is not a scalar. */
 const char *sevirt_yaml_scalar(const yaml_node_t *node);
 

@@ -54,12 +54,21 @@ sevirt_yaml_error(GError **error, const char *what, const yaml_node_t *node,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (node)
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "%s:%zu:%zu: %s", what,
-                    node->start_mark.line + 1, node->start_mark.column + 1, msg);
-    else
+    if (node) {
+        g_autofree char *location = sevirt_yaml_location(what, node);
+
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "%s: %s", location, msg);
+    } else {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "%s: %s", what, msg);
+    }
     return FALSE;
+}
+
+char *
+sevirt_yaml_location(const char *what, const yaml_node_t *node)
+{
+    return g_strdup_printf("%s:%zu:%zu", what, node->start_mark.line + 1,
+                           node->start_mark.column + 1);
 }
 
 const char *

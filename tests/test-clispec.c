@@ -302,6 +302,66 @@ test_options_override_file(void **state G_GNUC_UNUSED)
     sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
 }
 
+/*
+ * The file's policy is read for the type the command line settles on;
+ * --policy replaces it unread; errors about it point into the file, and
+ * values the command line replaced do not.
+ */
+static void
+test_sev_option_and_file_policy(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *yaml;
+        const char *extra;
+        const char *expect;    /* in the XML, or the start of the error */
+        gboolean ok;
+    } cases[] = {
+        { "sev: {policy: smt}", "--sev sev-snp", "<policy>0x00030000</policy>", TRUE },
+        { "sev: {type: sev-snp, policy: smt}", "--sev sev --policy nodbg",
+          "<policy>0x0001</policy>", TRUE },
+        { "sev: {type: sev-snp, policy: smt}", "--sev sev-snp", "<policy>0x00030000</policy>",
+          TRUE },
+        { "sev: {type: sev-snp, policy: smt}", "--sev sev",
+          "t.yaml:1:30: policy 'smt' was written for SEV-SNP guests, not for --sev sev", FALSE },
+        { "sev: {type: sev-snp, policy: 'smt,debug'}", "--sev sev-es",
+          "t.yaml:1:30: policy 'smt,debug' was written for SEV-SNP guests, not for --sev sev-es",
+          FALSE },
+        { "sev: {policy: 'nodbg,noks'}", "--sev sev-snp",
+          "t.yaml:1:15: policy 'nodbg,noks' was written for SEV and SEV-ES guests, not for "
+          "--sev sev-snp", FALSE },
+        { "sev: {type: sev, policy: 'nodbg,noks'}", "--sev none",
+          "t.yaml:1:26: policy 'nodbg,noks' given for a plain guest (--sev none)", FALSE },
+        /* a number fits both families: the type's own check, at the file's place */
+        { "sev: {type: sev-es, policy: 0x37}", "--sev sev",
+          "t.yaml:1:29: SEV policy 0x0037 has the ES bit (0x4) set", FALSE },
+        { "sev: {type: sev, policy: bogus}", "--sev sev-es",
+          "t.yaml:1:26: policy: unknown SEV policy flag 'bogus'", FALSE },
+        /* replaced by the command line: no place in the file */
+        { "initrd: /boot/initrd.img", "--initrd /boot/other.img",
+          "An initrd needs a kernel", FALSE },
+        { "cloud_init: {ssh_key: /nonexistent.pub}", "--ssh-key /nonexistent/id.pub",
+          "--ssh-key: Cannot read '/nonexistent/id.pub'", FALSE },
+        { "memory: 10", "--memory 256", "<memory unit=\"MiB\">256</memory>", TRUE },
+    };
+    const SevirtCmd *xml = commands(0);
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *summary = try_guest_summary(xml, cases[i].yaml, NULL, cases[i].extra,
+                                                     NULL, NULL, &error);
+
+        if (cases[i].ok && !summary)
+            fail_msg("case %u (%s %s): %s", i, cases[i].yaml, cases[i].extra, error->message);
+        if (cases[i].ok && !strstr(summary, cases[i].expect))
+            fail_msg("case %u: no '%s' in\n%s", i, cases[i].expect, summary);
+        if (!cases[i].ok && summary)
+            fail_msg("case %u (%s %s) was accepted", i, cases[i].yaml, cases[i].extra);
+        if (!cases[i].ok && !g_str_has_prefix(error->message, cases[i].expect))
+            fail_msg("case %u: '%s' does not start with '%s'", i, error->message, cases[i].expect);
+    }
+    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
+}
+
 int
 main(void)
 {
@@ -310,6 +370,7 @@ main(void)
         cmocka_unit_test(test_every_key_has_an_option),
         cmocka_unit_test(test_option_and_key_agree),
         cmocka_unit_test(test_options_override_file),
+        cmocka_unit_test(test_sev_option_and_file_policy),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

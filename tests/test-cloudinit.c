@@ -204,6 +204,53 @@ test_seed_defaults(void **state G_GNUC_UNUSED)
     assert_null(memmem(bytes, len, "network-config", 14));
 }
 
+/* What --ssh-key accepts: OpenSSH public keys whose data matches their type. */
+static void
+test_ssh_public_keys(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *text;
+        const char *problem;   /* NULL: accepted */
+    } cases[] = {
+        { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPzvDp5vNwlfhjPn5xFRnkKVZRc/85GIAQ4Gof7O5W36\n", NULL },
+        { "# keys\n\n  ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPzvDp5vNwlfhjPn5xFRnkKVZRc/85GIAQ4Gof7O5W36 a b\n",
+          NULL },
+        { "", "holds no public key" },
+        { "# only a comment\n", "holds no public key" },
+        { "myhost\n", "line 1 is not an OpenSSH public key: expected 'TYPE BASE64 [COMMENT]'" },
+        { "ssh-foo AAAA\n", "line 1 is not an OpenSSH public key: unknown key type" },
+        { "ssh-ed25519 not!base64\n", "line 1 is not an OpenSSH public key: the key data is not" },
+        /* an ed25519 blob announced as RSA */
+        { "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIPzvDp5vNwlfhjPn5xFRnkKVZRc/85GIAQ4Gof7O5W36\n",
+          "line 1 is not an OpenSSH public key: the key data is not" },
+        { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
+          "line 1 is not an OpenSSH public key: it is a private key" },
+    };
+    g_autofree char *dir = g_dir_make_tmp("sevirt-keys-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "id.pub", NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) keys = NULL;
+
+        assert_true(g_file_set_contents(path, cases[i].text, -1, NULL));
+        keys = sevirt_ssh_public_keys_read(path, &error);
+        if (!cases[i].problem) {
+            if (!keys)
+                fail_msg("case %u: %s", i, error->message);
+            assert_int_equal(g_strv_length(keys), 1);
+            assert_true(g_str_has_prefix(keys[0], "ssh-ed25519 AAAA"));
+            continue;
+        }
+        assert_null(keys);
+        /* the text of the file (a private key's) is never echoed */
+        assert_null(strstr(error->message, "b3BlbnNzaC1"));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, cases[i].problem);
+    }
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -212,6 +259,7 @@ main(void)
         cmocka_unit_test(test_meta_data_merge),
         cmocka_unit_test(test_meta_data_ssh_key_only),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_ssh_public_keys),
         cmocka_unit_test(test_seed_image),
         cmocka_unit_test(test_seed_defaults),
     };

@@ -236,6 +236,115 @@ test_errors(void **state G_GNUC_UNUSED)
     assert_int_equal(bad, 0);
 }
 
+/* Values only validation can judge are reported at their place in the file. */
+static void
+test_validation_errors(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *text;
+        int code;
+        const char *message;
+    } cases[] = {
+        { "memory: 10\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:9: Invalid memory size 10 MiB: expected 128 to 16777216 MiB" },
+        { "name: a/b\n", SEVIRT_ERROR_INVALID, "spec.yaml:1:7: Invalid domain name 'a/b'" },
+        { "sev:\n  type: sev\n  policy: 0x37\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:3:11: SEV policy 0x0037 has the ES bit (0x4) set" },
+        { "sev: {type: sev-snp, policy: 0x10000}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:30: SEV-SNP policy 0x00010000 clears bit 17 (0x20000)" },
+        { "sev: {type: sev, policy: smt}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:26: policy: 'smt' is a SEV-SNP policy flag, not a SEV one" },
+        { "sev: {policy: smt}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:15: policy: 'smt' is a SEV-SNP policy flag, not a SEV one" },
+        { "sev: {type: none, policy: nodbg}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:27: policy: a plain guest (SEV type 'none') has no policy" },
+        { "sev: {type: none, cbitpos: 51}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:28: A plain guest (SEV type 'none') takes no cbitpos" },
+        { "initrd: /boot/initrd.img\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:9: An initrd needs a kernel (direct kernel boot)" },
+        { "cmdline: quiet\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:10: A kernel command line needs a kernel" },
+        { "kernel: vmlinuz\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:9: Kernel path 'vmlinuz' is not absolute" },
+        { "kernel: /k\ninitrd: initrd.img\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:2:9: Initrd path 'initrd.img' is not absolute" },
+        { "firmware: OVMF.fd\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:11: Firmware path 'OVMF.fd' is not absolute" },
+        { "emulator: qemu\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:11: Emulator path 'qemu' is not absolute" },
+        { "networks: [none, bridge=br0]\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:12: Network 'none' cannot be combined with other networks" },
+        { "shares:\n  - /a:t\n  - /b:u\n  - /c:t\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:4:5: Two shares use the mount tag 't'" },
+        { "sev:\n  kernel_hashes: true\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:2:18: Kernel hashes need a kernel (direct kernel boot)" },
+        { "cpu: ''\n", SEVIRT_ERROR_INVALID, "spec.yaml:1:6: The CPU model is empty" },
+        { "sev: {type: sev-snp, dh_cert: godh.b64, session: session.b64}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:31: SEV-SNP guests take no dhCert or session" },
+        { "sev: {session: session.b64}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:16: An attested launch needs both the dhCert and the session" },
+        { "cloud_init: {user_data: nonexist}\n", SEVIRT_ERROR_NOT_FOUND,
+          "spec.yaml:1:25: cloud_init.user_data: Cannot read '@DIR@/nonexist': No such file" },
+        { "cloud_init:\n  meta_data: /\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:2:14: cloud_init.meta_data: '/' is not a regular file" },
+        { "cloud_init: {network_config: nonexist}\n", SEVIRT_ERROR_NOT_FOUND,
+          "spec.yaml:1:30: cloud_init.network_config: Cannot read '@DIR@/nonexist'" },
+        { "cloud_init: {ssh_key: nonexist.pub}\n", SEVIRT_ERROR_NOT_FOUND,
+          "spec.yaml:1:23: cloud_init.ssh_key: Cannot read '@DIR@/nonexist.pub'" },
+        { "cloud_init: {ssh_key: ../cloudinit/not-a-key.pub}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:23: cloud_init.ssh_key: '@DIR@/../cloudinit/not-a-key.pub' line 1 is not "
+          "an OpenSSH public key: it is a private key" },
+        { "cloud_init: {ssh_key: godh.b64}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:23: cloud_init.ssh_key: '@DIR@/godh.b64' line 1 is not an OpenSSH "
+          "public key: expected 'TYPE BASE64 [COMMENT]'" },
+        { "cloud_init: {ssh_key: full.yaml}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:23: cloud_init.ssh_key: '@DIR@/full.yaml' line 2 is not an OpenSSH "
+          "public key: unknown key type" },
+        { "cloud_init: {hostname: -x-}\n", SEVIRT_ERROR_INVALID,
+          "spec.yaml:1:24: Invalid hostname '-x-'" },
+    };
+    /* The blobs of the attested launch are in tests/data/specfile. */
+    g_autofree char *dir = sevirt_test_data_path("specfile");
+    guint bad = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) parts = g_strsplit(cases[i].message, "@DIR@", -1);
+        g_autofree char *want = g_strjoinv(dir, parts);
+
+        if (!sevirt_spec_file_parse("spec.yaml", cases[i].text, strlen(cases[i].text), dir,
+                                    spec, &error))
+            fail_msg("case %u '%s' failed to load: %s", i, cases[i].text, error->message);
+        if (!spec->name)
+            spec->name = g_strdup("v");
+        if (sevirt_create_prepare(spec, NULL, 0, NULL, &error))
+            fail_msg("case %u '%s' was accepted", i, cases[i].text);
+        if (!g_str_has_prefix(error->message, want) || error->code != cases[i].code) {
+            fprintf(stderr, "MISMATCH %u\t%d %s\n", i, error->code, error->message);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* A value replaced after loading no longer points into the file. */
+static void
+test_cleared_mark(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtVmSpec) spec = parse_ok("name: v\nmemory: 10\ndisks: [path=/a.img]\n");
+    g_autoptr(GError) error = NULL;
+
+    assert_string_equal(sevirt_vm_spec_get_mark(spec, "memory"), "spec.yaml:2:9");
+    assert_string_equal(sevirt_vm_spec_get_mark(spec, "disks[0]"), "spec.yaml:3:9");
+    sevirt_vm_spec_clear_mark(spec, "disks");
+    assert_null(sevirt_vm_spec_get_mark(spec, "disks[0]"));
+    sevirt_vm_spec_clear_mark(spec, "memory");
+    assert_false(sevirt_vm_spec_validate(spec, NULL, NULL, &error));
+    assert_true(g_str_has_prefix(error->message, "Invalid memory size 10 MiB"));
+    assert_non_null(sevirt_vm_spec_get_mark(spec, "name"));
+}
+
 /* The examples installed under data/examples/ are valid spec files. */
 static void
 test_examples(void **state G_GNUC_UNUSED)
@@ -269,6 +378,8 @@ main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_item_forms_agree),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_validation_errors),
+        cmocka_unit_test(test_cleared_mark),
         cmocka_unit_test(test_examples),
     };
 

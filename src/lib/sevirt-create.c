@@ -90,11 +90,13 @@ add_seed_disk(SevirtVmSpec *spec, GError **error)
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Invalid hostname '%s': expected labels of letters, digits and '-' "
                       "separated by dots"), ci->hostname);
+        sevirt_vm_spec_locate_error(spec, "cloud_init.hostname", error);
         return NULL;
     }
     if (ci->pool && (!*ci->pool || strchr(ci->pool, '/'))) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Invalid pool name '%s' for the cloud-init seed"), ci->pool);
+        sevirt_vm_spec_locate_error(spec, "cloud_init.pool", error);
         return NULL;
     }
     seed = sevirt_disk_spec_new(SEVIRT_DISK_VOLUME);

@@ -46,8 +46,8 @@ expect 0 sevirt xml full --vcpus 2 --memory 1024 --sev sev-es --policy 0x7 --cbi
     --disk pool=images,size=20,backing=base.qcow2 --disk vol=images/data.raw \
     --network network=default --network bridge=br0,mac=52:54:00:12:34:56 \
     --share /srv/share:share:ro \
-    --cloud-init user-data=user-data.yaml,meta-data=meta-data.yaml,network-config=network-config.yaml,pool=seeds \
-    --ssh-key id.pub --hostname full-host &&
+    --cloud-init user-data=../cloudinit/user-data.yaml,meta-data=../cloudinit/meta-data.yaml,network-config=../cloudinit/network-config.yaml,pool=seeds \
+    --ssh-key ../cloudinit/id_test.pub --hostname full-host &&
     cp "$OUT" "$TEST_TMP/from-options.xml"
 cmp -s "$TEST_TMP/from-spec.xml" "$TEST_TMP/from-options.xml" ||
     fail "xml --spec full.yaml and the same options differ: $(diff "$TEST_TMP/from-spec.xml" "$TEST_TMP/from-options.xml")"
@@ -57,9 +57,31 @@ grep -q "<source pool=\"seeds\" volume=\"full-cidata.iso\"/>" "$TEST_TMP/from-sp
 expect 0 sevirt xml other --spec full.yaml --vcpus 3 --network none &&
     out_has "<name>other</name>" && out_has "<vcpu>3</vcpu>" && out_lacks "<interface" &&
     out_has "volume=\"other-cidata.iso\""
-expect 0 sevirt xml --spec "$abs_top_srcdir/data/examples/plain-vm.yaml" --validate &&
+# the example names the user's own key: with one next to it, it is complete
+cp "$abs_top_srcdir"/data/examples/* "$TEST_TMP/" && chmod u+w "$TEST_TMP"/* ||
+    die "cannot copy the examples"
+expect 7 sevirt xml --spec "$TEST_TMP/plain-vm.yaml" &&
+    err_has "plain-vm.yaml:36:12: cloud_init.ssh_key: Cannot read '$TEST_TMP/id_ed25519.pub'" &&
+    err_one_line
+cp "$data/cloudinit/id_test.pub" "$TEST_TMP/id_ed25519.pub" || die "cannot copy the key"
+expect 0 sevirt xml --spec "$TEST_TMP/plain-vm.yaml" --validate &&
     out_has "volume=\"web1-cidata.iso\""
 cd "$TEST_TMP" || die "no $TEST_TMP"
+
+# cloud-init files are checked before anything is made: no volume, no undo
+# (the test driver's missing domain capabilities give a warning first)
+expect 2 $T create made --sev none --disk pool=default-pool,size=1 --ssh-key /etc/hostname &&
+    err_has "--ssh-key: '/etc/hostname' line 1 is not an OpenSSH public key" &&
+    out_lacks "Creating volume" && out_lacks "Undoing"
+expect 7 $T create made --sev none --disk pool=default-pool,size=1 \
+    --cloud-init user-data=/nonexistent/user-data &&
+    err_has "--cloud-init user-data: Cannot read '/nonexistent/user-data'" &&
+    out_lacks "Creating volume"
+printf 'name: made\nsev: {type: none}\ndisks: ["pool=default-pool,size=1"]\ncloud_init:\n  ssh_key: %s\n' \
+    "$data/cloudinit/not-a-key.pub" >"$TEST_TMP/badkey.yaml"
+expect 2 $T create --spec "$TEST_TMP/badkey.yaml" &&
+    err_has "badkey.yaml:5:12: cloud_init.ssh_key: '$data/cloudinit/not-a-key.pub' line 1 is not an OpenSSH public key: it is a private key" &&
+    out_lacks "Creating volume"
 
 # create through the test driver (no domain capabilities there: a warning)
 expect 0 $T create made --sev none --disk pool=default-pool,size=1 --network none &&

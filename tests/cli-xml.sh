@@ -116,6 +116,29 @@ bad 2 "--network: invalid value 'wifi=x': unknown key 'wifi'" v --network wifi=x
 bad 2 "Network 'none' cannot be combined with other networks" v --network none --network bridge=br0
 bad 2 "--share: invalid value '/srv/x': expected SOURCE_DIR:TAG[:ro]" v --share /srv/x
 bad 2 "Two shares use the mount tag 't'" v --share /a:t --share /b:t
+bad 7 "--cloud-init user-data: Cannot read '/nonexistent/user-data': No such file or directory" v --cloud-init user-data=/nonexistent/user-data
+bad 7 "--cloud-init meta-data: Cannot read '/nonexistent/meta-data'" v --cloud-init meta-data=/nonexistent/meta-data
+bad 2 "--cloud-init network-config: '/etc' is not a regular file" v --cloud-init network-config=/etc
+bad 7 "--ssh-key: Cannot read '/nonexistent/id.pub'" v --ssh-key /nonexistent/id.pub
+bad 2 "--ssh-key: '/etc/hostname' line 1 is not an OpenSSH public key: expected 'TYPE BASE64 [COMMENT]'" v --ssh-key /etc/hostname
+
+# values only validation judges: at their place in the spec file
+spec_bad() {
+    printf '%b' "$1" >"$TEST_TMP/s.yaml"
+    at=$2; shift 2
+    bad 2 "$TEST_TMP/s.yaml:$at" v --spec "$TEST_TMP/s.yaml" "$@"
+}
+spec_bad 'memory: 10\n' "1:9: Invalid memory size 10 MiB: expected 128 to 16777216 MiB"
+spec_bad 'sev:\n  type: sev\n  policy: 0x37\n' "3:11: SEV policy 0x0037 has the ES bit (0x4) set"
+spec_bad 'initrd: /boot/initrd.img\n' "1:9: An initrd needs a kernel"
+spec_bad 'networks: [none, bridge=br0]\n' "1:12: Network 'none' cannot be combined with other networks"
+spec_bad 'sev: {type: sev-snp, policy: smt}\n' "1:30: policy 'smt' was written for SEV-SNP guests, not for --sev sev" --sev sev
+spec_bad 'sev: {type: sev, policy: nodbg}\n' "1:26: policy 'nodbg' given for a plain guest (--sev none)" --sev none
+spec_bad 'cloud_init: {ssh_key: /etc/hostname}\n' "1:23: cloud_init.ssh_key: '/etc/hostname' line 1 is not an OpenSSH public key"
+# replaced on the command line: the file's value is not judged
+printf 'memory: 10\nsev: {policy: smt}\n' >"$TEST_TMP/s.yaml"
+expect 0 sevirt xml v --spec "$TEST_TMP/s.yaml" --memory 256 --sev sev-snp &&
+    out_has '<memory unit="MiB">256</memory>' && out_has '<policy>0x00030000</policy>'
 
 # arguments
 expect 2 sevirt xml && err_has "The guest needs a name: give NAME, or 'name' in the spec file"

@@ -122,10 +122,10 @@ sevirt_vm_spec_set_mark(SevirtVmSpec *spec, const char *field, const char *locat
 static gboolean
 mark_is_within(gpointer key, gpointer value G_GNUC_UNUSED, gpointer field)
 {
+    const char *k = key;
     gsize len = strlen(field);
 
-    return strncmp(key, field, len) == 0 &&
-           (((char *) key)[len] == '\0' || ((char *) key)[len] == '.' || ((char *) key)[len] == '[');
+    return strncmp(k, field, len) == 0 && (k[len] == '\0' || k[len] == '.' || k[len] == '[');
 }
 
 void
@@ -671,7 +671,8 @@ sevirt_vm_spec_is_attested(const SevirtVmSpec *spec)
 static gboolean spec_invalid(const SevirtVmSpec *spec, const char *field, GError **error,
                              const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
-/* A bad value of @field (a spec file key, or NULL): at its place in the file when it came from one. */
+/* A bad value of @field (a spec file key, or NULL): at its place in the
+ * spec file when it came from one. */
 static gboolean
 spec_invalid(const SevirtVmSpec *spec, const char *field, GError **error, const char *fmt, ...)
 {
@@ -696,14 +697,17 @@ validate_name(const SevirtVmSpec *spec, GError **error)
         return spec_invalid(spec, "name", error, _("The domain name is not valid UTF-8"));
     /* libvirt's QEMU driver refuses '/', and names become file names. */
     if (strchr(name, '/'))
-        return spec_invalid(spec, "name", error, _("Invalid domain name '%s': it contains '/'"), name);
+        return spec_invalid(spec, "name", error, _("Invalid domain name '%s': it contains '/'"),
+                            name);
     for (const char *p = name; *p; p++) {
         if (g_ascii_iscntrl(*p))
-            return spec_invalid(spec, "name", error, _("Invalid domain name '%s': it contains a control character"),
+            return spec_invalid(spec, "name", error,
+                                _("Invalid domain name '%s': it contains a control character"),
                                 name);
     }
     if (strlen(name) > 200)
-        return spec_invalid(spec, "name", error, _("Invalid domain name '%s': longer than 200 bytes"), name);
+        return spec_invalid(spec, "name", error,
+                            _("Invalid domain name '%s': longer than 200 bytes"), name);
     return TRUE;
 }
 
@@ -713,7 +717,8 @@ validate_sizes(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError **er
     guint max_vcpus = caps && caps->max_vcpus > 0 ? (guint) caps->max_vcpus : SEVIRT_MAX_VCPUS;
 
     if (spec->vcpus < 1 || spec->vcpus > max_vcpus)
-        return spec_invalid(spec, "vcpus", error, _("Invalid vCPU count %u: expected 1 to %u"), spec->vcpus, max_vcpus);
+        return spec_invalid(spec, "vcpus", error, _("Invalid vCPU count %u: expected 1 to %u"),
+                            spec->vcpus, max_vcpus);
     if (spec->memory_mib < SEVIRT_MIN_MEMORY_MIB || spec->memory_mib > SEVIRT_MAX_MEMORY_MIB)
         return spec_invalid(spec, "memory", error,
                             _("Invalid memory size %" G_GUINT64_FORMAT " MiB: expected %d to %"
@@ -755,8 +760,9 @@ validate_plain(const SevirtVmSpec *spec, GError **error)
         return spec_invalid(spec, blob_field(spec), error,
                             _("A plain guest (SEV type 'none') takes no dhCert or session"));
     if (spec->cbitpos >= 0 || spec->reduced_phys_bits >= 0)
-        return spec_invalid(spec, spec->cbitpos >= 0 ? "sev.cbitpos" : "sev.reduced_phys_bits", error,
-                            _("A plain guest (SEV type 'none') takes no cbitpos or reduced-phys-bits"));
+        return spec_invalid(spec, spec->cbitpos >= 0 ? "sev.cbitpos" : "sev.reduced_phys_bits",
+                            error, _("A plain guest (SEV type 'none') takes no cbitpos or "
+                                     "reduced-phys-bits"));
     if (spec->kernel_hashes == SEVIRT_TRISTATE_YES)
         return spec_invalid(spec, "sev.kernel_hashes", error,
                             _("Kernel hashes need an SEV type: a plain guest has no measurement"));
@@ -820,7 +826,8 @@ validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
     if (caps && spec->reduced_phys_bits < 0)
         spec->reduced_phys_bits = caps->reduced_phys_bits;
     if (spec->cbitpos > 63)
-        return spec_invalid(spec, "sev.cbitpos", error, _("Invalid cbitpos %d: expected 0 to 63"), spec->cbitpos);
+        return spec_invalid(spec, "sev.cbitpos", error, _("Invalid cbitpos %d: expected 0 to 63"),
+                            spec->cbitpos);
     if (spec->reduced_phys_bits > 63)
         return spec_invalid(spec, "sev.reduced_phys_bits", error,
                             _("Invalid reduced-phys-bits %d: expected 0 to 63"),
@@ -860,9 +867,11 @@ validate_boot(SevirtVmSpec *spec, GError **error)
         return TRUE;
     }
     if (!g_path_is_absolute(spec->kernel))
-        return spec_invalid(spec, "kernel", error, _("Kernel path '%s' is not absolute"), spec->kernel);
+        return spec_invalid(spec, "kernel", error, _("Kernel path '%s' is not absolute"),
+                            spec->kernel);
     if (spec->initrd && !g_path_is_absolute(spec->initrd))
-        return spec_invalid(spec, "initrd", error, _("Initrd path '%s' is not absolute"), spec->initrd);
+        return spec_invalid(spec, "initrd", error, _("Initrd path '%s' is not absolute"),
+                            spec->initrd);
     /* Measured direct boot is the point of SEV with a kernel: on by default. */
     if (spec->kernel_hashes == SEVIRT_TRISTATE_DEFAULT)
         spec->kernel_hashes = spec->sev_type == SEVIRT_SEV_NONE ? SEVIRT_TRISTATE_NO
@@ -980,12 +989,12 @@ check_host_networks(const SevirtVmSpec *spec, const SevirtHostCaps *caps, GError
     for (guint i = 0; caps->passt == SEVIRT_TRISTATE_NO && i < spec->networks->len; i++) {
         const SevirtNetSpec *net = g_ptr_array_index(spec->networks, i);
         g_autofree char *why = NULL;
+        g_autofree char *field = NULL;
 
         if (net->kind != SEVIRT_NET_USER)
             continue;
         why = sevirt_host_caps_passt_refusal(caps);
-        g_autofree char *field = g_strdup_printf("networks[%u]", i);
-
+        field = g_strdup_printf("networks[%u]", i);
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
                     _("%s; use network=NAME or bridge=BR"), why);
         return sevirt_vm_spec_locate_error(spec, field, error);

@@ -144,7 +144,7 @@ typedef struct {
 
     GPtrArray *owned_volumes;  /* "POOL/VOLUME" created by sevirt, recorded in metadata */
 
-    GHashTable *marks;         /* spec file key -> "FILE:LINE:COLUMN"; see sevirt_vm_spec_set_mark() */
+    GHashTable *marks;         /* spec file key -> "FILE:LINE:COLUMN" (sevirt_vm_spec_set_mark) */
 } SevirtVmSpec;
 
 #define SEVIRT_DEFAULT_VCPUS 1
@@ -272,15 +272,15 @@ SevirtShareSpec *sevirt_share_spec_parse(const char *what, const char *text, GEr
  *
  * Checks a spec once, before any XML is built, and fills what was left to
  * sevirt: the policy (policy_text parsed for the final SEV type, or the
- * default), cbitpos and reduced-phys-bits and virt type from
- * @caps, kernel hashes, volume names of new disks ("NAME-diskN.qcow2"),
- * disk formats, the firmware of an attested launch.  The cloud-init files
- * must be readable regular files and the ssh_key file OpenSSH public keys
+ * default), cbitpos and reduced-phys-bits and virt type from @caps, kernel
+ * hashes, volume names of new disks ("NAME-diskN.qcow2"), disk formats,
+ * the firmware of an attested launch.  The cloud-init files must be
+ * readable regular files and the ssh_key file OpenSSH public keys
  * (sevirt_ssh_public_keys_read()).  Returns SEVIRT_ERROR_INVALID for a bad
  * value ("FILE:LINE:COLUMN: " first when the field has a mark),
  * SEVIRT_ERROR_NOT_FOUND for a missing cloud-init file, and
- * SEVIRT_ERROR_UNSUPPORTED when @caps says the host cannot run the guest (no SEV, libvirt older than 10.5
- * for SEV-SNP, naming the version found).
+ * SEVIRT_ERROR_UNSUPPORTED when @caps says the host cannot run the guest
+ * (no SEV, libvirt older than 10.5 for SEV-SNP, naming the version found).
  */
 gboolean sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                                  GPtrArray *notes, GError **error);

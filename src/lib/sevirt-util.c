@@ -150,15 +150,16 @@ sevirt_file_check_readable(const char *path, GError **error)
     gboolean regular;
 
     if (fd < 0) {
-        g_set_error(error, SEVIRT_ERROR,
-                    errno == ENOENT || errno == ENOTDIR ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED,
-                    _("Cannot read '%s': %s"), path, g_strerror(errno));
+        int code = errno == ENOENT || errno == ENOTDIR ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED;
+
+        g_set_error(error, SEVIRT_ERROR, code, _("Cannot read '%s': %s"), path, g_strerror(errno));
         return FALSE;
     }
     regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     close(fd);
     if (!regular)
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"), path);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"),
+                    path);
     return regular;
 }
 

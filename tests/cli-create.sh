@@ -61,7 +61,7 @@ expect 0 sevirt xml other --spec full.yaml --vcpus 3 --network none &&
 cp "$abs_top_srcdir"/data/examples/* "$TEST_TMP/" && chmod u+w "$TEST_TMP"/* ||
     die "cannot copy the examples"
 expect 7 sevirt xml --spec "$TEST_TMP/plain-vm.yaml" &&
-    err_has "plain-vm.yaml:36:12: cloud_init.ssh_key: Cannot read '$TEST_TMP/id_ed25519.pub'" &&
+    err_has "plain-vm.yaml:38:12: cloud_init.ssh_key: Cannot read '$TEST_TMP/id_ed25519.pub'" &&
     err_one_line
 cp "$data/cloudinit/id_test.pub" "$TEST_TMP/id_ed25519.pub" || die "cannot copy the key"
 expect 0 sevirt xml --spec "$TEST_TMP/plain-vm.yaml" --validate &&

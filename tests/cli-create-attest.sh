@@ -106,13 +106,14 @@ firmware: $FW
 networks: [none]
 sev:
   type: sev
-  policy: 0x33
+  policy: nodbg,noks,domain
   attest: true
   pdh: platform-pdh.cert
   keys_dir: keys
 EOF
 cd "$T" || die "no $T"
-expect 0 create --spec spec/vm.yaml && out_has "written to 'spec/keys'"
+# the file's policy (flag names, parsed for the type) is the session's
+expect 0 create --spec spec/vm.yaml && out_has "Launch session for policy 0x0013 written to 'spec/keys'"
 [ -s "$T/spec/keys/tik.bin" ] || fail "sev.keys_dir is not relative to the spec file"
 # the command line overrides the file: --from-host replaces sev.pdh
 expect 4 create --spec spec/vm.yaml --keys-dir "$T/k5" --from-host && err_has "no usable SEV platform"

@@ -24,10 +24,13 @@ static gboolean
 settle_policy(SevirtCliAttest *attest, SevirtVmSpec *spec, GError **error)
 {
     g_autofree char *note = NULL;
-    guint64 policy = spec->policy_set ? spec->policy : sevirt_policy_default(spec->sev_type);
+    guint64 policy;
 
-    if (!sevirt_policy_check(spec->sev_type, &policy, &note, error))
+    if (!sevirt_vm_spec_resolve_policy(spec, error))
         return FALSE;
+    policy = spec->policy_set ? spec->policy : sevirt_policy_default(spec->sev_type);
+    if (!sevirt_policy_check(spec->sev_type, &policy, &note, error))
+        return sevirt_vm_spec_locate_error(spec, "sev.policy", error);
     if (note && attest->notes)
         g_ptr_array_add(attest->notes, g_steal_pointer(&note));
     spec->policy = policy;

@@ -734,12 +734,10 @@ blob_field(const SevirtVmSpec *spec)
     return spec->dh_cert ? "sev.dh_cert" : "sev.session";
 }
 
-/*
- * A spec file's policy is parsed only now, for the final type: a --sev
- * applied after the file decides the family of its flag names.
- */
-static gboolean
-parse_policy_text(SevirtVmSpec *spec, GError **error)
+/* A spec file's policy is parsed only now, for the final type: a --sev
+ * applied after the file decides the family of its flag names. */
+gboolean
+sevirt_vm_spec_resolve_policy(SevirtVmSpec *spec, GError **error)
 {
     if (spec->policy_set || !spec->policy_text)
         return TRUE;
@@ -1078,7 +1076,7 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
         !validate_paths(spec, error) ||
         !validate_boot(spec, error) ||
         !validate_cloud_init(spec, error) ||
-        !parse_policy_text(spec, error))
+        !sevirt_vm_spec_resolve_policy(spec, error))
         return FALSE;
 
     if (spec->sev_type == SEVIRT_SEV_NONE) {

@@ -285,6 +285,18 @@ SevirtShareSpec *sevirt_share_spec_parse(const char *what, const char *text, GEr
 gboolean sevirt_vm_spec_validate(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                                  GPtrArray *notes, GError **error);
 
+/**
+ * sevirt_vm_spec_resolve_policy:
+ * @spec: a spec whose SEV type is final
+ *
+ * Parses @spec's policy_text (a spec file's policy) for its SEV type into
+ * policy, unless policy_set says a policy was given otherwise (which wins).
+ * sevirt_vm_spec_validate() does it first; callers that need the policy
+ * before validation (a launch session bound to it) call it themselves.
+ * Errors are sevirt_policy_parse()'s, at the policy's place in the file.
+ */
+gboolean sevirt_vm_spec_resolve_policy(SevirtVmSpec *spec, GError **error);
+
 typedef enum {
     SEVIRT_SPEC_VALIDATE_DEFAULT = 0,
     /* Take defaults (cbitpos, virt type, vCPU limit, firmware) from @caps but

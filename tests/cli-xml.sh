@@ -22,6 +22,7 @@ out_has '<cpu mode="host-passthrough"/>'
 out_has '<locked/>'
 out_has '<source network="default"/>'
 out_has '<memballoon model="none"/>'
+out_has '<target type="virtio" name="org.qemu.guest_agent.0"/>'
 out_has '<sevirt:type>sev</sevirt:type>'
 out_lacks '<cbitpos>'
 

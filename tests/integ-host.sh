@@ -66,6 +66,7 @@ expect 0 $V dumpxml "$dom"
 out_has "<driver type='path' iommu='on'/>"
 out_has "<rom enabled='no'/>"
 out_has "<memballoon model='none'/>"
+out_has "<target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/>"
 expect 0 $V metadata "$dom" https://sevirt.org/xmlns/domain/1.0
 out_has "<type>none</type>"
 expect 0 $V destroy "$dom"

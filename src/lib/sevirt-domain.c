@@ -967,8 +967,12 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
         sevirt_error_libvirt(error, _("Cannot undefine domain '%s'"), name);
         return FALSE;
     }
-    if (keep_storage)
+    if (keep_storage) {
+        for (guint i = 0; i < volumes->len; i++)
+            sevirt_progress_say(progress, user_data, _("Keeping volume '%s'"),
+                                (const char *) volumes->pdata[i]);
         return TRUE;
+    }
 
     /* The domain is gone: try every volume and report all that stay. */
     for (guint i = 0; i < volumes->len; i++) {

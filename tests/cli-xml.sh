@@ -88,6 +88,8 @@ bad 2 "--vcpus: invalid value 'x'" v --vcpus x
 bad 2 "--vcpus: invalid value '5000'" v --vcpus 5000
 bad 2 "--memory: invalid value '64': the smallest is 128" v --memory 64
 bad 2 "--memory: invalid value '2G'" v --memory 2G
+bad 2 "The CPU model is empty" v --cpu ''
+bad 2 "The machine type is empty" v --machine ''
 bad 2 "--sev: Unknown SEV type 'tdx'" v --sev tdx
 bad 2 "--virt-type: Unknown virtualization type 'xen'" v --virt-type xen
 bad 2 "--policy: unknown SEV policy flag 'bogus'" v --policy nodbg,bogus

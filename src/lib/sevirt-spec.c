@@ -837,6 +837,8 @@ validate_paths(SevirtVmSpec *spec, GError **error)
         return spec_invalid(error, _("Emulator path '%s' is not absolute"), spec->emulator);
     if (spec->cpu && !*spec->cpu)
         return spec_invalid(error, _("The CPU model is empty"));
+    if (spec->machine && !*spec->machine)
+        return spec_invalid(error, _("The machine type is empty"));
     return TRUE;
 }
 

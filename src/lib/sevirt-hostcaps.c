@@ -644,6 +644,12 @@ sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *vir
     g_autofree char *xml = NULL;
     g_autoptr(SevirtHostCaps) caps = NULL;
 
+    /* libvirt's own words for a missing binary name no file: say it is not found. */
+    if (emulator && sevirt_conn_is_local(conn) && !g_file_test(emulator, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                    _("Emulator '%s' not found on this host"), emulator);
+        return NULL;
+    }
     if (!machine)
         machine = "q35";
     if (virt_type) {

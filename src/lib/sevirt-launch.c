@@ -609,6 +609,18 @@ verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
     return FALSE;
 }
 
+/*
+ * Whether the platform refused LAUNCH_SECRET because the guest is no longer
+ * in its launch: QEMU's words for it (the emulated platform uses the same).
+ */
+static gboolean
+refused_for_state(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && err->message && strstr(err->message, "SEV: Not in correct state");
+}
+
 static gboolean
 inject_secret(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchResult *result,
               GError **error)
@@ -639,6 +651,17 @@ inject_secret(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
         return FALSE;
     }
     if (virDomainSetLaunchSecurityState(dom, p.params, p.nparams, 0) < 0) {
+        if (!result->started && refused_for_state()) {
+            /* Found paused, but it has run since it started (suspended
+             * later): its launch is over, and destroying it would kill a
+             * guest that was doing its work. */
+            virResetLastError();
+            result->past_launch = TRUE;
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                        _("Domain '%s' has run since it started (it was suspended later): its launch is over, and the platform takes secrets only during a launch"),
+                        result->name);
+            return FALSE;
+        }
         sevirt_error_libvirt(error, _("The platform refused the secret for domain '%s'"),
                              result->name);
         return FALSE;
@@ -681,6 +704,14 @@ abort_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchResu
     g_autofree char *cause = NULL;
     const char *outcome;
 
+    if (result->past_launch) {
+        cause = g_strdup((*error)->message);
+        g_clear_error(error);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Launch of '%s' failed: %s; the guest was left paused and no secret was injected"),
+                    result->name, cause);
+        return;
+    }
     if (virDomainIsActive(dom) == 1) {
         if (virDomainDestroy(dom) == 0) {
             result->destroyed = TRUE;

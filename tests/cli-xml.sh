@@ -73,6 +73,10 @@ expect 0 sevirt xml none --network none && out_lacks '<interface'
 # the emulated platform locks no memory
 expect 0 sevirt xml emu --emulator /usr/libexec/sevirt-qemu-emu
 out_has '<emulator>/usr/libexec/sevirt-qemu-emu</emulator>' && out_lacks '<locked/>'
+# ... also behind a link with another name
+ln -s "$abs_top_builddir/src/emu/sevirt-qemu-emu" "$TEST_TMP/qemu-sev"
+expect 0 sevirt xml emu --emulator "$TEST_TMP/qemu-sev"
+out_has "<emulator>$TEST_TMP/qemu-sev</emulator>" && out_lacks '<locked/>'
 
 # JSON
 expect 0 sevirt --json xml j --sev sev-es --policy 0x3

@@ -247,10 +247,20 @@ gboolean
 sevirt_emulator_is_emulated(const char *path)
 {
     g_autofree char *base = NULL;
+    g_autofree char *resolved = NULL;
 
     if (!path || !*path)
         return FALSE;
     base = g_path_get_basename(path);
+    if (g_str_equal(base, SEVIRT_EMULATOR_BASENAME))
+        return TRUE;
+    /* A link under another name (qemu-sev, say) must not hide that nothing
+     * is encrypted.  Only this machine's files can be followed. */
+    resolved = realpath(path, NULL);
+    if (!resolved)
+        return FALSE;
+    g_free(base);
+    base = g_path_get_basename(resolved);
     return g_str_equal(base, SEVIRT_EMULATOR_BASENAME);
 }
 

@@ -180,6 +180,11 @@ expect 0 sevirt verify-measurement -m h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2sK4bLnefWPw
     out_has "measurement matches"
 expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
     --tik "$T/tik.bin" && out_has "measurement matches"
+# ... and its --tek (not needed, but read and checked like --tik)
+expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
+    --tek "$T/s-tek.bin" --tik "$T/tik.bin" && out_has "measurement matches"
+expect 2 sevirt verify-measurement -m $ES_MEAS $ES -n 4 --tek "$T/s-tek.bin" &&
+    err_has "give --tk FILE, or both --tek FILE and --tik FILE" && err_one_line
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --cpu-family 25 --cpu-model 1 --cpu-stepping 1 --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt --json verify-measurement --measurement $ES_MEAS $ES \

@@ -63,6 +63,12 @@ expect 5 sevirt --json verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/ch
     --ark "$C/naples/ark.cert" --ask "$C/naples/ask.cert" &&
     out_has '"failed_link" : "ASK -> CEK"' && out_has '"verified" : false'
 golden attest/verify-certs-rome-naples-roots.json "$OUT"
+# an ARK in base64: AMD's binary format is what is read, and the error says so
+base64 "$C/rome/ark.cert" >"$T/ark.b64"
+expect 2 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
+    --ark "$T/ark.b64" --ask "$C/rome/ask.cert" &&
+    err_has "starts with text (base64 or PEM?): AMD ARK/ASK certificates are read in AMD's binary format" &&
+    err_one_line
 # Rome's ARK with Naples' ASK
 expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/rome/ark.cert" --ask "$C/naples/ask.cert" && err_has "broken at ARK -> ASK"

@@ -78,6 +78,12 @@ expect 0 $S stop "$managed" --timeout 2 &&
 [ "$($V domstate "$managed")" = "shut off" ] || fail "stop left $managed $($V domstate "$managed")"
 expect 0 $S stop "$managed" && out_has "is not running"
 expect 0 $S --json status "$managed" && out_has '"uptime_seconds" : null'
+# started by virsh, the uptime comes from QEMU's process
+expect 0 $V start "$managed"
+expect 0 $S --json status "$managed" && out_has '"state" : "running"' && out_lacks '"uptime_seconds" : null'
+python3 -c 'import json,sys; u = json.load(open(sys.argv[1]))["uptime_seconds"]; assert 0 <= u < 120, u' "$OUT" ||
+    fail "status: implausible uptime of a guest virsh started"
+expect 0 $V destroy "$managed"
 
 # paused start, destroy, wait for shutoff
 expect 0 $S start --paused "$managed" && out_has "started paused"

@@ -63,6 +63,12 @@ expect 5 sevirt --json verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/ch
     --ark "$C/naples/ark.cert" --ask "$C/naples/ask.cert" &&
     out_has '"failed_link" : "ASK -> CEK"' && out_has '"verified" : false'
 golden attest/verify-certs-rome-naples-roots.json "$OUT"
+# an ARK in base64: AMD's binary format is what is read, and the error says so
+base64 "$C/rome/ark.cert" >"$T/ark.b64"
+expect 2 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
+    --ark "$T/ark.b64" --ask "$C/rome/ask.cert" &&
+    err_has "starts with text (base64 or PEM?): AMD ARK/ASK certificates are read in AMD's binary format" &&
+    err_one_line
 # Rome's ARK with Naples' ASK
 expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/rome/ark.cert" --ask "$C/naples/ask.cert" && err_has "broken at ARK -> ASK"
@@ -180,6 +186,11 @@ expect 0 sevirt verify-measurement -m h3auYbWQnVW7EGLWN4Hf9SN0oEYMPU2sK4bLnefWPw
     out_has "measurement matches"
 expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
     --tik "$T/tik.bin" && out_has "measurement matches"
+# ... and its --tek (not needed, but read and checked like --tik)
+expect 0 sevirt verify-measurement -m $ES_MEAS $ES -n 4 -0 "$M/vmsa-cpu0.bin" -1 "$M/vmsa-cpu1.bin" \
+    --tek "$T/s-tek.bin" --tik "$T/tik.bin" && out_has "measurement matches"
+expect 2 sevirt verify-measurement -m $ES_MEAS $ES -n 4 --tek "$T/s-tek.bin" &&
+    err_has "give --tk FILE, or both --tek FILE and --tik FILE" && err_one_line
 expect 0 sevirt verify-measurement --measurement $ES_MEAS $ES \
     --cpu-family 25 --cpu-model 1 --cpu-stepping 1 --tik "$T/tik.bin" && out_has "measurement matches"
 expect 0 sevirt --json verify-measurement --measurement $ES_MEAS $ES \

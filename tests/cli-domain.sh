@@ -40,6 +40,10 @@ expect 0 $T wait test --state running --timeout 1 && out_has "Domain 'test' is r
 expect 6 $T wait test --state paused --timeout 1 && err_has "did not become paused within 1 seconds (it is running)"
 expect 0 $T stop test --timeout 5 && out_has "Domain 'test' shut down"
 expect 0 $T destroy test && out_has "Domain 'test' destroyed"
-expect 0 $T ip test
+# the addresses libvirt reports (the test driver answers as for a DHCP lease)
+expect 0 $T ip test && out_has "192.168.122.3"
+expect 0 $T --json ip test && out_has '"address" : "192.168.122.3"' && out_has '"source" : "lease"' &&
+    out_has '"interface" : "testnet0"'
+expect 0 $T status test && out_has "Address:         192.168.122.3/24 (testnet0, lease)"
 
 finish

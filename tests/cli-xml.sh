@@ -22,6 +22,7 @@ out_has '<cpu mode="host-passthrough"/>'
 out_has '<locked/>'
 out_has '<source network="default"/>'
 out_has '<memballoon model="none"/>'
+out_has '<target type="virtio" name="org.qemu.guest_agent.0"/>'
 out_has '<sevirt:type>sev</sevirt:type>'
 out_lacks '<cbitpos>'
 
@@ -72,6 +73,10 @@ expect 0 sevirt xml none --network none && out_lacks '<interface'
 # the emulated platform locks no memory
 expect 0 sevirt xml emu --emulator /usr/libexec/sevirt-qemu-emu
 out_has '<emulator>/usr/libexec/sevirt-qemu-emu</emulator>' && out_lacks '<locked/>'
+# ... also behind a link with another name
+ln -s "$abs_top_builddir/src/emu/sevirt-qemu-emu" "$TEST_TMP/qemu-sev"
+expect 0 sevirt xml emu --emulator "$TEST_TMP/qemu-sev"
+out_has "<emulator>$TEST_TMP/qemu-sev</emulator>" && out_lacks '<locked/>'
 
 # JSON
 expect 0 sevirt --json xml j --sev sev-es --policy 0x3
@@ -87,6 +92,8 @@ bad 2 "--vcpus: invalid value 'x'" v --vcpus x
 bad 2 "--vcpus: invalid value '5000'" v --vcpus 5000
 bad 2 "--memory: invalid value '64': the smallest is 128" v --memory 64
 bad 2 "--memory: invalid value '2G'" v --memory 2G
+bad 2 "The CPU model is empty" v --cpu ''
+bad 2 "The machine type is empty" v --machine ''
 bad 2 "--sev: Unknown SEV type 'tdx'" v --sev tdx
 bad 2 "--virt-type: Unknown virtualization type 'xen'" v --virt-type xen
 bad 2 "--policy: unknown SEV policy flag 'bogus'" v --policy nodbg,bogus

@@ -28,6 +28,8 @@ fi
 expect 0 sevirt -c "$TEST_URI" --json host-info --virt-type qemu && out_has '"domain_type" : "qemu"'
 
 # ---- host-check: FAIL lines with fixes, exit 4
+expect 7 sevirt -c "$TEST_URI" host-info --emulator /nonexistent/qemu-system-x86_64 &&
+    err_has "Emulator '/nonexistent/qemu-system-x86_64' not found on this host" && err_one_line
 expect 4 sevirt -c "$TEST_URI" host-check
 out_has "FAIL  SEV in domain capabilities: libvirt reports no SEV support"
 out_has "      fix: "
@@ -66,6 +68,7 @@ expect 0 $V dumpxml "$dom"
 out_has "<driver type='path' iommu='on'/>"
 out_has "<rom enabled='no'/>"
 out_has "<memballoon model='none'/>"
+out_has "<target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/>"
 expect 0 $V metadata "$dom" https://sevirt.org/xmlns/domain/1.0
 out_has "<type>none</type>"
 expect 0 $V destroy "$dom"

@@ -94,6 +94,15 @@ expect 0 $V resume "$name"
 expect 1 sevirt -c "$TEST_URI" launch "$name" --tk "$keys/tk.bin" --firmware "$OVMF" &&
     err_has "Domain '$name' is already running" && err_one_line
 [ "$($V domstate "$name")" = running ] || fail "launch touched a running guest"
+# suspended after it ran, it is paused again but past its launch: refused,
+# left paused (not destroyed), nothing injected
+expect 0 $V suspend "$name"
+expect 1 sevirt -c "$TEST_URI" launch "$name" --tk "$keys/tk.bin" --firmware "$OVMF" \
+    --secret "luks-key:$T/passphrase" --secret-address $GPA &&
+    err_has "Domain '$name' has run since it started" &&
+    err_has "the guest was left paused and no secret was injected" && err_one_line
+[ "$($V domstate "$name")" = paused ] || fail "launch of a suspended guest left it $($V domstate "$name")"
+[ ! -e "$record/secret-2.table.bin" ] || fail "a secret reached a guest past its launch"
 emu_remove "$name"
 
 # ---------------------------------------------------------------- failures

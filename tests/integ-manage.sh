@@ -19,6 +19,7 @@ $V pool-create-as "$pool" dir --target "$TEST_TMP/pool" >/dev/null || die "canno
 on_exit "$V pool-destroy $pool"
 on_exit "$V undefine --nvram $managed; $V destroy $managed"
 on_exit "$V undefine --nvram $foreign"
+on_exit "$V undefine --nvram $managed-keep"
 $V vol-create-as "$pool" owned.qcow2 16M --format qcow2 >/dev/null || die "cannot create a volume"
 $V vol-create-as "$pool" kept.qcow2 16M --format qcow2 >/dev/null || die "cannot create a volume"
 
@@ -51,6 +52,8 @@ domain_xml "$managed" "$meta" >"$TEST_TMP/managed.xml"
 domain_xml "$foreign" "" >"$TEST_TMP/foreign.xml"
 $V define "$TEST_TMP/managed.xml" >/dev/null || die "cannot define $managed"
 $V define "$TEST_TMP/foreign.xml" >/dev/null || die "cannot define $foreign"
+domain_xml "$managed-keep" "$meta" >"$TEST_TMP/keep.xml"
+$V define "$TEST_TMP/keep.xml" >/dev/null || die "cannot define $managed-keep"
 uuid=$($V domuuid "$managed")
 
 # list: sevirt's domains only; running ones unless --all
@@ -75,6 +78,12 @@ expect 0 $S stop "$managed" --timeout 2 &&
 [ "$($V domstate "$managed")" = "shut off" ] || fail "stop left $managed $($V domstate "$managed")"
 expect 0 $S stop "$managed" && out_has "is not running"
 expect 0 $S --json status "$managed" && out_has '"uptime_seconds" : null'
+# started by virsh, the uptime comes from QEMU's process
+expect 0 $V start "$managed"
+expect 0 $S --json status "$managed" && out_has '"state" : "running"' && out_lacks '"uptime_seconds" : null'
+python3 -c 'import json,sys; u = json.load(open(sys.argv[1]))["uptime_seconds"]; assert 0 <= u < 120, u' "$OUT" ||
+    fail "status: implausible uptime of a guest virsh started"
+expect 0 $V destroy "$managed"
 
 # paused start, destroy, wait for shutoff
 expect 0 $S start --paused "$managed" && out_has "started paused"
@@ -97,6 +106,12 @@ expect 7 $S status "${TEST_PREFIX}nonexistent" && err_has "Domain '${TEST_PREFIX
 # delete refuses a domain sevirt does not manage and leaves it alone
 expect 2 $S delete "$foreign" && err_has "is not managed by sevirt"
 $V dominfo "$foreign" >/dev/null 2>&1 || fail "delete removed an unmanaged domain"
+
+# delete --keep-storage removes the domain and leaves its volumes
+expect 0 $S delete "$managed-keep" --keep-storage && out_has "Keeping volume '$pool/owned.qcow2'" &&
+    out_has "Domain '$managed-keep' deleted" && out_lacks "Deleting volume"
+$V dominfo "$managed-keep" >/dev/null 2>&1 && fail "$managed-keep still defined after delete --keep-storage"
+$V vol-info --pool "$pool" owned.qcow2 >/dev/null 2>&1 || fail "delete --keep-storage removed a volume"
 
 # delete removes the domain, its NVRAM and only the recorded volumes
 # (firmware='efi' fills in the NVRAM path only in the live XML: use libvirt's default)

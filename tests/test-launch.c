@@ -11,6 +11,7 @@
 
 #include "test-common.h"
 #include "sevirt.h"
+#include "sevirt-launch-private.h"
 
 static char *vectors;
 
@@ -306,6 +307,92 @@ teardown_test_driver(void **state)
     return 0;
 }
 
+/* virDomainGetLaunchSecurityInfo's answer, with one field changed or left out. */
+static int
+launch_info_params(virTypedParameterPtr *params, const char *skip, const char *measurement,
+                   unsigned int api_major, unsigned int policy)
+{
+    int n = 0, max = 0;
+
+    if (g_strcmp0(skip, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT) != 0)
+        assert_int_equal(virTypedParamsAddString(params, &n, &max,
+                                                 VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT,
+                                                 measurement), 0);
+    assert_int_equal(virTypedParamsAddUInt(params, &n, &max,
+                                           VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, api_major), 0);
+    assert_int_equal(virTypedParamsAddUInt(params, &n, &max,
+                                           VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR, 55), 0);
+    assert_int_equal(virTypedParamsAddUInt(params, &n, &max,
+                                           VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID, 21), 0);
+    if (g_strcmp0(skip, VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY) != 0)
+        assert_int_equal(virTypedParamsAddUInt(params, &n, &max,
+                                               VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY, policy), 0);
+    return n;
+}
+
+/* What the platform reports, checked before anything is computed from it. */
+static void
+test_reported_info(void **state G_GNUC_UNUSED)
+{
+    static const guint8 zeros[48] = { 0 };
+    g_autofree char *good = g_base64_encode(zeros, sizeof(zeros));
+    g_autofree char *short_blob = g_base64_encode(zeros, 32);
+    static const struct {
+        const char *skip;
+        gboolean short_measurement;
+        unsigned int api_major;
+        const char *error;
+    } cases[] = {
+        { NULL, FALSE, 1, NULL },
+        { VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, FALSE, 1,
+          "The launch security info of domain 'g' lacks the measurement, API version, build or policy" },
+        { VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY, FALSE, 1, "lacks the measurement" },
+        { NULL, FALSE, 256, "Domain 'g' reports an impossible SEV API version 256.55 or build 21" },
+        { NULL, TRUE, 1,
+          "Domain 'g' reports a malformed launch measurement: sev-measurement decodes to 32 bytes" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_auto(SevirtLaunchResult) result = { 0 };
+        g_autoptr(GError) error = NULL;
+        virTypedParameterPtr params = NULL;
+        int n = launch_info_params(&params, cases[i].skip,
+                                   cases[i].short_measurement ? short_blob : good,
+                                   cases[i].api_major, 0x33);
+        gboolean ok;
+
+        result.name = g_strdup("g");
+        ok = sevirt_launch_info_from_params(&result, params, n, &error);
+        virTypedParamsFree(params, n);
+        if (!cases[i].error) {
+            assert_true(ok);
+            assert_int_equal(result.info.api_major, 1);
+            assert_int_equal(result.info.api_minor, 55);
+            assert_int_equal(result.info.build_id, 21);
+            assert_int_equal(result.info.policy, 0x33);
+            continue;
+        }
+        assert_false(ok);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, cases[i].error);
+    }
+}
+
+/* A platform reporting another policy than the domain's: said plainly. */
+static void
+test_reported_policy(void **state G_GNUC_UNUSED)
+{
+    g_auto(SevirtLaunchResult) result = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    result.domain_policy = 0x33;
+    result.info.policy = 0x33;
+    assert_true(sevirt_launch_check_reported_policy(&result, &error));
+    result.info.policy = 0x37;
+    assert_false(sevirt_launch_check_reported_policy(&result, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                             "The platform reports policy 0x0037, but the domain's policy is 0x0033");
+}
+
 static void
 test_launch_refusals(void **state)
 {
@@ -541,6 +628,8 @@ main(void)
         cmocka_unit_test(test_launch_refusals),
         cmocka_unit_test(test_launch_expectations),
         cmocka_unit_test(test_launch_destroys),
+        cmocka_unit_test(test_reported_info),
+        cmocka_unit_test(test_reported_policy),
         cmocka_unit_test(test_platform_parse),
         cmocka_unit_test(test_step_names),
     };

@@ -279,6 +279,7 @@ test_validation_errors(void **state G_GNUC_UNUSED)
         { "sev:\n  kernel_hashes: true\n", SEVIRT_ERROR_INVALID,
           "spec.yaml:2:18: Kernel hashes need a kernel (direct kernel boot)" },
         { "cpu: ''\n", SEVIRT_ERROR_INVALID, "spec.yaml:1:6: The CPU model is empty" },
+        { "machine: ''\n", SEVIRT_ERROR_INVALID, "spec.yaml:1:10: The machine type is empty" },
         { "sev: {type: sev-snp, dh_cert: godh.b64, session: session.b64}\n", SEVIRT_ERROR_INVALID,
           "spec.yaml:1:31: SEV-SNP guests take no dhCert or session" },
         { "sev: {session: session.b64}\n", SEVIRT_ERROR_INVALID,

@@ -16,7 +16,7 @@ PACKAGES="
     libvirt-daemon-system libvirt-clients libvirt-clients-qemu
     qemu-system-x86 qemu-utils ovmf dnsmasq-base passt iptables
     valgrind xorriso python3 python3-lxml python3-cryptography
-    procps iproute2 ca-certificates
+    procps iproute2 ca-certificates time
 "
 
 log() { printf '%s\n' "setup-host: $*"; }

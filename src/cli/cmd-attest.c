@@ -258,6 +258,9 @@ static const GOptionEntry verify_measurement_entries[] = {
       N_("SEV-ES: VMSA of the other vCPUs (4096 bytes)"), N_("FILE") },
     { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
       N_("the transport integrity key (16 bytes)"), N_("FILE") },
+    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
+      N_("the transport encryption key (16 bytes): not needed, accepted with --tik as "
+         "virt-qemu-sev-validate takes it"), N_("FILE") },
     { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
       N_("TEK and TIK in one 32-byte file"), N_("FILE") },
     { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
@@ -391,6 +394,7 @@ print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
 static gboolean
 cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 {
+    g_autoptr(SevirtSecret) tek = NULL;
     g_autoptr(SevirtSecret) tik = NULL;
     g_autoptr(GError) verdict = NULL;
     g_autofree char *expected_b64 = NULL;
@@ -422,7 +426,9 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
             return FALSE;
         memcpy(reported.nonce, nonce, SEVIRT_MNONCE_SIZE);
     }
-    if (!read_transport_keys(NULL, &tik, error) ||
+    /* The TEK plays no part in the measurement: it is read (and checked)
+     * only when given, as virt-qemu-sev-validate's command lines do. */
+    if (!read_transport_keys(opt_tek ? &tek : NULL, &tik, error) ||
         !compute_digest(cli, info.policy, digest, error))
         return FALSE;
 

@@ -661,6 +661,18 @@ amd_body_len(const SevirtAmdCert *cert)
     return AMD_OFF_EXP + cert->exp_len + cert->mod_len;
 }
 
+/* A binary AMD certificate starts with version 1 (01 00 00 00); base64 or
+ * PEM text starts with printable characters. */
+static gboolean
+starts_with_text(const guint8 *data, gsize len)
+{
+    for (gsize i = 0; i < MIN(len, (gsize) 16); i++) {
+        if (!g_ascii_isprint(data[i]) && !g_ascii_isspace(data[i]))
+            return FALSE;
+    }
+    return len > 0;
+}
+
 SevirtAmdCert *
 sevirt_amd_cert_parse(const guint8 *data, gsize len, const char *what, GError **error)
 {
@@ -685,6 +697,12 @@ sevirt_amd_cert_parse(const guint8 *data, gsize len, const char *what, GError **
     usage = sevirt_le32(data + AMD_OFF_USAGE);
     exp_bits = sevirt_le32(data + AMD_OFF_EXP_BITS);
     mod_bits = sevirt_le32(data + AMD_OFF_MOD_BITS);
+    if (version != 1 && starts_with_text(data, len)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Certificate '%s' starts with text (base64 or PEM?): AMD ARK/ASK certificates are read in AMD's binary format, as AMD publishes them"),
+                    what);
+        return NULL;
+    }
     if (version != 1) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Certificate '%s' has version %u, expected 1 (an AMD ARK/ASK certificate)"),

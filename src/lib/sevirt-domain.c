@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
@@ -811,6 +812,52 @@ read_nics(xmlXPathContext *ctx)
     return out;
 }
 
+/*
+ * Seconds since QEMU's process started, for a guest on this machine's
+ * system QEMU driver that sevirt did not start: libvirt's pid file, then
+ * the process start time (clock ticks after boot) in /proc.  -1 when any
+ * of it cannot be read.
+ */
+static gint64
+qemu_process_uptime(virDomainPtr dom)
+{
+    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(dom));
+    g_autofree char *pidfile = NULL;
+    g_autofree char *pid = NULL;
+    g_autofree char *stat_path = NULL;
+    g_autofree char *stat = NULL;
+    g_autofree char *proc_stat = NULL;
+    g_autofree char *boot_text = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *after_comm;
+    const char *btime;
+    guint64 start_ticks = 0, boot = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+
+    if (!uri || !g_str_equal(uri, "qemu:///system") || ticks <= 0)
+        return -1;
+    pidfile = g_strdup_printf("/run/libvirt/qemu/%s.pid", virDomainGetName(dom));
+    if (!g_file_get_contents(pidfile, &pid, NULL, NULL))
+        return -1;
+    stat_path = g_strdup_printf("/proc/%s/stat", g_strstrip(pid));
+    if (!g_file_get_contents(stat_path, &stat, NULL, NULL) ||
+        !g_file_get_contents("/proc/stat", &proc_stat, NULL, NULL))
+        return -1;
+    /* The command name may hold spaces: fields count from after its ')'. */
+    after_comm = strrchr(stat, ')');
+    btime = strstr(proc_stat, "\nbtime ");
+    if (!after_comm || !btime)
+        return -1;
+    fields = g_strsplit(after_comm + 2, " ", 0);
+    /* starttime is field 22 of proc(5); after the name, the 20th. */
+    boot_text = g_strndup(btime + 7, strcspn(btime + 7, "\n"));
+    if (g_strv_length(fields) < 20 ||
+        !g_ascii_string_to_unsigned(fields[19], 10, 0, G_MAXUINT64, &start_ticks, NULL) ||
+        !g_ascii_string_to_unsigned(boot_text, 10, 0, G_MAXUINT64, &boot, NULL))
+        return -1;
+    return MAX(0, g_get_real_time() / G_USEC_PER_SEC - (gint64) (boot + start_ticks / ticks));
+}
+
 static gint64
 read_uptime(virDomainPtr dom)
 {
@@ -822,13 +869,13 @@ read_uptime(virDomainPtr dom)
 
     if (!xml) {
         virResetLastError();
-        return -1;
+        return qemu_process_uptime(dom);
     }
     if (!dom_xml_parse(&x, xml, virDomainGetName(dom), NULL))
         return -1;
     started = xpath_string(x.ctx, NULL, "string(/*/@started)");
     if (!started || !g_ascii_string_to_signed(started, 10, 0, G_MAXINT64, &since, NULL))
-        return -1;
+        return qemu_process_uptime(dom);
     return MAX(0, g_get_real_time() / G_USEC_PER_SEC - since);
 }
 
@@ -967,8 +1014,12 @@ sevirt_domain_delete(virDomainPtr dom, gboolean keep_storage,
         sevirt_error_libvirt(error, _("Cannot undefine domain '%s'"), name);
         return FALSE;
     }
-    if (keep_storage)
+    if (keep_storage) {
+        for (guint i = 0; i < volumes->len; i++)
+            sevirt_progress_say(progress, user_data, _("Keeping volume '%s'"),
+                                (const char *) volumes->pdata[i]);
         return TRUE;
+    }
 
     /* The domain is gone: try every volume and report all that stay. */
     for (guint i = 0; i < volumes->len; i++) {

@@ -467,6 +467,24 @@ build_console(xmlNode *devices)
     set_attr(target, "port", "0");
 }
 
+/*
+ * The guest agent's channel, through which 'sevirt ip' asks for addresses
+ * when no DHCP lease names them (passt, bridges).  The channel alone gives
+ * the host nothing: only an agent the guest owner runs answers on it.
+ */
+static void
+build_guest_agent_channel(xmlNode *devices)
+{
+    xmlNode *controller = add_elem_attr(devices, "controller", "type", "virtio-serial");
+    xmlNode *channel = add_elem_attr(devices, "channel", "type", "unix");
+    xmlNode *target;
+
+    set_attr(controller, "index", "0");
+    add_virtio_driver(controller);
+    target = add_elem_attr(channel, "target", "type", "virtio");
+    set_attr(target, "name", "org.qemu.guest_agent.0");
+}
+
 static gboolean
 build_devices(xmlNode *dom, const SevirtVmSpec *spec, GError **error)
 {
@@ -491,6 +509,7 @@ build_devices(xmlNode *dom, const SevirtVmSpec *spec, GError **error)
     for (guint i = 0; i < spec->shares->len; i++)
         build_filesystem(devices, g_ptr_array_index(spec->shares, i));
     build_console(devices);
+    build_guest_agent_channel(devices);
 
     rng = add_elem_attr(devices, "rng", "model", "virtio");
     set_attr(add_elem(rng, "backend", "/dev/urandom"), "model", "random");

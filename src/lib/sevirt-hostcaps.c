@@ -247,10 +247,20 @@ gboolean
 sevirt_emulator_is_emulated(const char *path)
 {
     g_autofree char *base = NULL;
+    g_autofree char *resolved = NULL;
 
     if (!path || !*path)
         return FALSE;
     base = g_path_get_basename(path);
+    if (g_str_equal(base, SEVIRT_EMULATOR_BASENAME))
+        return TRUE;
+    /* A link under another name (qemu-sev, say) must not hide that nothing
+     * is encrypted.  Only this machine's files can be followed. */
+    resolved = realpath(path, NULL);
+    if (!resolved)
+        return FALSE;
+    g_free(base);
+    base = g_path_get_basename(resolved);
     return g_str_equal(base, SEVIRT_EMULATOR_BASENAME);
 }
 
@@ -644,6 +654,12 @@ sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *vir
     g_autofree char *xml = NULL;
     g_autoptr(SevirtHostCaps) caps = NULL;
 
+    /* libvirt's own words for a missing binary name no file: say it is not found. */
+    if (emulator && sevirt_conn_is_local(conn) && !g_file_test(emulator, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
+                    _("Emulator '%s' not found on this host"), emulator);
+        return NULL;
+    }
     if (!machine)
         machine = "q35";
     if (virt_type) {

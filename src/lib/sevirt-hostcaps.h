@@ -232,7 +232,8 @@ char *sevirt_host_caps_passt_refusal(const SevirtHostCaps *caps);
  * @path: (nullable) an emulator binary
  *
  * TRUE when @path is sevirt's emulated SEV platform (basename
- * "sevirt-qemu-emu"): SEV works through libvirt, but nothing is encrypted.
+ * "sevirt-qemu-emu", also at the end of symbolic links on this machine):
+ * SEV works through libvirt, but nothing is encrypted.
  */
 gboolean sevirt_emulator_is_emulated(const char *path);
 

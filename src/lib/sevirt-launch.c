@@ -16,6 +16,7 @@
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-launch.h"
+#include "sevirt-launch-private.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-policy.h"
 #include "sevirt-session.h"
@@ -423,27 +424,23 @@ check_state(virDomainPtr dom, const char *name, gboolean *paused, GError **error
     return FALSE;
 }
 
-static gboolean
-read_launch_info(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
+gboolean
+sevirt_launch_info_from_params(SevirtLaunchResult *result, virTypedParameterPtr params,
+                               int nparams, GError **error)
 {
-    g_auto(SevirtTypedParams) p = { 0 };
+    g_autoptr(GError) local = NULL;
     const char *measurement = NULL;
     unsigned int major = 0, minor = 0, build = 0, policy = 0;
 
-    if (virDomainGetLaunchSecurityInfo(dom, &p.params, &p.nparams, 0) < 0) {
-        sevirt_error_libvirt(error, _("Cannot read the launch measurement of domain '%s'"),
-                             result->name);
-        return FALSE;
-    }
-    if (virTypedParamsGetString(p.params, p.nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT,
+    if (virTypedParamsGetString(params, nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT,
                                 &measurement) != 1 ||
-        virTypedParamsGetUInt(p.params, p.nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR,
+        virTypedParamsGetUInt(params, nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR,
                               &major) != 1 ||
-        virTypedParamsGetUInt(p.params, p.nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR,
+        virTypedParamsGetUInt(params, nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR,
                               &minor) != 1 ||
-        virTypedParamsGetUInt(p.params, p.nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID,
+        virTypedParamsGetUInt(params, nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID,
                               &build) != 1 ||
-        virTypedParamsGetUInt(p.params, p.nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY,
+        virTypedParamsGetUInt(params, nparams, VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY,
                               &policy) != 1) {
         virResetLastError();
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
@@ -461,7 +458,26 @@ read_launch_info(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
     result->info.api_minor = minor;
     result->info.build_id = build;
     result->info.policy = policy;
-    return sevirt_measurement_parse("sev-measurement", measurement, &result->measurement, error);
+    if (!sevirt_measurement_parse("sev-measurement", measurement, &result->measurement, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                    _("Domain '%s' reports a malformed launch measurement: %s"),
+                    result->name, local->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+read_launch_info(virDomainPtr dom, SevirtLaunchResult *result, GError **error)
+{
+    g_auto(SevirtTypedParams) p = { 0 };
+
+    if (virDomainGetLaunchSecurityInfo(dom, &p.params, &p.nparams, 0) < 0) {
+        sevirt_error_libvirt(error, _("Cannot read the launch measurement of domain '%s'"),
+                             result->name);
+        return FALSE;
+    }
+    return sevirt_launch_info_from_params(result, p.params, p.nparams, error);
 }
 
 /* The vCPUs of a running SEV-ES guest, each of which got a VMSA measured. */
@@ -576,6 +592,18 @@ read_domain_firmware(virDomainPtr dom, const char *loader, gsize *len)
     return sevirt_file_read(loader, FIRMWARE_FILE_MAX, len, NULL);
 }
 
+gboolean
+sevirt_launch_check_reported_policy(const SevirtLaunchResult *result, GError **error)
+{
+    /* The policy is part of the measured data, but say it plainly. */
+    if (result->info.policy == result->domain_policy)
+        return TRUE;
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                _("The platform reports policy 0x%04x, but the domain's policy is 0x%04" G_GINT64_MODIFIER "x"),
+                result->info.policy, result->domain_policy);
+    return FALSE;
+}
+
 static gboolean
 verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const DomainFacts *f,
                    SevirtLaunchResult *result, GError **error)
@@ -585,14 +613,8 @@ verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
     g_autofree char *why = NULL;
     gsize domain_fw_len = 0;
 
-    /* The policy is part of the measured data, but say it plainly. */
-    if (result->info.policy != result->domain_policy) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
-                    _("The platform reports policy 0x%04x, but the domain's policy is 0x%04" G_GINT64_MODIFIER "x"),
-                    result->info.policy, result->domain_policy);
-        return FALSE;
-    }
-    if (!count_vcpus(dom, opts, result, error))
+    if (!sevirt_launch_check_reported_policy(result, error) ||
+        !count_vcpus(dom, opts, result, error))
         return FALSE;
     in = resolved_input(opts, result);
     if (!sevirt_launch_digest(&in, result->digest, error))
@@ -607,6 +629,18 @@ verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                 _("The launch measurement does not match: %s"), why);
     return FALSE;
+}
+
+/*
+ * Whether the platform refused LAUNCH_SECRET because the guest is no longer
+ * in its launch: QEMU's words for it (the emulated platform uses the same).
+ */
+static gboolean
+refused_for_state(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && err->message && strstr(err->message, "SEV: Not in correct state");
 }
 
 static gboolean
@@ -639,6 +673,17 @@ inject_secret(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchRes
         return FALSE;
     }
     if (virDomainSetLaunchSecurityState(dom, p.params, p.nparams, 0) < 0) {
+        if (!result->started && refused_for_state()) {
+            /* Found paused, but it has run since it started (suspended
+             * later): its launch is over, and destroying it would kill a
+             * guest that was doing its work. */
+            virResetLastError();
+            result->past_launch = TRUE;
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                        _("Domain '%s' has run since it started (it was suspended later): its launch is over, and the platform takes secrets only during a launch"),
+                        result->name);
+            return FALSE;
+        }
         sevirt_error_libvirt(error, _("The platform refused the secret for domain '%s'"),
                              result->name);
         return FALSE;
@@ -681,6 +726,14 @@ abort_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchResu
     g_autofree char *cause = NULL;
     const char *outcome;
 
+    if (result->past_launch) {
+        cause = g_strdup((*error)->message);
+        g_clear_error(error);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Launch of '%s' failed: %s; the guest was left paused and no secret was injected"),
+                    result->name, cause);
+        return;
+    }
     if (virDomainIsActive(dom) == 1) {
         if (virDomainDestroy(dom) == 0) {
             result->destroyed = TRUE;

@@ -69,6 +69,7 @@ typedef struct {
     guint64 secret_address;
     gboolean resumed;
     gboolean destroyed;
+    gboolean past_launch;        /* found paused after it had run: left as it was */
 } SevirtLaunchResult;
 
 void sevirt_launch_result_clear(SevirtLaunchResult *result);

@@ -930,6 +930,8 @@ validate_paths(SevirtVmSpec *spec, GError **error)
                             spec->emulator);
     if (spec->cpu && !*spec->cpu)
         return spec_invalid(spec, "cpu", error, _("The CPU model is empty"));
+    if (spec->machine && !*spec->machine)
+        return spec_invalid(spec, "machine", error, _("The machine type is empty"));
     return TRUE;
 }
 

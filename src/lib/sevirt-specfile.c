@@ -153,6 +153,7 @@ load_mapping(Loader *ld, yaml_node_t *map, const char *prefix, const char *secti
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *knode = node_at(ld, p->key);
         const char *key = sevirt_yaml_scalar(knode);
+        g_autofree char *field = NULL;
         const KeyEntry *e;
 
         if (!key)
@@ -174,13 +175,8 @@ load_mapping(Loader *ld, yaml_node_t *map, const char *prefix, const char *secti
                                      key, section);
         if (!e->func(ld, key, node_at(ld, p->value), error))
             return FALSE;
-        if (prefix) {
-            g_autofree char *field = g_strdup_printf("%s.%s", prefix, key);
-
-            mark(ld, field, node_at(ld, p->value));
-        } else {
-            mark(ld, key, node_at(ld, p->value));
-        }
+        field = prefix ? g_strdup_printf("%s.%s", prefix, key) : g_strdup(key);
+        mark(ld, field, node_at(ld, p->value));
     }
     return TRUE;
 }

@@ -83,8 +83,11 @@ cmp -s "$TEST_TMP/user-data" "$TEST_TMP/seed/user-data" || fail "user-data diffe
 cmp -s "$TEST_TMP/net.yaml" "$TEST_TMP/seed/network-config" || fail "network-config differs"
 grep -q "^instance-id: $uuid$" "$TEST_TMP/seed/meta-data" || fail "instance-id is not the UUID $uuid"
 grep -q "^local-hostname: web-1$" "$TEST_TMP/seed/meta-data" || fail "local-hostname is not web-1"
-grep -q "^- $(cat "$data/cloudinit/id_test.pub")$" "$TEST_TMP/seed/meta-data" ||
-    fail "the ssh key is not in public-keys"
+grep -v -e '^#' -e '^$' "$data/cloudinit/id_test.pub" >"$TEST_TMP/keys"
+while read -r key; do
+    grep -q -x -F -e "- $key" "$TEST_TMP/seed/meta-data" || fail "ssh key '${key%% *} ...' is not in public-keys"
+done <"$TEST_TMP/keys"
+[ "$(grep -c '^- ssh-' "$TEST_TMP/seed/meta-data")" = 2 ] || fail "public-keys does not hold exactly the 2 keys"
 
 # the name is taken: refused, the guest and its volumes untouched
 $V vol-list "$pool" >"$TEST_TMP/vols.before"

@@ -375,7 +375,9 @@ static const SevirtCmd launch_cmds[] = {
          "its start), reads its launch measurement, compares it with the one expected\n"
          "from the firmware given (and kernel hashes, SEV-ES vCPUs), injects the\n"
          "secrets and resumes it.  On any mismatch or error the guest is destroyed, no\n"
-         "secret is injected and the exit status is 5, with the likely cause."),
+         "secret is injected and the exit status is 5, with the likely cause.  A guest\n"
+         "found paused after it had run (suspended later) is past its launch: it is\n"
+         "left paused, and the exit status is 1."),
       launch_entries, 1, 1, cmd_launch, 0 },
     { NULL }
 };

@@ -316,7 +316,7 @@ read_launch_security(xmlXPathContext *ctx, SevirtSevType *type, gboolean *policy
     else if (g_str_equal(ls, "sev-snp"))
         *type = SEVIRT_SEV_SNP;
     else if (g_str_equal(ls, "sev"))
-        *type = *policy_set && (*policy & (1 << 2)) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV;
+        *type = *policy_set && (*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV;
     else
         *type = SEVIRT_SEV_NONE;
 }

@@ -52,18 +52,12 @@ add_scalar(yaml_document_t *doc, const char *value)
 static void
 mapping_set(yaml_document_t *doc, int map, const char *key, const char *value, gboolean replace)
 {
-    yaml_node_t *m = yaml_document_get_node(doc, map);
+    yaml_node_pair_t *p = sevirt_yaml_mapping_pair(doc, yaml_document_get_node(doc, map), key);
 
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *k = sevirt_yaml_scalar(yaml_document_get_node(doc, p->key));
-
-        if (k && g_str_equal(k, key)) {
-            if (replace)
-                p->value = add_scalar(doc, value);
-            return;
-        }
-    }
-    yaml_document_append_mapping_pair(doc, map, add_scalar(doc, key), add_scalar(doc, value));
+    if (!p)
+        yaml_document_append_mapping_pair(doc, map, add_scalar(doc, key), add_scalar(doc, value));
+    else if (replace)
+        p->value = add_scalar(doc, value);
 }
 
 static const char *const ssh_key_types[] = {
@@ -142,26 +136,19 @@ static gboolean
 add_public_keys(yaml_document_t *doc, int map, const char *path, GError **error)
 {
     g_auto(GStrv) keys = sevirt_ssh_public_keys_read(path, error);
-    yaml_node_t *m;
-    int seq = 0;
+    yaml_node_pair_t *p;
+    int seq;
 
     if (!keys)
         return FALSE;
-    m = yaml_document_get_node(doc, map);
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *k = sevirt_yaml_scalar(yaml_document_get_node(doc, p->key));
-
-        if (k && g_str_equal(k, "public-keys")) {
-            if (yaml_document_get_node(doc, p->value)->type != YAML_SEQUENCE_NODE) {
-                p->value = yaml_document_add_sequence(doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
-            }
-            seq = p->value;
-            break;
-        }
-    }
-    if (!seq) {
+    p = sevirt_yaml_mapping_pair(doc, yaml_document_get_node(doc, map), "public-keys");
+    if (!p) {
         seq = yaml_document_add_sequence(doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
         yaml_document_append_mapping_pair(doc, map, add_scalar(doc, "public-keys"), seq);
+    } else {
+        if (yaml_document_get_node(doc, p->value)->type != YAML_SEQUENCE_NODE)
+            p->value = yaml_document_add_sequence(doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
+        seq = p->value;
     }
 
     for (guint i = 0; keys[i]; i++)

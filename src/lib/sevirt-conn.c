@@ -61,19 +61,13 @@ sevirt_conn_is_local(virConnectPtr conn)
            g_str_equal(host, "127.0.0.1") || g_str_equal(host, "::1");
 }
 
-static gboolean
-sevirt_is_uuid(const char *s)
-{
-    return g_uuid_string_is_valid(s);
-}
-
 virDomainPtr
 sevirt_lookup_domain(virConnectPtr conn, const char *ident, GError **error)
 {
     virDomainPtr dom = NULL;
     guint64 id;
 
-    if (sevirt_is_uuid(ident))
+    if (g_uuid_string_is_valid(ident))
         dom = virDomainLookupByUUIDString(conn, ident);
     if (!dom && g_ascii_string_to_unsigned(ident, 10, 1, G_MAXINT, &id, NULL))
         dom = virDomainLookupByID(conn, (int) id);

@@ -317,7 +317,7 @@ check_bridge(CreateJob *job, const char *name, GError **error)
     if (!doc)
         return FALSE;
     ctx = sevirt_xpath_new(doc);
-    type = sevirt_xpath_string(ctx, "string(/interface/@type)");
+    type = sevirt_xpath_string(ctx, "/interface/@type");
     if (g_strcmp0(type, "bridge") != 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Host interface '%s' is not a bridge (it is of type '%s')"),

@@ -13,6 +13,7 @@
 #include "sevirt-domxml.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-storage.h"
+#include "sevirt-xml-private.h"
 
 /* Live-only metadata recording when sevirt started the domain, for uptime:
  * libvirt has no uptime API, and live metadata vanishes at power-off. */
@@ -243,13 +244,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DomXml, dom_xml_clear)
 static gboolean
 dom_xml_parse(DomXml *x, const char *xml, const char *what, GError **error)
 {
-    x->doc = xmlReadMemory(xml, strlen(xml), "domain.xml", NULL, XML_PARSE_NONET);
+    x->doc = sevirt_xml_parse(xml, what, NULL);
     if (!x->doc) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_LIBVIRT,
                     _("libvirt returned malformed XML for '%s'"), what);
         return FALSE;
     }
-    x->ctx = xmlXPathNewContext(x->doc);
+    x->ctx = sevirt_xpath_new(x->doc);
     return TRUE;
 }
 
@@ -316,7 +317,7 @@ read_launch_security(xmlXPathContext *ctx, SevirtSevType *type, gboolean *policy
     else if (g_str_equal(ls, "sev-snp"))
         *type = SEVIRT_SEV_SNP;
     else if (g_str_equal(ls, "sev"))
-        *type = *policy_set && (*policy & (1 << 2)) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV;
+        *type = *policy_set && (*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV;
     else
         *type = SEVIRT_SEV_NONE;
 }

@@ -11,6 +11,7 @@
 #include "sevirt-hostcaps.h"
 #include "sevirt-policy.h"
 #include "sevirt-spec.h"
+#include "sevirt-storage.h"
 #include "sevirt-util.h"
 
 static const char *const sev_type_names[] = {
@@ -391,12 +392,9 @@ parse_disk_source(SevirtDiskSpec *disk, const char *what, const char *text,
         break;
     case SEVIRT_DISK_VOLUME: {
         const char *vol = item_value(items, "vol");
-        const char *slash = strchr(vol, '/');
 
-        if (!slash || slash == vol || !slash[1] || strchr(slash + 1, '/'))
+        if (!sevirt_volume_split(vol, &disk->pool, &disk->volume, NULL))
             return invalid_value(error, what, text, _("vol= takes POOL/VOLUME, got '%s'"), vol);
-        disk->pool = g_strndup(vol, slash - vol);
-        disk->volume = g_strdup(slash + 1);
         break;
     }
     case SEVIRT_DISK_NEW_VOLUME:

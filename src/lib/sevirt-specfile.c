@@ -195,7 +195,7 @@ key_vcpus(Loader *ld, const char *key, yaml_node_t *v, GError **error)
 {
     guint64 n;
 
-    if (!want_uint(ld, key, v, 1, 4096, &n, error))
+    if (!want_uint(ld, key, v, 1, SEVIRT_MAX_VCPUS, &n, error))
         return FALSE;
     ld->spec->vcpus = n;
     return TRUE;

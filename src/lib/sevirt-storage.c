@@ -9,6 +9,7 @@
 #include "sevirt-autoptr.h"
 #include "sevirt-error.h"
 #include "sevirt-storage.h"
+#include "sevirt-xml-private.h"
 
 virStoragePoolPtr
 sevirt_pool_lookup(virConnectPtr conn, const char *pool, GError **error)
@@ -92,23 +93,21 @@ volume_format(virStorageVolPtr vol, const char *what, GError **error)
     g_autofree char *xml = virStorageVolGetXMLDesc(vol, 0);
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
-    g_autoptr(xmlXPathObject) obj = NULL;
+    char *format;
 
     if (!xml) {
         sevirt_error_libvirt(error, _("Cannot read the XML of volume '%s'"), what);
         return NULL;
     }
-    doc = xmlReadMemory(xml, strlen(xml), "volume.xml", NULL, XML_PARSE_NONET);
+    doc = sevirt_xml_parse(xml, what, NULL);
     if (!doc) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_LIBVIRT,
                     _("libvirt returned malformed XML for volume '%s'"), what);
         return NULL;
     }
-    ctx = xmlXPathNewContext(doc);
-    obj = xmlXPathEvalExpression(BAD_CAST "string(/volume/target/format/@type)", ctx);
-    if (!obj || !obj->stringval || !*obj->stringval)
-        return g_strdup("raw");
-    return g_strdup((const char *) obj->stringval);
+    ctx = sevirt_xpath_new(doc);
+    format = sevirt_xpath_string(ctx, "/volume/target/format/@type");
+    return format ? format : g_strdup("raw");
 }
 
 static char *

@@ -41,6 +41,10 @@ char *sevirt_yaml_location(const char *what, const yaml_node_t *node);
 /** The text of a scalar node, or NULL when @node is not a scalar. */
 const char *sevirt_yaml_scalar(const yaml_node_t *node);
 
+/** The (first) pair of key @key in mapping @map, or NULL when absent. */
+yaml_node_pair_t *sevirt_yaml_mapping_pair(yaml_document_t *doc, yaml_node_t *map,
+                                           const char *key);
+
 /** The value of key @key in mapping @map, or NULL when absent. */
 yaml_node_t *sevirt_yaml_mapping_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 

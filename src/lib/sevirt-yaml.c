@@ -79,8 +79,8 @@ sevirt_yaml_scalar(const yaml_node_t *node)
     return (const char *) node->data.scalar.value;
 }
 
-yaml_node_t *
-sevirt_yaml_mapping_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+yaml_node_pair_t *
+sevirt_yaml_mapping_pair(yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
     if (!map || map->type != YAML_MAPPING_NODE)
         return NULL;
@@ -89,7 +89,15 @@ sevirt_yaml_mapping_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
         const char *k = sevirt_yaml_scalar(yaml_document_get_node(doc, p->key));
 
         if (k && g_str_equal(k, key))
-            return yaml_document_get_node(doc, p->value);
+            return p;
     }
     return NULL;
+}
+
+yaml_node_t *
+sevirt_yaml_mapping_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    yaml_node_pair_t *p = sevirt_yaml_mapping_pair(doc, map, key);
+
+    return p ? yaml_document_get_node(doc, p->value) : NULL;
 }

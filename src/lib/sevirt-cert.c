@@ -98,6 +98,14 @@ sevirt_cert_algo_to_string(guint32 algo)
     return NULL;
 }
 
+/* The usages an SEV certificate can have: OCA, PEK, PDH, CEK (not ARK, ASK). */
+static gboolean
+usage_is_sev_cert(guint32 usage)
+{
+    return sevirt_cert_usage_to_string(usage) && usage != SEVIRT_CERT_USAGE_NONE &&
+           usage != SEVIRT_CERT_USAGE_ARK && usage != SEVIRT_CERT_USAGE_ASK;
+}
+
 static gboolean
 algo_is_rsa(guint32 algo)
 {
@@ -262,8 +270,7 @@ sev_cert_check_header(const guint8 *data, const char *what, GError **error)
                     _("Certificate '%s' has version %u, expected 1"), what, version);
         return FALSE;
     }
-    if (!sevirt_cert_usage_to_string(usage) || usage == SEVIRT_CERT_USAGE_NONE ||
-        usage == SEVIRT_CERT_USAGE_ARK || usage == SEVIRT_CERT_USAGE_ASK) {
+    if (!usage_is_sev_cert(usage)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Certificate '%s' has usage 0x%x, which no SEV certificate has"),
                     what, usage);
@@ -375,8 +382,7 @@ sevirt_sev_cert_new(SevirtCertUsage usage, guint8 api_major, guint8 api_minor,
     guint8 *pk = cert->data + SEV_OFF_PUBKEY;
     guint32 algo;
 
-    if (!sevirt_cert_usage_to_string(usage) || usage == SEVIRT_CERT_USAGE_NONE ||
-        usage == SEVIRT_CERT_USAGE_ARK || usage == SEVIRT_CERT_USAGE_ASK) {
+    if (!usage_is_sev_cert(usage)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Usage 0x%x is not the usage of an SEV certificate"), usage);
         return NULL;

@@ -39,6 +39,16 @@ sevirt_test_vectors_dir(void)
     return g_steal_pointer(&dir);
 }
 
+char *
+sevirt_test_vectors_require(void)
+{
+    char *dir = sevirt_test_vectors_dir();
+
+    sevirt_test_require(dir != NULL,
+                        "the published SEV vectors are missing (set SEVIRT_VECTORS)");
+    return dir;
+}
+
 void
 sevirt_test_require(gboolean ok, const char *why)
 {

@@ -34,6 +34,13 @@ char *sevirt_test_data_path(const char *relpath);
 char *sevirt_test_vectors_dir(void);
 
 /**
+ * sevirt_test_vectors_require:
+ * sevirt_test_vectors_dir() for a test that cannot run without the vectors:
+ * when they are absent, sevirt_test_require() skips it (fails under CI).
+ */
+char *sevirt_test_vectors_require(void);
+
+/**
  * sevirt_test_require:
  * @ok: whether what the test needs is present
  * @why: what is missing

@@ -279,9 +279,7 @@ main(void)
     };
     int ret;
 
-    vectors = sevirt_test_vectors_dir();
-    sevirt_test_require(vectors != NULL,
-                        "the published SEV vectors are missing (set SEVIRT_VECTORS)");
+    vectors = sevirt_test_vectors_require();
     ret = cmocka_run_group_tests(tests, NULL, NULL);
     g_free(vectors);
     return ret;

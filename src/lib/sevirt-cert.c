@@ -98,6 +98,14 @@ sevirt_cert_algo_to_string(guint32 algo)
     return NULL;
 }
 
+/* The usages an SEV certificate can have: OCA, PEK, PDH, CEK (not ARK, ASK). */
+static gboolean
+usage_is_sev_cert(guint32 usage)
+{
+    return sevirt_cert_usage_to_string(usage) && usage != SEVIRT_CERT_USAGE_NONE &&
+           usage != SEVIRT_CERT_USAGE_ARK && usage != SEVIRT_CERT_USAGE_ASK;
+}
+
 static gboolean
 algo_is_rsa(guint32 algo)
 {
@@ -136,6 +144,17 @@ curve_group(guint32 curve, gsize *size)
         return "secp384r1";
     }
     return NULL;
+}
+
+/*
+ * Copies @n bytes in reverse order: the certificates store RSA signatures
+ * little-endian, OpenSSL takes and gives them big-endian.
+ */
+static void
+copy_reversed(guint8 *out, const guint8 *in, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+        out[i] = in[n - 1 - i];
 }
 
 /* AMD signs with SHA-256 under 2048-bit keys, SHA-384 under 4096-bit keys. */
@@ -262,8 +281,7 @@ sev_cert_check_header(const guint8 *data, const char *what, GError **error)
                     _("Certificate '%s' has version %u, expected 1"), what, version);
         return FALSE;
     }
-    if (!sevirt_cert_usage_to_string(usage) || usage == SEVIRT_CERT_USAGE_NONE ||
-        usage == SEVIRT_CERT_USAGE_ARK || usage == SEVIRT_CERT_USAGE_ASK) {
+    if (!usage_is_sev_cert(usage)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Certificate '%s' has usage 0x%x, which no SEV certificate has"),
                     what, usage);
@@ -375,8 +393,7 @@ sevirt_sev_cert_new(SevirtCertUsage usage, guint8 api_major, guint8 api_minor,
     guint8 *pk = cert->data + SEV_OFF_PUBKEY;
     guint32 algo;
 
-    if (!sevirt_cert_usage_to_string(usage) || usage == SEVIRT_CERT_USAGE_NONE ||
-        usage == SEVIRT_CERT_USAGE_ARK || usage == SEVIRT_CERT_USAGE_ASK) {
+    if (!usage_is_sev_cert(usage)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Usage 0x%x is not the usage of an SEV certificate"), usage);
         return NULL;
@@ -458,9 +475,7 @@ sign_into_slot(EVP_PKEY *signer, const EVP_MD *md, const guint8 *body, gsize bod
                         _("RSA signature too long (%" G_GSIZE_FORMAT " bytes)"), sig_len);
             return FALSE;
         }
-        /* RSA signatures are stored byte-reversed (little-endian). */
-        for (gsize i = 0; i < sig_len; i++)
-            out[i] = sig[sig_len - 1 - i];
+        copy_reversed(out, sig, sig_len);
     }
     return TRUE;
 }
@@ -536,8 +551,7 @@ verify_slot(EVP_PKEY *key, const guint8 *body, const guint8 *slot, GError **erro
 
         if (n > SEV_SIG_BYTES_LEN)
             n = SEV_SIG_BYTES_LEN;
-        for (gsize i = 0; i < n; i++)
-            sig[i] = bytes[n - 1 - i];
+        copy_reversed(sig, bytes, n);
         return sevirt_verify(key, algo_digest(algo), body, SEV_BODY_LEN, sig, n, error);
     }
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
@@ -809,8 +823,7 @@ sevirt_amd_cert_sign(SevirtAmdCert *cert, EVP_PKEY *signer, GError **error)
     if (!sig)
         return FALSE;
     memset(out, 0, cert->mod_len);
-    for (gsize i = 0; i < sig_len && i < cert->mod_len; i++)
-        out[i] = sig[sig_len - 1 - i];
+    copy_reversed(out, sig, MIN(sig_len, cert->mod_len));
     return TRUE;
 }
 
@@ -839,8 +852,7 @@ sevirt_amd_cert_verify(const SevirtAmdCert *issuer, const SevirtAmdCert *subject
         return FALSE;
     }
     sig = g_malloc(subject->mod_len);
-    for (gsize i = 0; i < subject->mod_len; i++)
-        sig[i] = sig_le[subject->mod_len - 1 - i];
+    copy_reversed(sig, sig_le, subject->mod_len);
     return sevirt_verify(issuer->key, rsa_digest_for_bits(issuer->mod_len * 8),
                          subject->data, amd_body_len(subject), sig, subject->mod_len, error);
 }

@@ -648,11 +648,10 @@ query_emu_info(SevirtHostCaps *caps)
 }
 
 SevirtHostCaps *
-sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *virt_type,
-                       const char *machine, GError **error)
+sevirt_host_caps_query_domcaps(virConnectPtr conn, const char *emulator,
+                               const char *virt_type, const char *machine, GError **error)
 {
     g_autofree char *xml = NULL;
-    g_autoptr(SevirtHostCaps) caps = NULL;
 
     /* libvirt's own words for a missing binary name no file: say it is not found. */
     if (emulator && sevirt_conn_is_local(conn) && !g_file_test(emulator, G_FILE_TEST_EXISTS)) {
@@ -672,7 +671,16 @@ sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *vir
     }
     if (!xml)
         return NULL;
-    caps = sevirt_host_caps_parse_domcaps(xml, error);
+    return sevirt_host_caps_parse_domcaps(xml, error);
+}
+
+SevirtHostCaps *
+sevirt_host_caps_query(virConnectPtr conn, const char *emulator, const char *virt_type,
+                       const char *machine, GError **error)
+{
+    g_autoptr(SevirtHostCaps) caps = NULL;
+
+    caps = sevirt_host_caps_query_domcaps(conn, emulator, virt_type, machine, error);
     if (!caps)
         return NULL;
 

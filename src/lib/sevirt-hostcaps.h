@@ -202,6 +202,19 @@ SevirtHostCaps *sevirt_host_caps_query(virConnectPtr conn, const char *emulator,
                                        GError **error);
 
 /**
+ * sevirt_host_caps_query_domcaps:
+ *
+ * The first step of sevirt_host_caps_query() alone, with the same
+ * arguments and errors: the domain capabilities, for a caller that only
+ * needs what the emulator offers (versions, running guests, passt, firmware
+ * and the emulated platform's description are left unknown, as by
+ * sevirt_host_caps_parse_domcaps()).
+ */
+SevirtHostCaps *sevirt_host_caps_query_domcaps(virConnectPtr conn, const char *emulator,
+                                               const char *virt_type, const char *machine,
+                                               GError **error);
+
+/**
  * sevirt_host_caps_count_guests:
  * Counts the active guests of @conn by launch security type (from their
  * live XML) into caps->guests_running and caps->es_guests_running.

@@ -234,9 +234,10 @@ query_emulator(virConnectPtr conn, SevirtPlatformInfo *info, GError **error)
     gboolean ok;
 
     /* QEMU answers for SEV hardware under KVM only; the emulated platform
-     * answers itself and runs its guests under TCG. */
-    caps = sevirt_host_caps_query(conn, info->emulator, info->emulated ? "qemu" : "kvm",
-                                  NULL, error);
+     * answers itself and runs its guests under TCG.  Only what the emulator
+     * offers matters here, not the rest of what the host can tell. */
+    caps = sevirt_host_caps_query_domcaps(conn, info->emulator,
+                                          info->emulated ? "qemu" : "kvm", NULL, error);
     if (!caps)
         return FALSE;
     if (!caps->sev) {

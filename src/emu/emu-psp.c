@@ -15,9 +15,9 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <openssl/rand.h>
 
 #include "sevirt.h"
+#include "sevirt-crypto-private.h"
 #include "sevirt-measure.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-psp.h"
@@ -88,17 +88,6 @@ emu_psp_free(EmuPsp *psp)
     g_free(psp);
 }
 
-static gboolean
-random_bytes(guint8 *buf, gsize len, GError **error)
-{
-    if (RAND_bytes(buf, len) != 1) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot generate random bytes"));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 /*
  * LAUNCH_START.  With the guest owner's DH certificate and session the PSP
  * unwraps TEK and TIK with the key it agrees with its PDH, checking the
@@ -118,8 +107,8 @@ launch_start(EmuPsp *psp, GError **error)
     if (!psp->sev->dh_cert_file) {
         psp->tek = sevirt_secret_new(16);
         psp->tik = sevirt_secret_new(16);
-        return random_bytes(psp->tek->data, 16, error) &&
-               random_bytes(psp->tik->data, 16, error);
+        return sevirt_random_bytes(psp->tek->data, 16, error) &&
+               sevirt_random_bytes(psp->tik->data, 16, error);
     }
 
     godh = sevirt_base64_file_read(psp->sev->dh_cert_file, 0, &godh_len, NULL, &local);
@@ -139,12 +128,6 @@ launch_start(EmuPsp *psp, GError **error)
                 "sev_launch_start: LAUNCH_START ret=1 fw_error=%d '%s' (emulated PSP: %s)",
                 fw, fw_error_to_str(fw), local->message);
     return FALSE;
-}
-
-static guint8 *
-read_input(const char *path, gsize max, gsize *len, GError **error)
-{
-    return sevirt_file_read(path, max, len, error);
 }
 
 /* What was measured, for the guest's log (nothing secret). */
@@ -187,7 +170,7 @@ launch_measure(EmuPsp *psp, GError **error)
                     _("the emulated SEV platform needs the guest firmware on the command line (pflash or -bios)"));
         return FALSE;
     }
-    firmware = read_input(args->firmware, EMU_MAX_FIRMWARE, &input.firmware_len, error);
+    firmware = sevirt_file_read(args->firmware, EMU_MAX_FIRMWARE, &input.firmware_len, error);
     if (!firmware)
         return FALSE;
     input.firmware = firmware;
@@ -197,12 +180,12 @@ launch_measure(EmuPsp *psp, GError **error)
                                                             &psp->secret_area_size);
 
     if (psp->sev->kernel_hashes && args->kernel) {
-        kernel = read_input(args->kernel, EMU_MAX_KERNEL_FILE, &input.kernel_len, error);
+        kernel = sevirt_file_read(args->kernel, EMU_MAX_KERNEL_FILE, &input.kernel_len, error);
         if (!kernel)
             return FALSE;
         input.kernel = kernel;
         if (args->initrd) {
-            initrd = read_input(args->initrd, EMU_MAX_KERNEL_FILE, &input.initrd_len, error);
+            initrd = sevirt_file_read(args->initrd, EMU_MAX_KERNEL_FILE, &input.initrd_len, error);
             if (!initrd)
                 return FALSE;
             input.initrd = initrd;
@@ -230,7 +213,7 @@ launch_measure(EmuPsp *psp, GError **error)
     info.api_minor = platform->api_minor;
     info.build_id = platform->build_id;
     info.policy = psp->policy;
-    if (!random_bytes(psp->measurement.nonce, SEVIRT_MNONCE_SIZE, error) ||
+    if (!sevirt_random_bytes(psp->measurement.nonce, SEVIRT_MNONCE_SIZE, error) ||
         !sevirt_measurement_compute(psp->tik, &info, psp->digest, psp->measurement.nonce,
                                     psp->measurement.measure, error))
         return FALSE;

@@ -85,6 +85,16 @@ close_fds(GArray *fds)
     g_array_set_size(fds, 0);
 }
 
+/* Detaches *@source from its main context and drops it; NULL is fine. */
+static void
+source_clear(GSource **source)
+{
+    if (!*source)
+        return;
+    g_source_destroy(*source);
+    g_clear_pointer(source, g_source_unref);
+}
+
 static void
 emu_out_free(EmuOut *out)
 {
@@ -114,18 +124,9 @@ channel_free(EmuChannel *chan)
 {
     if (!chan)
         return;
-    if (chan->in_source) {
-        g_source_destroy(chan->in_source);
-        g_source_unref(chan->in_source);
-    }
-    if (chan->out_source) {
-        g_source_destroy(chan->out_source);
-        g_source_unref(chan->out_source);
-    }
-    if (chan->closed_source) {
-        g_source_destroy(chan->closed_source);
-        g_source_unref(chan->closed_source);
-    }
+    source_clear(&chan->in_source);
+    source_clear(&chan->out_source);
+    source_clear(&chan->closed_source);
     g_queue_clear_full(&chan->outq, (GDestroyNotify) emu_out_free);
     close_fds(chan->in_fds);
     g_array_unref(chan->in_fds);
@@ -152,10 +153,7 @@ channel_mark_closed(EmuChannel *chan)
     if (chan->closed)
         return;
     chan->closed = TRUE;
-    if (chan->in_source) {
-        g_source_destroy(chan->in_source);
-        g_clear_pointer(&chan->in_source, g_source_unref);
-    }
+    source_clear(&chan->in_source);
     chan->closed_source = g_idle_source_new();
     g_source_set_callback(chan->closed_source, channel_report_closed, chan, NULL);
     g_source_attach(chan->closed_source, g_main_context_get_thread_default());
@@ -198,10 +196,7 @@ channel_flush(EmuChannel *chan)
             emu_out_free(g_queue_pop_head(&chan->outq));
     }
     if (g_queue_is_empty(&chan->outq) || chan->closed) {
-        if (chan->out_source) {
-            g_source_destroy(chan->out_source);
-            g_clear_pointer(&chan->out_source, g_source_unref);
-        }
+        source_clear(&chan->out_source);
     } else if (!chan->out_source) {
         chan->out_source = g_socket_create_source(chan->socket, G_IO_OUT, NULL);
         g_source_set_callback(chan->out_source, (GSourceFunc) (void (*)(void)) channel_writable,
@@ -664,10 +659,7 @@ emu_qmp_free(EmuQmp *qmp)
 {
     if (!qmp)
         return;
-    if (qmp->accept_source) {
-        g_source_destroy(qmp->accept_source);
-        g_source_unref(qmp->accept_source);
-    }
+    source_clear(&qmp->accept_source);
     channel_free(qmp->client);
     channel_free(qmp->qemu);
     if (qmp->listener) {

@@ -580,64 +580,61 @@ sevirt_domxml_format(const SevirtVmSpec *spec, GError **error)
 /* ---------------------------------------------------------------------- */
 /* RelaxNG validation */
 
-typedef struct {
-    char *first;   /* the first error libxml2 reported */
-} RngErrors;
-
+/* Keeps the first error libxml2 reports in *@data (a char *). */
 static void
 collect_rng_error(void *data, xmlErrorPtr err)
 {
-    RngErrors *errors = data;
+    char **first = data;
     g_autofree char *msg = NULL;
 
-    if (errors->first || !err || !err->message)
+    if (*first || !err || !err->message)
         return;
     msg = g_strchomp(g_strdup(err->message));
     if (err->line > 0)
-        errors->first = g_strdup_printf(_("line %d: %s"), err->line, msg);
+        *first = g_strdup_printf(_("line %d: %s"), err->line, msg);
     else
-        errors->first = g_steal_pointer(&msg);
+        *first = g_steal_pointer(&msg);
 }
 
-gboolean
-sevirt_xml_validate_rng(const char *xml, const char *rng, const char *what, GError **error)
+static gboolean
+validate_doc_rng(xmlDoc *doc, const char *rng, const char *what, GError **error)
 {
-    g_autoptr(xmlDoc) doc = sevirt_xml_parse(xml, what, error);
+    g_autofree char *first = NULL;   /* outlives the contexts that report into it */
     g_autoptr(xmlRelaxNGParserCtxt) pctx = NULL;
     g_autoptr(xmlRelaxNG) schema = NULL;
     g_autoptr(xmlRelaxNGValidCtxt) vctx = NULL;
-    RngErrors errors = { NULL };
-    int rc;
 
-    if (!doc)
-        return FALSE;
     if (!g_file_test(rng, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
                     _("RelaxNG schema '%s' not found"), rng);
         return FALSE;
     }
     pctx = xmlRelaxNGNewParserCtxt(rng);
-    xmlRelaxNGSetParserStructuredErrors(pctx, collect_rng_error, &errors);
+    xmlRelaxNGSetParserStructuredErrors(pctx, collect_rng_error, &first);
     schema = xmlRelaxNGParse(pctx);
     if (!schema) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("Cannot load RelaxNG schema '%s': %s"), rng,
-                    errors.first ? errors.first : _("unknown error"));
-        g_free(errors.first);
+                    first ? first : _("unknown error"));
         return FALSE;
     }
     vctx = xmlRelaxNGNewValidCtxt(schema);
-    xmlRelaxNGSetValidStructuredErrors(vctx, collect_rng_error, &errors);
-    rc = xmlRelaxNGValidateDoc(vctx, doc);
-    if (rc != 0) {
+    xmlRelaxNGSetValidStructuredErrors(vctx, collect_rng_error, &first);
+    if (xmlRelaxNGValidateDoc(vctx, doc) != 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("The %s does not validate against '%s': %s"), what, rng,
-                    errors.first ? errors.first : _("unknown error"));
-        g_free(errors.first);
+                    first ? first : _("unknown error"));
         return FALSE;
     }
-    g_free(errors.first);
     return TRUE;
+}
+
+gboolean
+sevirt_xml_validate_rng(const char *xml, const char *rng, const char *what, GError **error)
+{
+    g_autoptr(xmlDoc) doc = sevirt_xml_parse(xml, what, error);
+
+    return doc && validate_doc_rng(doc, rng, what, error);
 }
 
 /* Whether the schema in @dir knows <launchSecurity type='sev-snp'> (libvirt >= 10.5). */
@@ -712,6 +709,6 @@ sevirt_domxml_validate(const char *xml, const char *schemadir, GError **error)
                       "<launchSecurity type='sev-snp'> (libvirt 10.5)"), schemadir);
         return FALSE;
     }
-    return sevirt_xml_validate_rng(xml, rng, _("domain XML"), error) &&
+    return validate_doc_rng(doc, rng, _("domain XML"), error) &&
            validate_metadata(doc, error);
 }

@@ -295,7 +295,6 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
         return usage_error(cmd->name, _("unexpected argument '%s'"),
                            args[cmd->max_args]);
 
-    cli->cmd = cmd;
     if (!cmd->run(cli, args, &error))
         return report_error(error);
     return SEVIRT_EXIT_OK;

@@ -30,15 +30,7 @@ while getopts n:c: opt; do
     esac
 done
 
-die() { echo "create.sh: $*" >&2; exit 1; }
-
-if [ -z "${SEVIRT:-}" ]; then
-    for s in "$top/_build/gcc/src/cli/sevirt" "$top/_build/dev/src/cli/sevirt" "$top/src/cli/sevirt"; do
-        [ -x "$s" ] && SEVIRT=$s && break
-    done
-    : "${SEVIRT:=$(command -v sevirt || true)}"
-fi
-[ -n "$SEVIRT" ] && [ -x "$SEVIRT" ] || die "build sevirt first (or set SEVIRT)"
+. "$top/bench/lib.sh"
 command -v xorriso >/dev/null || die "xorriso is not installed (the virsh route builds seeds with it)"
 VIRSH="virsh -q -c $uri"
 $VIRSH version >/dev/null 2>&1 || die "no libvirtd answers on $uri"

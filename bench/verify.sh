@@ -24,15 +24,7 @@ while getopts n:f: opt; do
     esac
 done
 
-die() { echo "verify.sh: $*" >&2; exit 1; }
-
-if [ -z "${SEVIRT:-}" ]; then
-    for s in "$top/_build/gcc/src/cli/sevirt" "$top/_build/dev/src/cli/sevirt" "$top/src/cli/sevirt"; do
-        [ -x "$s" ] && SEVIRT=$s && break
-    done
-    : "${SEVIRT:=$(command -v sevirt || true)}"
-fi
-[ -n "$SEVIRT" ] && [ -x "$SEVIRT" ] || die "build sevirt first (or set SEVIRT)"
+. "$top/bench/lib.sh"
 VALIDATE=$(command -v virt-qemu-sev-validate) || die "virt-qemu-sev-validate is not installed (libvirt-clients-qemu)"
 # Debian's python3 has the modules the validator imports; a pyenv or venv
 # python3 earlier in PATH may not.

@@ -21,12 +21,9 @@ GPA=0x800000
 ROOTS="--ark $EMU_STATE/platform/ark.cert --ask $EMU_STATE/platform/ask.cert"
 GUEST="--emulator $EMU --virt-type qemu --cpu qemu64 --firmware $OVMF --memory 256 --network none"
 
-# a pool for the guest's disk; QEMU runs as its own user and must reach it
+# a pool for the guest's disk
 pool=${TEST_PREFIX}pool
-chmod 755 "$T"
-mkdir "$T/pool"
-$V pool-create-as "$pool" dir --target "$T/pool" >/dev/null || die "cannot create pool $pool"
-on_exit "$V pool-destroy $pool"
+test_pool "$pool"
 
 printf 'correct horse battery staple\0' >"$T/passphrase"
 chmod 600 "$T/passphrase"

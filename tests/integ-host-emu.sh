@@ -111,10 +111,7 @@ expect 0 $S --json host-info && out_has '"passt" : false'
 # create refuses before it makes anything: no volume, no seed, no domain
 pool=${TEST_PREFIX}pool
 dom=${TEST_PREFIX}user
-chmod 755 "$TEST_TMP"
-mkdir "$TEST_TMP/pool"
-$V pool-create-as "$pool" dir --target "$TEST_TMP/pool" >/dev/null || die "cannot create pool $pool"
-on_exit "$V pool-destroy $pool"
+test_pool "$pool"
 on_exit "$V destroy $dom; $V undefine --nvram $dom"
 expect 4 $S create "$dom" --sev none --virt-type qemu --memory 256 --disk "pool=$pool,size=1" \
     --ssh-key "$abs_top_srcdir/tests/data/cloudinit/id_test.pub" --network user,portfwd=2222:22 &&

@@ -22,11 +22,7 @@ data=$abs_top_srcdir/tests/data
 
 pool=${TEST_PREFIX}pool
 dom=${TEST_PREFIX}vm
-# QEMU runs as its own user and must reach the pool's files
-chmod 755 "$TEST_TMP"
-mkdir "$TEST_TMP/pool"
-$V pool-create-as "$pool" dir --target "$TEST_TMP/pool" >/dev/null || die "cannot create pool $pool"
-on_exit "$V pool-destroy $pool"
+test_pool "$pool"
 on_exit "$V destroy $dom; $V undefine --nvram $dom"
 
 # the base image, and a volume of somebody else that must survive

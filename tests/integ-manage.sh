@@ -12,11 +12,7 @@ S="sevirt -c $TEST_URI"
 pool=${TEST_PREFIX}pool
 managed=${TEST_PREFIX}managed
 foreign=${TEST_PREFIX}foreign
-# QEMU runs as its own user and must reach the pool's files
-chmod 755 "$TEST_TMP"
-mkdir "$TEST_TMP/pool"
-$V pool-create-as "$pool" dir --target "$TEST_TMP/pool" >/dev/null || die "cannot create pool $pool"
-on_exit "$V pool-destroy $pool"
+test_pool "$pool"
 on_exit "$V undefine --nvram $managed; $V destroy $managed"
 on_exit "$V undefine --nvram $foreign"
 on_exit "$V undefine --nvram $managed-keep"

@@ -15,10 +15,7 @@ data=$abs_top_srcdir/tests/data
 pool=${TEST_PREFIX}pool
 dom=${TEST_PREFIX}vm
 taken=${TEST_PREFIX}taken
-chmod 755 "$TEST_TMP"
-mkdir "$TEST_TMP/pool"
-$V pool-create-as "$pool" dir --target "$TEST_TMP/pool" >/dev/null || die "cannot create pool $pool"
-on_exit "$V pool-destroy $pool"
+test_pool "$pool"
 on_exit "$V destroy $dom; $V undefine --nvram $dom; $V undefine --nvram $taken"
 # What is there before, and must be there after.
 $V vol-create-as "$pool" "${taken}-disk0.qcow2" 1M --format qcow2 >/dev/null &&

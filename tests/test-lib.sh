@@ -155,6 +155,17 @@ libvirtd_shared() {
     flock -s 9
 }
 
+# test_pool NAME: a transient directory pool NAME in $TEST_TMP/pool,
+# destroyed when the test ends.  QEMU runs as its own user and must reach
+# the pool's files, hence $TEST_TMP is opened to others.
+test_pool() {
+    chmod 755 "$TEST_TMP"
+    mkdir "$TEST_TMP/pool"
+    virsh -q -c "$TEST_URI" pool-create-as "$1" dir --target "$TEST_TMP/pool" >/dev/null ||
+        die "cannot create pool $1"
+    on_exit "virsh -q -c '$TEST_URI' pool-destroy '$1'"
+}
+
 # vectors_dir: the published vectors ($SEVIRT_VECTORS or ../shared/vectors).
 vectors_dir() {
     d=${SEVIRT_VECTORS:-$abs_top_srcdir/../shared/vectors}

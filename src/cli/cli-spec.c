@@ -216,10 +216,8 @@ apply_list(const char *option, char **values, ValueParser parse, GDestroyNotify 
         g_ptr_array_add(parsed, item);
     }
     /* Move the items: @list owns them from now on. */
-    g_ptr_array_set_free_func(parsed, NULL);
     g_ptr_array_set_size(list, 0);
-    for (guint i = 0; i < parsed->len; i++)
-        g_ptr_array_add(list, g_ptr_array_index(parsed, i));
+    g_ptr_array_extend_and_steal(list, g_steal_pointer(&parsed));
     return TRUE;
 }
 

@@ -68,7 +68,6 @@ struct _SevirtCli {
     gboolean json;            /* --json: machine-readable output on stdout */
     gboolean quiet;           /* --quiet: no progress messages */
     virConnectPtr conn;       /* opened on demand by sevirt_cli_connect() */
-    const SevirtCmd *cmd;     /* the command being run */
 };
 
 /* Command groups, in the order 'help' lists them. */

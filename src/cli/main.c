@@ -177,6 +177,17 @@ usage_error(const char *cmd_name, const char *fmt, ...)
     return SEVIRT_EXIT_USAGE;
 }
 
+/* An unknown command, with the nearest known one when there is one. */
+static int
+unknown_cmd(const char *name)
+{
+    const char *guess = suggest_cmd(name);
+
+    if (guess)
+        return usage_error(NULL, _("unknown command '%s', did you mean '%s'?"), name, guess);
+    return usage_error(NULL, _("unknown command '%s'"), name);
+}
+
 static int
 run_help(char **args)
 {
@@ -187,13 +198,8 @@ run_help(char **args)
         return SEVIRT_EXIT_OK;
     }
     cmd = find_cmd(args[0]);
-    if (!cmd) {
-        const char *guess = suggest_cmd(args[0]);
-
-        if (guess)
-            return usage_error(NULL, _("unknown command '%s', did you mean '%s'?"), args[0], guess);
-        return usage_error(NULL, _("unknown command '%s'"), args[0]);
-    }
+    if (!cmd)
+        return unknown_cmd(args[0]);
     print_cmd_help(cmd);
     return SEVIRT_EXIT_OK;
 }
@@ -289,7 +295,6 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
         return usage_error(cmd->name, _("unexpected argument '%s'"),
                            args[cmd->max_args]);
 
-    cli->cmd = cmd;
     if (!cmd->run(cli, args, &error))
         return report_error(error);
     return SEVIRT_EXIT_OK;
@@ -358,13 +363,8 @@ main(int argc, char **argv)
     }
 
     cmd = find_cmd(argv[i]);
-    if (!cmd) {
-        const char *guess = suggest_cmd(argv[i]);
-
-        if (guess)
-            return usage_error(NULL, _("unknown command '%s', did you mean '%s'?"), argv[i], guess);
-        return usage_error(NULL, _("unknown command '%s'"), argv[i]);
-    }
+    if (!cmd)
+        return unknown_cmd(argv[i]);
 
     ret = run_command(&cli, cmd, argc - i, argv + i);
     if (cli.conn)

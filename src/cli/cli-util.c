@@ -123,3 +123,13 @@ sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option
     }
     return TRUE;
 }
+
+void
+sevirt_cli_json_add_string(JsonBuilder *b, const char *member, const char *value)
+{
+    json_builder_set_member_name(b, member);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}

@@ -92,6 +92,9 @@ void sevirt_cli_warn(SevirtCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Prints @root as pretty JSON on stdout and takes ownership of it. */
 void sevirt_cli_print_json(SevirtCli *cli, JsonNode *root);
 
+/* Adds @member with @value, or null when @value is NULL. */
+void sevirt_cli_json_add_string(JsonBuilder *b, const char *member, const char *value);
+
 /**
  * sevirt_cli_run_emulator:
  * @arg: (nullable)

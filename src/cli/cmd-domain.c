@@ -328,16 +328,6 @@ cmd_wait(SevirtCli *cli, char **args, GError **error)
 /* list, status, ip */
 
 static void
-json_add_string(JsonBuilder *b, const char *member, const char *value)
-{
-    json_builder_set_member_name(b, member);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void
 json_add_int(JsonBuilder *b, const char *member, gint64 value)
 {
     json_builder_set_member_name(b, member);
@@ -353,12 +343,12 @@ json_add_addresses(JsonBuilder *b, GPtrArray *addresses)
         const SevirtAddress *a = addresses->pdata[i];
 
         json_builder_begin_object(b);
-        json_add_string(b, "address", a->address);
+        sevirt_cli_json_add_string(b, "address", a->address);
         json_add_int(b, "prefix", a->prefix);
-        json_add_string(b, "family", a->ipv6 ? "ipv6" : "ipv4");
-        json_add_string(b, "interface", a->iface);
-        json_add_string(b, "mac", a->mac);
-        json_add_string(b, "source", a->source);
+        sevirt_cli_json_add_string(b, "family", a->ipv6 ? "ipv6" : "ipv4");
+        sevirt_cli_json_add_string(b, "interface", a->iface);
+        sevirt_cli_json_add_string(b, "mac", a->mac);
+        sevirt_cli_json_add_string(b, "source", a->source);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -370,11 +360,11 @@ json_add_info(JsonBuilder *b, const SevirtDomainInfo *info)
 {
     g_autofree char *policy = policy_string(info);
 
-    json_add_string(b, "name", info->name);
-    json_add_string(b, "uuid", info->uuid);
-    json_add_string(b, "state", sevirt_domain_state_to_string(info->state));
-    json_add_string(b, "sev", sevirt_sev_type_to_string(info->sev_type));
-    json_add_string(b, "policy", policy);
+    sevirt_cli_json_add_string(b, "name", info->name);
+    sevirt_cli_json_add_string(b, "uuid", info->uuid);
+    sevirt_cli_json_add_string(b, "state", sevirt_domain_state_to_string(info->state));
+    sevirt_cli_json_add_string(b, "sev", sevirt_sev_type_to_string(info->sev_type));
+    sevirt_cli_json_add_string(b, "policy", policy);
     json_add_int(b, "vcpus", info->vcpus);
     json_add_int(b, "memory_mib", info->memory_kib / 1024);
     json_add_addresses(b, info->addresses);
@@ -448,7 +438,7 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
     json_builder_add_boolean_value(b, info->managed);
     json_builder_set_member_name(b, "persistent");
     json_builder_add_boolean_value(b, info->persistent);
-    json_add_string(b, "emulator", info->emulator);
+    sevirt_cli_json_add_string(b, "emulator", info->emulator);
     json_builder_set_member_name(b, "emulated");
     json_builder_add_boolean_value(b, info->emulated);
     json_builder_set_member_name(b, "uptime_seconds");
@@ -463,10 +453,10 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
         const SevirtDiskInfo *d = info->disks->pdata[i];
 
         json_builder_begin_object(b);
-        json_add_string(b, "target", d->target);
-        json_add_string(b, "device", d->device);
-        json_add_string(b, "source", d->source);
-        json_add_string(b, "format", d->format);
+        sevirt_cli_json_add_string(b, "target", d->target);
+        sevirt_cli_json_add_string(b, "device", d->device);
+        sevirt_cli_json_add_string(b, "source", d->source);
+        sevirt_cli_json_add_string(b, "format", d->format);
         json_builder_set_member_name(b, "readonly");
         json_builder_add_boolean_value(b, d->readonly);
         json_builder_end_object(b);
@@ -479,10 +469,10 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
         const SevirtNicInfo *n = info->nics->pdata[i];
 
         json_builder_begin_object(b);
-        json_add_string(b, "type", n->type);
-        json_add_string(b, "source", n->source);
-        json_add_string(b, "mac", n->mac);
-        json_add_string(b, "model", n->model);
+        sevirt_cli_json_add_string(b, "type", n->type);
+        sevirt_cli_json_add_string(b, "source", n->source);
+        sevirt_cli_json_add_string(b, "mac", n->mac);
+        sevirt_cli_json_add_string(b, "model", n->model);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -494,10 +484,10 @@ status_json(SevirtCli *cli, const SevirtDomainInfo *info)
     for (guint i = 0; i < info->launch_security->len; i++) {
         const SevirtParam *p = info->launch_security->pdata[i];
 
-        json_add_string(b, p->name, p->value);
+        sevirt_cli_json_add_string(b, p->name, p->value);
     }
     json_builder_end_object(b);
-    json_add_string(b, "launch_security_note", info->launch_security_note);
+    sevirt_cli_json_add_string(b, "launch_security_note", info->launch_security_note);
     json_builder_end_object(b);
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
@@ -599,7 +589,7 @@ cmd_ip(SevirtCli *cli, char **args, GError **error)
         g_autoptr(JsonBuilder) b = json_builder_new();
 
         json_builder_begin_object(b);
-        json_add_string(b, "name", virDomainGetName(dom));
+        sevirt_cli_json_add_string(b, "name", virDomainGetName(dom));
         json_add_addresses(b, addrs);
         json_builder_end_object(b);
         sevirt_cli_print_json(cli, json_builder_get_root(b));

@@ -121,16 +121,6 @@ json_add_int(JsonBuilder *b, const char *name, gint value)
 }
 
 static void
-json_add_string(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void
 json_add_tristate(JsonBuilder *b, const char *name, SevirtTristate value)
 {
     json_builder_set_member_name(b, name);
@@ -166,19 +156,19 @@ json_add_emulated_platform(JsonBuilder *b, const SevirtHostCaps *caps)
         api = g_strdup_printf("%d.%d", info->api_major, info->api_minor);
     json_builder_begin_object(b);
     /* For scripts: the emulator's own words, never translated. */
-    json_add_string(b, "notice", "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
-    json_add_string(b, "state_dir", info ? info->state_dir : NULL);
-    json_add_string(b, "qemu", info ? info->qemu : NULL);
-    json_add_string(b, "api_version", api);
+    sevirt_cli_json_add_string(b, "notice", "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
+    sevirt_cli_json_add_string(b, "state_dir", info ? info->state_dir : NULL);
+    sevirt_cli_json_add_string(b, "qemu", info ? info->qemu : NULL);
+    sevirt_cli_json_add_string(b, "api_version", api);
     json_add_int(b, "build_id", info ? info->build_id : -1);
     json_add_int(b, "cpu_family", info ? info->cpu_family : -1);
     json_add_int(b, "cpu_model", info ? info->cpu_model : -1);
     json_add_int(b, "cpu_stepping", info ? info->cpu_stepping : -1);
-    json_add_string(b, "identity_dir", info ? info->identity_dir : NULL);
+    sevirt_cli_json_add_string(b, "identity_dir", info ? info->identity_dir : NULL);
     if (info)
-        json_add_string(b, "error", info->identity_error);
+        sevirt_cli_json_add_string(b, "error", info->identity_error);
     else
-        json_add_string(b, "error", caps->emu_info_error ? caps->emu_info_error
+        sevirt_cli_json_add_string(b, "error", caps->emu_info_error ? caps->emu_info_error
                                                          : _("remote host: the emulator cannot be asked"));
     json_builder_end_object(b);
 }
@@ -193,9 +183,9 @@ json_add_firmware(JsonBuilder *b, const SevirtHostCaps *caps)
             const SevirtFirmware *fw = g_ptr_array_index(caps->firmware, i);
 
             json_builder_begin_object(b);
-            json_add_string(b, "path", fw->executable);
-            json_add_string(b, "descriptor", fw->descriptor);
-            json_add_string(b, "description", fw->description);
+            sevirt_cli_json_add_string(b, "path", fw->executable);
+            sevirt_cli_json_add_string(b, "descriptor", fw->descriptor);
+            sevirt_cli_json_add_string(b, "description", fw->description);
             json_builder_set_member_name(b, "features");
             json_builder_begin_array(b);
             for (guint j = 0; fw->features[j]; j++)
@@ -207,7 +197,7 @@ json_add_firmware(JsonBuilder *b, const SevirtHostCaps *caps)
         /* Remote host: only the loader paths libvirt lists, features unknown. */
         for (guint i = 0; caps->loaders && i < caps->loaders->len; i++) {
             json_builder_begin_object(b);
-            json_add_string(b, "path", g_ptr_array_index(caps->loaders, i));
+            sevirt_cli_json_add_string(b, "path", g_ptr_array_index(caps->loaders, i));
             json_builder_set_member_name(b, "features");
             json_builder_add_null_value(b);
             json_builder_end_object(b);
@@ -225,12 +215,12 @@ print_host_info_json(SevirtCli *cli, const SevirtHostCaps *caps)
     g_autofree char *hv = sevirt_version_string(caps->hypervisor_version);
 
     json_builder_begin_object(b);
-    json_add_string(b, "uri", caps->uri);
-    json_add_string(b, "libvirt_version", lv);
-    json_add_string(b, "hypervisor_version", hv);
-    json_add_string(b, "emulator", caps->emulator);
-    json_add_string(b, "domain_type", caps->domain_type);
-    json_add_string(b, "machine", caps->machine);
+    sevirt_cli_json_add_string(b, "uri", caps->uri);
+    sevirt_cli_json_add_string(b, "libvirt_version", lv);
+    sevirt_cli_json_add_string(b, "hypervisor_version", hv);
+    sevirt_cli_json_add_string(b, "emulator", caps->emulator);
+    sevirt_cli_json_add_string(b, "domain_type", caps->domain_type);
+    sevirt_cli_json_add_string(b, "machine", caps->machine);
     json_builder_set_member_name(b, "emulated");
     json_builder_add_boolean_value(b, caps->emulated);
     json_add_emulated_platform(b, caps);
@@ -401,9 +391,9 @@ print_checks_json(SevirtCli *cli, const SevirtHostCaps *caps, SevirtSevType type
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
-    json_add_string(b, "uri", caps->uri);
-    json_add_string(b, "type", sevirt_sev_type_to_string(type));
-    json_add_string(b, "emulator", caps->emulator);
+    sevirt_cli_json_add_string(b, "uri", caps->uri);
+    sevirt_cli_json_add_string(b, "type", sevirt_sev_type_to_string(type));
+    sevirt_cli_json_add_string(b, "emulator", caps->emulator);
     json_builder_set_member_name(b, "emulated");
     json_builder_add_boolean_value(b, caps->emulated);
     json_add_emulated_platform(b, caps);
@@ -415,10 +405,10 @@ print_checks_json(SevirtCli *cli, const SevirtHostCaps *caps, SevirtSevType type
         const SevirtHostCheck *c = g_ptr_array_index(checks, i);
 
         json_builder_begin_object(b);
-        json_add_string(b, "status", sevirt_check_status_to_string(c->status));
-        json_add_string(b, "name", c->name);
-        json_add_string(b, "detail", c->detail);
-        json_add_string(b, "fix", c->fix);
+        sevirt_cli_json_add_string(b, "status", sevirt_check_status_to_string(c->status));
+        sevirt_cli_json_add_string(b, "name", c->name);
+        sevirt_cli_json_add_string(b, "detail", c->detail);
+        sevirt_cli_json_add_string(b, "fix", c->fix);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

@@ -354,7 +354,7 @@ sevirt_cli_spec_host_caps(SevirtCli *cli, const SevirtVmSpec *spec,
     virConnectPtr conn;
 
     *caps = NULL;
-    if (!cli->uri_given)
+    if (!cli->uri)
         return TRUE;
     conn = sevirt_cli_connect(cli, error);
     if (!conn)

@@ -63,8 +63,7 @@ typedef struct {
 } SevirtCmdGroup;
 
 struct _SevirtCli {
-    char *uri;                /* --connect, NULL = libvirt's default */
-    gboolean uri_given;       /* --connect or -c was used */
+    char *uri;                /* --connect (-c), NULL = libvirt's default */
     gboolean json;            /* --json: machine-readable output on stdout */
     gboolean quiet;           /* --quiet: no progress messages */
     virConnectPtr conn;       /* opened on demand by sevirt_cli_connect() */

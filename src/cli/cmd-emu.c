@@ -206,7 +206,7 @@ cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
                     _("emulator-setup must run as root: it changes /dev and the emulator's state directory"));
         return FALSE;
     }
-    if (cli->uri_given && !uri_is_local(cli->uri)) {
+    if (cli->uri && !uri_is_local(cli->uri)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("emulator-setup prepares this host; '%s' is another host"), cli->uri);
         return FALSE;

@@ -283,7 +283,6 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
     if (opt_connect) {
         g_free(cli->uri);
         cli->uri = g_strdup(opt_connect);
-        cli->uri_given = TRUE;
     }
     cli->json |= opt_json;
     cli->quiet |= opt_quiet;
@@ -323,11 +322,9 @@ main(int argc, char **argv)
                 return usage_error(NULL, _("option '%s' needs a URI"), a);
             g_free(cli.uri);
             cli.uri = g_strdup(argv[++i]);
-            cli.uri_given = TRUE;
         } else if (g_str_has_prefix(a, "--connect=")) {
             g_free(cli.uri);
             cli.uri = g_strdup(a + strlen("--connect="));
-            cli.uri_given = TRUE;
         } else if (g_str_equal(a, "--json")) {
             cli.json = TRUE;
         } else if (g_str_equal(a, "-q") || g_str_equal(a, "--quiet")) {

@@ -13,6 +13,8 @@
 #include "test-common.h"
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
+#include "sevirt-psp.h"
+#include "sevirt-session-private.h"
 
 static char *vectors;
 
@@ -155,26 +157,26 @@ test_session_round_trip(void **state)
 
     session = sevirt_session_new(p->chain.pdh, 0x33, &error);
     assert_non_null(session);
-    assert_int_equal(sevirt_sev_cert_get_usage(session->godh), SEVIRT_CERT_USAGE_PDH);
-    assert_int_equal(sevirt_sev_cert_get_algo(session->godh), SEVIRT_CERT_ALGO_ECDH_SHA256);
-    assert_int_equal(sevirt_sev_cert_get_curve(session->godh), SEVIRT_CERT_CURVE_P384);
-    assert_int_equal(session->tek->len, 16);
+    assert_int_equal(sevirt_sev_cert_get_usage(sevirt_session_get_godh(session)), SEVIRT_CERT_USAGE_PDH);
+    assert_int_equal(sevirt_sev_cert_get_algo(sevirt_session_get_godh(session)), SEVIRT_CERT_ALGO_ECDH_SHA256);
+    assert_int_equal(sevirt_sev_cert_get_curve(sevirt_session_get_godh(session)), SEVIRT_CERT_CURVE_P384);
+    assert_int_equal(sevirt_session_get_tek(session)->len, 16);
 
-    if (!sevirt_psp_unwrap_session(p->pdh_key, sevirt_sev_cert_get_data(session->godh),
-                                   SEVIRT_SEV_CERT_SIZE, (const guint8 *) &session->blob,
-                                   sizeof(session->blob), 0x33, &tek, &tik, &error))
+    if (!sevirt_psp_unwrap_session(p->pdh_key, sevirt_sev_cert_get_data(sevirt_session_get_godh(session)),
+                                   SEVIRT_SEV_CERT_SIZE, (const guint8 *) sevirt_session_get_blob(session),
+                                   sizeof(SevirtSessionBlob), 0x33, &tek, &tik, &error))
         fail_msg("%s", error->message);
-    assert_memory_equal(tek->data, session->tek->data, 16);
-    assert_memory_equal(tik->data, session->tik->data, 16);
+    assert_memory_equal(tek->data, sevirt_session_get_tek(session)->data, 16);
+    assert_memory_equal(tik->data, sevirt_session_get_tik(session)->data, 16);
 
     /* two sessions never share keys, nonce or IV */
     {
         g_autoptr(SevirtSession) other = sevirt_session_new(p->chain.pdh, 0x33, &error);
 
         assert_non_null(other);
-        assert_memory_not_equal(other->tek->data, session->tek->data, 16);
-        assert_memory_not_equal(other->blob.nonce, session->blob.nonce, 16);
-        assert_memory_not_equal(other->blob.wrap_iv, session->blob.wrap_iv, 16);
+        assert_memory_not_equal(sevirt_session_get_tek(other)->data, sevirt_session_get_tek(session)->data, 16);
+        assert_memory_not_equal(sevirt_session_get_blob(other)->nonce, sevirt_session_get_blob(session)->nonce, 16);
+        assert_memory_not_equal(sevirt_session_get_blob(other)->wrap_iv, sevirt_session_get_blob(session)->wrap_iv, 16);
     }
 }
 
@@ -209,8 +211,8 @@ test_session_refusals(void **state)
     SevirtSessionBlob blob;
 
     assert_non_null(session);
-    memcpy(godh, sevirt_sev_cert_get_data(session->godh), sizeof(godh));
-    blob = session->blob;
+    memcpy(godh, sevirt_sev_cert_get_data(sevirt_session_get_godh(session)), sizeof(godh));
+    blob = *sevirt_session_get_blob(session);
 
     /* another platform's PDH key: the wrapping MAC fails */
     expect_refused(other_key, godh, sizeof(godh), &blob, sizeof(blob), 0x5,

@@ -18,6 +18,7 @@
 #include <libvirt/libvirt.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 
 G_BEGIN_DECLS
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 #include "emu-args.h"
 
 /* Options of QEMU that take a value, as far as libvirt uses them: the walk

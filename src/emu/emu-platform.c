@@ -18,6 +18,8 @@
 #include <openssl/rand.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
+#include "sevirt-certmint.h"
 #include "sevirt-crypto-private.h"
 #include "emu-platform.h"
 

@@ -19,7 +19,8 @@
 #include "sevirt-launch-private.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-policy.h"
-#include "sevirt-session.h"
+#include "sevirt-session-private.h"
+#include "sevirt-util.h"
 #include "sevirt-xml-private.h"
 
 /* The firmware named by the domain is read (to diagnose) up to this size. */

@@ -9,6 +9,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "sevirt-util.h"
+
 G_BEGIN_DECLS
 
 /**

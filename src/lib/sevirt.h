@@ -9,7 +9,7 @@
 
 #include "sevirt-error.h"
 #include "sevirt-autoptr.h"
-#include "sevirt-util.h"
+#include "sevirt-secretbuf.h"
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
 #include "sevirt-policy.h"
@@ -22,7 +22,6 @@
 #include "sevirt-ovmf.h"
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
-#include "sevirt-psp.h"
 /* lifecycle */
 #include "sevirt-storage.h"
 #include "sevirt-cloudinit.h"

@@ -116,7 +116,7 @@ sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option
         if (*lines[i])
             sevirt_cli_step(cli, "%s", lines[i]);
     }
-    if (!g_spawn_check_exit_status(status, NULL)) {
+    if (!g_spawn_check_wait_status(status, NULL)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("'%s %s' failed: %s"), emulator, option, g_strstrip(err));
         return FALSE;

@@ -64,29 +64,31 @@ test_check_session(void **state G_GNUC_UNUSED)
     g_autoptr(SevirtSession) other = rome_session(0x33);
     g_autoptr(SevirtSession) with_api = rome_session(0x00010037);
     const guint8 *blob = (const guint8 *) sevirt_session_get_blob(session);
+    const SevirtSecret *tik = sevirt_session_get_tik(session);
+    const gsize blob_len = sizeof(SevirtSessionBlob);
     g_autoptr(GError) error = NULL;
 
-    assert_true(sevirt_launch_check_session(sevirt_session_get_tik(session), blob, sizeof(SevirtSessionBlob), 0x33, &error));
+    assert_true(sevirt_launch_check_session(tik, blob, blob_len, 0x33, &error));
     assert_null(error);
 
     /* made for another policy: found and named */
-    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(session), blob, sizeof(SevirtSessionBlob), 0x3, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, blob_len, 0x3, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                              "The session was made for policy 0x0033, but the domain's policy is 0x0003");
     /* ... also when the domain asks for a minimum API version the session lacks */
-    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(session), blob, sizeof(SevirtSessionBlob),
-                                             0x00010033, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, blob_len, 0x00010033, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "made for policy 0x0033");
-    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(with_api), (const guint8 *) sevirt_session_get_blob(with_api),
-                                             sizeof(SevirtSessionBlob), 0x00010033, &error));
+    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(with_api),
+                                             (const guint8 *) sevirt_session_get_blob(with_api),
+                                             blob_len, 0x00010033, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "made for policy 0x10037");
 
     /* another session's TIK */
-    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(other), blob, sizeof(SevirtSessionBlob), 0x33, &error));
+    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(other), blob, blob_len, 0x33, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                              "The TIK does not belong to the domain's session");
 
-    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(session), blob, 0x7f, 0x33, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, 0x7f, 0x33, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "127 bytes, expected 128");
 }
 
@@ -237,7 +239,8 @@ static char *
 sev_domain_xml(const char *name, guint32 policy, const SevirtSession *session,
                const char *extra_os)
 {
-    g_autofree char *godh = g_base64_encode(sevirt_sev_cert_get_data(sevirt_session_get_godh(session)),
+    const SevirtSevCert *godh_cert = sevirt_session_get_godh(session);
+    g_autofree char *godh = g_base64_encode(sevirt_sev_cert_get_data(godh_cert),
                                             SEVIRT_SEV_CERT_SIZE);
     g_autofree char *blob = g_base64_encode((const guchar *) sevirt_session_get_blob(session),
                                             sizeof(SevirtSessionBlob));

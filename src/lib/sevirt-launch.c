@@ -20,7 +20,6 @@
 #include "sevirt-ovmf.h"
 #include "sevirt-policy.h"
 #include "sevirt-session-private.h"
-#include "sevirt-util.h"
 #include "sevirt-xml-private.h"
 
 /* The firmware named by the domain is read (to diagnose) up to this size. */

@@ -8,7 +8,7 @@
  * encryption key (TEK) and transport integrity key (TIK), are wrapped with
  * KEK/KIK into the session blob.  The owner's public key travels as a GODH
  * certificate (libvirt's <dhCert>), the blob as <session>.  Only the PSP
- * holding the PDH private key can unwrap TEK and TIK (see sevirt-psp.h).
+ * holding the PDH private key can unwrap TEK and TIK.
  */
 #pragma once
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Small helpers shared across libsevirt: files, base64, secret buffers.
+ * Small helpers shared inside libsevirt: files, base64, cleansing.  Not
+ * installed: the public key buffer type is in sevirt-secretbuf.h.
  */
 #pragma once
 

@@ -134,7 +134,7 @@ rsa_digest_for_bits(guint bits)
     return bits >= 4096 ? EVP_sha384() : EVP_sha256();
 }
 
-
+/* What an AMD certificate's signature covers: everything before it. */
 static inline gsize
 amd_body_len(const SevirtAmdCert *cert)
 {

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sevirt.h"
+#include "sevirt-emuinfo-keys.h"
 #include "sevirt-emuprobe.h"
 
 /* json-glib < 1.6 has no json_object_get_object_member_with_default. */
@@ -59,6 +60,12 @@ sevirt_emu_info_free(SevirtEmuInfo *info)
     g_free(info);
 }
 
+static char *
+json_member_strdup(JsonObject *obj, const char *member)
+{
+    return g_strdup(json_object_get_string_member_with_default(obj, member, NULL));
+}
+
 static gint
 json_member_uint(JsonObject *obj, const char *member)
 {
@@ -86,28 +93,29 @@ sevirt_emu_info_parse(const char *json, GError **error)
     }
     root_node = json_parser_get_root(parser);
     root = root_node && JSON_NODE_HOLDS_OBJECT(root_node) ? json_node_get_object(root_node) : NULL;
-    if (!root || !json_object_get_boolean_member_with_default(root, "emulated", FALSE)) {
+    if (!root ||
+        !json_object_get_boolean_member_with_default(root, SEVIRT_EMU_INFO_EMULATED, FALSE)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Cannot parse the emulated platform's description: it does not say "
                       "\"emulated\": true"));
         return NULL;
     }
     info = g_new0(SevirtEmuInfo, 1);
-    info->notice = g_strdup(json_object_get_string_member_with_default(root, "notice", NULL));
-    info->state_dir = g_strdup(json_object_get_string_member_with_default(root, "state_dir", NULL));
-    info->qemu = g_strdup(json_object_get_string_member_with_default(root, "qemu", NULL));
-    info->api_major = json_member_uint(root, "api_major");
-    info->api_minor = json_member_uint(root, "api_minor");
-    info->build_id = json_member_uint(root, "build_id");
-    info->cpu_family = json_member_uint(root, "cpu_family");
-    info->cpu_model = json_member_uint(root, "cpu_model");
-    info->cpu_stepping = json_member_uint(root, "cpu_stepping");
-    identity = json_member_object(root, "identity");
+    info->notice = json_member_strdup(root, SEVIRT_EMU_INFO_NOTICE);
+    info->state_dir = json_member_strdup(root, SEVIRT_EMU_INFO_STATE_DIR);
+    info->qemu = json_member_strdup(root, SEVIRT_EMU_INFO_QEMU);
+    info->api_major = json_member_uint(root, SEVIRT_EMU_INFO_API_MAJOR);
+    info->api_minor = json_member_uint(root, SEVIRT_EMU_INFO_API_MINOR);
+    info->build_id = json_member_uint(root, SEVIRT_EMU_INFO_BUILD_ID);
+    info->cpu_family = json_member_uint(root, SEVIRT_EMU_INFO_CPU_FAMILY);
+    info->cpu_model = json_member_uint(root, SEVIRT_EMU_INFO_CPU_MODEL);
+    info->cpu_stepping = json_member_uint(root, SEVIRT_EMU_INFO_CPU_STEPPING);
+    identity = json_member_object(root, SEVIRT_EMU_INFO_IDENTITY);
     if (identity)
-        info->identity_dir = g_strdup(json_object_get_string_member_with_default(identity, "dir", NULL));
+        info->identity_dir = json_member_strdup(identity, SEVIRT_EMU_INFO_IDENTITY_DIR);
     if (!info->identity_dir)
         info->identity_error = g_strdup(json_object_get_string_member_with_default(
-            root, "identity_error", _("the platform has no identity")));
+            root, SEVIRT_EMU_INFO_IDENTITY_ERROR, _("the platform has no identity")));
     return g_steal_pointer(&info);
 }
 

@@ -13,6 +13,7 @@
 
 #include "sevirt.h"
 #include "sevirt-hostcaps.h"
+#include "sevirt-launchsec-private.h"
 #include "sevirt-policy.h"
 #include "sevirt-xml-private.h"
 
@@ -138,9 +139,7 @@ count_domain(SevirtHostCaps *caps, virDomainPtr dom)
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
     g_autofree char *emulator = NULL;
-    g_autofree char *type = NULL;
-    g_autofree char *policy_text = NULL;
-    guint64 policy = 0;
+    g_autoptr(SevirtLaunchSecurity) ls = NULL;
 
     if (!xml) {
         /* The domain may have stopped since it was listed. */
@@ -154,14 +153,12 @@ count_domain(SevirtHostCaps *caps, virDomainPtr dom)
     emulator = sevirt_xpath_string(ctx, "/domain/devices/emulator");
     if (sevirt_emulator_is_emulated(emulator) != caps->emulated)
         return;
-    type = sevirt_xpath_string(ctx, "/domain/launchSecurity/@type");
-    policy_text = sevirt_xpath_string(ctx, "/domain/launchSecurity/policy");
-    if (policy_text)
-        sevirt_parse_uint("policy", policy_text, G_MAXUINT64, &policy, NULL);
-    if (g_strcmp0(type, "sev-snp") == 0 ||
-        (g_strcmp0(type, "sev") == 0 && (policy & SEVIRT_SEV_POLICY_ES)))
+    ls = sevirt_launch_security_read(ctx, NULL);
+    if (!ls)
+        return;
+    if (ls->sev_type == SEVIRT_SEV_ES || ls->sev_type == SEVIRT_SEV_SNP)
         caps->es_guests_running++;
-    else if (g_strcmp0(type, "sev") == 0)
+    else if (ls->sev_type == SEVIRT_SEV_SEV)
         caps->guests_running++;
 }
 

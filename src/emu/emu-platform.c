@@ -19,7 +19,7 @@
 
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
-#include "sevirt-emuinfo-keys.h"
+#include "sevirt-emuinfo-private.h"
 #include "emu-platform.h"
 
 void

@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sevirt.h"
-#include "sevirt-emuinfo-keys.h"
+#include "sevirt-emuinfo-private.h"
 #include "sevirt-emuprobe.h"
 
 /* json-glib < 1.6 has no json_object_get_object_member_with_default. */

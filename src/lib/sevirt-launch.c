@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The attested launch of an SEV / SEV-ES guest over libvirt.
+ *
+ * Longer than the ~700 lines of other modules on purpose: it is one
+ * sequence (read the definition, check the owner's inputs, start paused,
+ * verify the measurement, inject the secret, resume, destroy on failure)
+ * whose steps share DomainFacts and the rollback; split, each part would
+ * export what only this sequence needs.
  */
 #include <config.h>
 

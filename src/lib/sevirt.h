@@ -13,7 +13,10 @@
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
 #include "sevirt-policy.h"
+#include "sevirt-firmware.h"
+#include "sevirt-emuprobe.h"
 #include "sevirt-hostcaps.h"
+#include "sevirt-preflight.h"
 #include "sevirt-domxml.h"
 /* attestation */
 #include "sevirt-guid.h"

@@ -331,7 +331,8 @@ read_vmsa(const char *path, GError **error)
 
     if (data && len != SEVIRT_VMSA_SIZE) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("VMSA file '%s' has %" G_GSIZE_FORMAT " bytes, expected %d"),
+                    ngettext("VMSA file '%s' has %" G_GSIZE_FORMAT " byte, expected %d",
+                             "VMSA file '%s' has %" G_GSIZE_FORMAT " bytes, expected %d", len),
                     path, len, SEVIRT_VMSA_SIZE);
         return NULL;
     }

@@ -252,7 +252,9 @@ cmd_stop(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
         sevirt_cli_step(cli, _("Domain '%s' shut down"), virDomainGetName(dom));
         break;
     case SEVIRT_STOP_DESTROYED:
-        sevirt_cli_warn(cli, _("domain '%s' did not shut down within %d seconds; destroyed it"),
+        sevirt_cli_warn(cli, ngettext("domain '%s' did not shut down within %d second; destroyed it",
+                                      "domain '%s' did not shut down within %d seconds; destroyed it",
+                                      o->timeout),
                         virDomainGetName(dom), o->timeout);
         break;
     }

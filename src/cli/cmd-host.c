@@ -282,8 +282,9 @@ describe_slots(const SevirtHostCaps *caps, SevirtSevType type)
                                running);
     if (max < 0)
         return g_strdup_printf(_("%d running, slot count not reported"), running);
-    return g_strdup_printf(_("%d running, %d of %d slots free"), running,
-                           sevirt_host_caps_free_slots(caps, type), max);
+    return g_strdup_printf(ngettext("%d running, %d of %d slot free",
+                                    "%d running, %d of %d slots free", max),
+                           running, sevirt_host_caps_free_slots(caps, type), max);
 }
 
 /* What the emulated platform says about itself, under the "Platform:" line. */

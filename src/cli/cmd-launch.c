@@ -270,7 +270,9 @@ print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
         break;
     case SEVIRT_LAUNCH_STEP_VERIFIED:
         if (r->sev_es)
-            sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s"),
+            sevirt_cli_step(cli, ngettext("Measurement verified: firmware '%s'%s, %u vCPU with CPU signature 0x%08x%s",
+                                          "Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s",
+                                          r->num_cpus),
                             progress->firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
                             r->num_cpus, r->cpu_signature,
                             r->cpu_signature_from_host ? _(" (the host's)") : "");

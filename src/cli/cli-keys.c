@@ -91,7 +91,6 @@ sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **erro
     return TRUE;
 }
 
-SevirtCliExpectOptions sevirt_cli_expect_opts;
 
 /* CPUID(1).EAX holds families up to 0xf + 0xff (base 0xf plus extended). */
 #define CPU_FAMILY_MAX (0xf + 0xff)

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 #include "sevirt-preflight.h"
 
 /* ---------------------------------------------------------------------- */

@@ -126,33 +126,54 @@ expect 0 virsh -c "$(uri "$b2")" create "$TEST_TMP/dom.xml"
 expect 0 virsh -c "$(uri "$b2")" net-start default
 
 # What 'down' must remove: every process in each host's namespaces (the
-# daemons, dnsmasq, QEMU), the TCP listener, the mounts, the state.
+# daemons, dnsmasq, QEMU), the TCP listener, the mounts, the state.  The
+# processes are listed while their namespaces live (a freed namespace's
+# inode number is soon reused) and known by pid and start time.
 ns_of() { readlink "/proc/$1/ns/$2" 2>/dev/null; }
+starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
 nss=""
 for n in $names; do
     pid=$(cat "$BASE/$n/run/libvirtd.pid")
     nss="$nss $(ns_of "$pid" net) $(ns_of "$pid" mnt) $(ns_of "$pid" uts)"
 done
+procs=""
+for p in /proc/[0-9]*; do
+    for k in net mnt uts; do
+        # (some processes, such as an init in a sandbox, hide theirs)
+        ns=$(ns_of "${p#/proc/}" $k) || continue
+        [ -n "$ns" ] || continue
+        case " $nss " in *" $ns "*)
+            procs="$procs ${p#/proc/}:$(starttime "${p#/proc/}"):$(cat "$p/comm" 2>/dev/null)"
+            break ;;
+        esac
+    done
+done
 fwd=$(cat "$BASE/$t1/forwarder.pid")
+procs="$procs $fwd:$(starttime "$fwd"):socat"
+for c in libvirtd virtlogd dnsmasq qemu-system-x86 socat; do
+    case "$procs" in *":$c"*) ;; *) fail "no $c among the hosts' processes: $procs" ;; esac
+done
 t=$(now)
 # shellcheck disable=SC2086
 expect 0 sh "$TH" down $names
 echo "down of 3 hosts (one guest running) in $(since "$t") s"
 
-# Zombies (reaped by init whenever it will) hold no namespace: only live
+# Zombies (reaped by init whenever it will) hold nothing: only live
 # processes count.
-for p in /proc/[0-9]*; do
-    for k in net mnt uts; do
-        ns=$(readlink "$p/ns/$k" 2>/dev/null) || continue
-        case " $nss " in *" $ns "*) fail "process ${p#/proc/} ($(cat "$p/comm" 2>/dev/null)) is still in $ns" ;; esac
-    done
+for e in $procs; do
+    pid=${e%%:*} rest=${e#*:}
+    st=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    if [ -n "$st" ] && [ "$st" != Z ] && [ "$(starttime "$pid")" = "${rest%%:*}" ]; then
+        fail "process $pid (${rest#*:}) of a test host still runs"
+    fi
 done
 for n in $names; do
     [ ! -e "$BASE/$n" ] || fail "$BASE/$n remains"
 done
 ! grep -q " $BASE/" /proc/self/mounts || fail "mounts remain under $BASE"
-alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; }
-! alive "$fwd" || fail "the TCP forwarder ($fwd) still runs"
+for ns in $nss; do
+    ! grep -qF "$ns" /proc/self/mountinfo || fail "$ns is still mounted"
+done
 [ "$(ip -o link | wc -l)" = "$links_before" ] || fail "network links changed: $(ip -o link)"
 # shellcheck disable=SC2086
 [ -z "$(sh "$TH" uris $names 2>/dev/null)" ] || fail "uris still lists hosts"

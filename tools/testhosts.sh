@@ -40,6 +40,10 @@
 # rootfs [--rebuild]
 #             builds the trixie root file system if it is missing or its
 #             package list changed ('up --flavour trixie' does it too).
+# Exit status: 0 done, 1 failure (one line on stderr says why), 2 usage.
+# Hosts numbers are never reused while a host's directory exists; 'down'
+# with names stops only those, so tests running side by side each stop
+# their own hosts.
 #
 # Environment:
 #   SEVIRT_TESTHOSTS_DIR    base directory of the hosts' state
@@ -50,11 +54,14 @@
 #   SEVIRT_TESTHOSTS_CACHE  where the trixie root fs is cached
 #                           (default /var/cache/sevirt-testhosts).
 #   SEVIRT_TESTHOSTS_MIRROR Debian mirror (default http://deb.debian.org/debian).
-#   SEVIRT_TESTHOSTS_BIND   space-separated absolute host directories that a
-#                           trixie host sees at the same path (e.g. a build
-#                           tree holding an emulator); the base directory is
-#                           always visible.  Bookworm hosts see the whole
-#                           machine's file system anyway.
+#   SEVIRT_TESTHOSTS_BIND   space-separated absolute directories of the
+#                           machine that a trixie host sees at the same path
+#                           (e.g. a directory holding an emulator).  A trixie
+#                           host sees only its root fs, its private /tmp, the
+#                           base directory (so files its libvirt must open,
+#                           such as pool directories or images, go under the
+#                           base directory) and these.  Bookworm hosts see
+#                           the machine's whole file system.
 #
 # What a host is: a libvirtd and its own virtlogd, started under
 # 'unshare --mount --net --uts --propagation private'.  In that mount
@@ -440,10 +447,20 @@ cmd_up() {
     [ "$_tcp" = no ] || command -v socat >/dev/null 2>&1 ||
         die "up: 'socat' is not installed (tools/setup-host.sh installs it)"
     [ ${#BASE} -le 70 ] || die "up: SEVIRT_TESTHOSTS_DIR '$BASE' is too long for unix socket paths"
+    case $BASE in /*) ;; *) die "up: SEVIRT_TESTHOSTS_DIR '$BASE' is not an absolute path" ;; esac
+    # QEMU runs as libvirt-qemu and opens files under the base directory.
+    _p=$(dirname "$BASE")
+    while [ "$_p" != / ]; do
+        if [ -d "$_p" ] && [ "$(($(stat -c %#a "$_p") & 1))" = 0 ]; then
+            die "up: '$_p' is closed to others: QEMU could not reach $BASE (set SEVIRT_TESTHOSTS_DIR)"
+        fi
+        _p=$(dirname "$_p")
+    done
     [ "$_flavour" = bookworm ] || rootfs_build
     lock
     _started=
     trap 'cmd_down $_started >/dev/null 2>&1' EXIT
+    trap 'exit 130' INT TERM
     _i=0
     while [ $_i -lt "$_n" ]; do
         _name=$(next_free)
@@ -466,7 +483,7 @@ cmd_up() {
                 die "up: host $_name does not answer on $(tcp_uri "$_name") (see $BASE/$_name/forwarder.log)"
         fi
     done
-    trap - EXIT
+    trap - EXIT INT TERM
     for _name in $_started; do
         if [ "$_tcp" = yes ]; then
             printf '%s\t%s\n' "$_name" "$(tcp_uri "$_name")"
@@ -484,15 +501,18 @@ kill_all() {
     return 0
 }
 
-stop_host() {
-    _d=$BASE/$1
+# signal_host NAME: asks everything of the host to exit at once: the
+# forwarder, libvirtd, virtlogd, dnsmasq and the guests' QEMU (all in its
+# network namespace; libvirtd would leave guests running).
+signal_host() {
     # shellcheck disable=SC2046
-    kill_all TERM $(forwarder_pids "$1")
-    # Everything in the namespace goes at once: libvirtd, virtlogd,
-    # dnsmasq and the guests' QEMU (libvirtd leaves guests running).
-    _pids=$(host_pids "$1")
-    # shellcheck disable=SC2086
-    kill_all TERM $_pids
+    kill_all TERM $(forwarder_pids "$1") $(host_pids "$1")
+}
+
+# reap_host NAME: waits for the host's processes (killing what is left
+# after 10 s), then removes its state.
+reap_host() {
+    _d=$BASE/$1
     _i=0
     while [ -n "$(host_pids "$1")$(forwarder_pids "$1")" ]; do
         _i=$((_i + 1))
@@ -504,8 +524,8 @@ stop_host() {
         sleep 0.25
     done
     # The mounts lived in the host's mount namespace, gone with its last
-    # process; a left-over mount would make rm fail rather than recurse
-    # into the machine's files (-xdev, --one-file-system).
+    # process; were one left, rm must not follow it into the machine's
+    # files (--one-file-system).
     if grep -q " $_d/" /proc/self/mounts; then
         log "down: mounts under $_d remain"
         return 1
@@ -518,11 +538,15 @@ cmd_down() {
     lock
     _names=$*
     [ -n "$_names" ] || _names=$(all_hosts)
-    _rc=0
+    _rc=0 _stopping=
     for _name in $_names; do
         case $_name in th[0-9]*) ;; *) log "down: '$_name' is not a test host name"; _rc=1; continue ;; esac
         [ -d "$BASE/$_name" ] || { log "down: no host '$_name'"; _rc=1; continue; }
-        stop_host "$_name" || _rc=1
+        signal_host "$_name"
+        _stopping="$_stopping $_name"
+    done
+    for _name in $_stopping; do
+        reap_host "$_name" || _rc=1
     done
     return $_rc
 }

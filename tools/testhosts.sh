@@ -64,7 +64,8 @@
 #                           the machine's whole file system.
 #
 # What a host is: a libvirtd and its own virtlogd, started under
-# 'unshare --mount --net --uts --propagation private'.  In that mount
+# 'unshare --mount --net --uts --propagation private' (the network namespace
+# bound to <base>/NAME/netns until 'down').  In that mount
 # namespace private directories of <base>/NAME are bound over /etc/libvirt
 # (etc/: the packages' default configuration only, plus the lines noted in
 # host_config), /var/lib/libvirt (lib/), /run/libvirt (run/, which holds the
@@ -75,6 +76,9 @@
 # network namespace holds only lo and, once started ('virsh net-start
 # default'; defined but not autostarted, as the packages leave it), the
 # default network's virbr0 (192.168.122.0/24): nothing leaves the machine.
+# libvirtd runs on one CPU (the first this script may use), so that its
+# QEMU capabilities cache, seeded from the first host of each flavour,
+# stays valid; its guests run on every CPU.
 # A trixie host pivot_roots into an overlay of the cached root fs (writes go
 # to <base>/NAME/overlay) with a private /dev, /run, /tmp, /proc and /sys.
 #
@@ -109,7 +113,6 @@ usage() {
 
 # ---------------------------------------------------------------- helpers
 
-host_dir() { echo "$BASE/$1"; }
 unix_uri() { echo "qemu+unix:///system?socket=$BASE/$1/run/libvirt-sock"; }
 tcp_addr() { echo "127.0.0.$((${1#th} + 1))"; }
 tcp_uri() { echo "qemu+tcp://$(tcp_addr "$1"):$TCP_PORT/system"; }
@@ -322,7 +325,6 @@ save_caps() {
 inner() {
     _name=$1 _flavour=$2 _tcp=$3
     _d=$BASE/$_name
-    readlink /proc/self/ns/net >"$_d/netns"
     hostname "$_name"
     ip link set lo up
     if [ "$_flavour" = trixie ]; then
@@ -361,6 +363,11 @@ inner() {
         done
     else
         _r=
+        # This namespace started as a copy of the machine's mounts, with the
+        # other hosts' network namespace bindings: holding them would keep
+        # those namespaces after their hosts' 'down'.
+        awk -v b="$BASE" '$2 ~ "^" b "/th[0-9]+/netns$" { print $2 }' /proc/self/mounts |
+            while read -r _m; do umount "$_m"; done
     fi
     mount --bind "$_d/etc" "$_r/etc/libvirt"
     mount --bind "$_d/lib" "$_r/var/lib/libvirt"
@@ -467,10 +474,15 @@ cmd_up() {
         [ "${_name#th}" -le 253 ] || die "up: too many hosts"
         _started="$_started $_name"
         make_state "$_name" "$_flavour" "$_tcp"
-        unshare --mount --net --uts --propagation private -- \
+        # The network namespace is also bound to <dir>/netns: that keeps its
+        # number from being reused while the host's directory exists, so
+        # that 'down' never takes another namespace's processes for this
+        # host's, even once this host's processes have all died.
+        touch "$BASE/$_name/netns"
+        unshare --mount --net="$BASE/$_name/netns" --uts --propagation private -- \
             /bin/sh "$SELF" _inner "$_name" "$_flavour" "$_tcp" 6>&- 7>&- 8>&- 9>&- ||
             die "up: could not set up host $_name"
-        printf 'netns=%s\n' "$(cat "$BASE/$_name/netns")" >>"$BASE/$_name/info"
+        printf 'netns=net:[%s]\n' "$(stat -L -c %i "$BASE/$_name/netns")" >>"$BASE/$_name/info"
         _i=$((_i + 1))
     done
     # The daemons start in parallel; wait for all.
@@ -524,8 +536,11 @@ reap_host() {
         sleep 0.25
     done
     # The mounts lived in the host's mount namespace, gone with its last
-    # process; were one left, rm must not follow it into the machine's
-    # files (--one-file-system).
+    # process, but for the network namespace's binding; were one left, rm
+    # must not follow it into the machine's files (--one-file-system).
+    if grep -q " $_d/netns " /proc/self/mounts; then
+        umount "$_d/netns" || { log "down: cannot unmount $_d/netns"; return 1; }
+    fi
     if grep -q " $_d/" /proc/self/mounts; then
         log "down: mounts under $_d remain"
         return 1

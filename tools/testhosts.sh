@@ -195,7 +195,13 @@ rootfs_build() {
         exec 6>&-
         return 0
     fi
-    log "building the trixie root fs in $ROOTFS (mmdebstrap, about 20 s)"
+    # The running trixie hosts' overlays sit on it.
+    for _h in $(all_hosts); do
+        if [ "$(info "$_h" flavour)" = trixie ] && [ -n "$(host_pids "$_h")" ]; then
+            die "rootfs: trixie host $_h runs on the root fs; stop it first ('down $_h')"
+        fi
+    done
+    log "building the trixie root fs in $ROOTFS (mmdebstrap, about 20-60 s)"
     _t0=$(date +%s)
     rm -rf "$ROOTFS.new" "$ROOTFS.stamp"
     # shellcheck disable=SC2086
@@ -304,11 +310,13 @@ make_state() {
 # save_caps NAME FLAVOUR: keep the QEMU capabilities the host probed, to
 # seed the next hosts' caches.  Probing QEMU is most of a libvirtd's start
 # (about 8 s for bookworm's two emulators); libvirt itself throws a seeded
-# entry away when the binaries, the kernel or /dev/kvm changed.
+# entry away when the binaries, the kernel or /dev/kvm changed, and then
+# the seed is replaced by what it probed instead.
 save_caps() {
-    [ -d "$CACHE/qemu-caps-$2" ] && return 0
     _src=$BASE/$1/cache/qemu/capabilities
     ls "$_src"/*.xml >/dev/null 2>&1 || return 0
+    diff -rq "$_src" "$CACHE/qemu-caps-$2" >/dev/null 2>&1 && return 0
+    rm -rf "$CACHE/qemu-caps-$2"
     mkdir -p "$CACHE"
     rm -rf "$CACHE/qemu-caps-$2.$$"
     # another host may have saved it meanwhile: then mv fails, keep that one
@@ -412,11 +420,10 @@ next_free() {
 
 start_forwarder() {
     _d=$BASE/$1
-    _pid=$(libvirtd_pid "$1") || return 1
     # Only the listener outlives this script; descriptors 6-9 are closed so
     # that nobody's lock is held by it.
     setsid socat "TCP-LISTEN:$TCP_PORT,bind=$(tcp_addr "$1"),reuseaddr,fork" \
-        "EXEC:nsenter --net=/proc/$_pid/ns/net socat STDIO TCP\:127.0.0.1\:$TCP_PORT" \
+        "EXEC:nsenter --net=$_d/netns socat STDIO TCP\:127.0.0.1\:$TCP_PORT" \
         </dev/null >/dev/null 2>"$_d/forwarder.log" 6>&- 7>&- 8>&- 9>&- &
     echo $! >"$_d/forwarder.pid"
 }

@@ -78,6 +78,13 @@ done
 for n in $b1 $b2 $t1; do
     [ "$(virsh -c "$(uri "$n")" hostname)" = "$n" ] || fail "host $n does not call itself $n"
 done
+# 'exec' runs a command inside a host: the trixie host's own virsh, in its
+# own root fs and network namespace (only lo, virbr0 not started).
+expect 0 sh "$TH" exec "$t1" virsh -c qemu:///system version --daemon
+out_has "Using library: libvirt 11.3."
+out_has "Running against daemon: 11.3."
+expect 0 sh "$TH" exec "$t1" sh -c 'cut -d. -f1 /etc/debian_version; ip -o link | cut -d: -f2'
+[ "$(tr -d ' ' <"$OUT" | tr '\n' ' ')" = "13 lo " ] || fail "exec $t1: $(cat "$OUT")"
 
 # Independence: a transient pool on one host, a defined domain on another,
 # visible nowhere else.

@@ -9,6 +9,7 @@
 #   tools/testhosts.sh uris [--tcp] [NAME...]
 #   tools/testhosts.sh status [NAME...]
 #   tools/testhosts.sh rootfs [--rebuild]
+#   tools/testhosts.sh exec NAME COMMAND [ARG...]
 #
 # This interface is stable; tests and scripts rely on it:
 #
@@ -40,6 +41,12 @@
 # rootfs [--rebuild]
 #             builds the trixie root file system if it is missing or its
 #             package list changed ('up --flavour trixie' does it too).
+#             The root fs is $SEVIRT_TESTHOSTS_CACHE/trixie-rootfs (e.g. its
+#             usr/share/libvirt/schemas are libvirt 11.3's schemas).
+# exec NAME COMMAND [ARG...]
+#             runs COMMAND inside the host's namespaces and (trixie) its root
+#             fs, e.g. 'exec th3 virsh capabilities' with trixie's own virsh;
+#             exits with COMMAND's status.
 # Exit status: 0 done, 1 failure (one line on stderr says why), 2 usage.
 # Hosts numbers are never reused while a host's directory exists; 'down'
 # with names stops only those, so tests running side by side each stop
@@ -94,11 +101,12 @@ BASE=${SEVIRT_TESTHOSTS_DIR:-/var/tmp/sevirt-testhosts}
 CACHE=${SEVIRT_TESTHOSTS_CACHE:-/var/cache/sevirt-testhosts}
 MIRROR=${SEVIRT_TESTHOSTS_MIRROR:-http://deb.debian.org/debian}
 # The trixie root fs.  The network driver, dnsmasq and nftables give the host
-# its default network, as on bookworm.
+# its default network, as on bookworm; libvirt-clients its own virsh and
+# virt-xml-validate (for 'exec').
 TRIXIE_PACKAGES="libvirt-daemon-system libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-utils ovmf
     libvirt-daemon-driver-network libvirt-daemon-config-network
-    dnsmasq-base nftables iproute2"
+    dnsmasq-base nftables iproute2 libvirt-clients"
 ROOTFS=$CACHE/trixie-rootfs
 TCP_PORT=16509
 SELF=$(readlink -f "$0")
@@ -107,7 +115,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 usage() {
-    sed -n '5,11p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '5,12p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -609,6 +617,15 @@ cmd_status() {
     done
 }
 
+cmd_exec() {
+    [ $# -ge 2 ] || usage
+    [ "$(id -u)" = 0 ] || die "exec: run as root"
+    [ -f "$BASE/$1/info" ] || die "exec: no host '$1'"
+    _pid=$(libvirtd_pid "$1") || die "exec: host '$1' does not run"
+    shift
+    exec nsenter -t "$_pid" -m -n -u -r -w -- "$@"
+}
+
 [ $# -ge 1 ] || usage
 cmd=$1
 shift
@@ -617,6 +634,7 @@ up) cmd_up "$@" ;;
 down) cmd_down "$@" ;;
 uris) cmd_uris "$@" ;;
 status) cmd_status "$@" ;;
+exec) cmd_exec "$@" ;;
 rootfs)
     [ "$(id -u)" = 0 ] || die "rootfs: run as root"
     case ${1:-} in

@@ -27,7 +27,9 @@
 #             libvirt would then re-probe QEMU on every call).
 #   --tcp     the host also listens on TCP: its URI is then
 #             qemu+tcp://127.0.0.<n+1>:16509/system for host th<n>
-#             (auth_tcp "none": for tests only).
+#             (auth_tcp "none": for tests only).  The address depends on
+#             the number only: --tcp hosts of the same number under two
+#             base directories collide (the second 'up' fails).
 # down [NAME...]
 #             stops the given hosts (all when none is given): their guests,
 #             daemons and forwarders are killed, and their state directories

@@ -117,7 +117,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 usage() {
-    sed -n '5,12p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '/^# Usage/,/^#$/p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 

@@ -171,7 +171,9 @@ print_cmd_help(const SevirtCmd *cmd)
 static int
 report_error(const GError *error)
 {
-    g_printerr(_("error: %s\n"), error->message);
+    g_autofree char *text = sevirt_cli_error_text(error);
+
+    g_printerr(_("error: %s\n"), text);
     return sevirt_cli_exit_code(error);
 }
 

@@ -181,8 +181,8 @@ sevirt_file_read_secret(const char *path, gsize expect_len,
     }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
         (st.st_mode & 077) && !allow_insecure) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Key file '%s' is accessible by group or others (mode %04o); run 'chmod 600' on it or pass --insecure-keys"),
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE,
+                    _("Key file '%s' is accessible by group or others (mode %04o)"),
                     path, (unsigned) (st.st_mode & 07777));
         close(fd);
         return NULL;

@@ -544,14 +544,23 @@ diagnose_sev_es(const SevirtSecret *tik, const SevirtLaunchInfo *info,
                 !measurement_matches(tik, info, reported, &in))
                 continue;
             if (!fpu)
-                return g_strdup_printf(_("the vCPU count differs: the measurement matches %u vCPUs, not the %u expected"),
+                return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                   "the vCPU count differs: the measurement matches %u vCPU, not the %u expected",
+                                                   "the vCPU count differs: the measurement matches %u vCPUs, not the %u expected",
+                                                   n),
                                        n, expected->num_cpus);
             *code = in.vmsa_flags & SEVIRT_VMSA_FPU_INIT ? SEVIRT_ERROR_MEASURED_FPU_INIT
                                                          : SEVIRT_ERROR_MEASURED_NO_FPU_INIT;
             if (in.vmsa_flags & SEVIRT_VMSA_FPU_INIT)
-                return g_strdup_printf(_("the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPUs with the MXCSR/FCW reset values"),
+                return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                   "the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPU with the MXCSR/FCW reset values",
+                                                   "the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPUs with the MXCSR/FCW reset values",
+                                                   n),
                                        n);
-            return g_strdup_printf(_("the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPUs without the MXCSR/FCW reset values"),
+            return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                               "the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPU without the MXCSR/FCW reset values",
+                                               "the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPUs without the MXCSR/FCW reset values",
+                                               n),
                                    n);
         }
     }

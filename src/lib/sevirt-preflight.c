@@ -322,10 +322,12 @@ check_slots(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
     else if (free_slots == 0)
         add_check(checks, SEVIRT_CHECK_FAIL, _("free ASID slots"),
                   _("stop a running encrypted guest, or raise the ASID split in the firmware setup"),
-                  _("all %d %s slots are in use"), max, pool);
+                  g_dngettext(GETTEXT_PACKAGE, "the %d %s slot is in use",
+                              "all %d %s slots are in use", max), max, pool);
     else
         add_check(checks, SEVIRT_CHECK_PASS, _("free ASID slots"), NULL,
-                  _("%d of %d %s slots free"), free_slots, max, pool);
+                  g_dngettext(GETTEXT_PACKAGE, "%d of %d %s slot free", "%d of %d %s slots free", max),
+                  free_slots, max, pool);
 }
 
 static void

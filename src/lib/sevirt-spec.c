@@ -1,4 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The VM model (SevirtVmSpec and its parts), where its values came from
+ * (marks), and its validation against the host's capabilities.
+ *
+ * About 700 lines on purpose: the validators are many small functions
+ * over the one model and share its error helper (spec_invalid); the
+ * item grammar is in sevirt-specitems.c, the spec file in
+ * sevirt-specfile.c, the command-line syntax in src/cli.
+ */
 #include <config.h>
 
 #include <string.h>

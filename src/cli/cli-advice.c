@@ -22,14 +22,16 @@ sevirt_cli_error_text(const GError *error)
         return g_strdup_printf(_("%s (for the emulated SEV platform, give its program with --emulator)"), m);
     case SEVIRT_ERROR_NO_OWNER_SESSION:
         return g_strdup_printf(_("%s; create it with 'sevirt create --attest' (or the output of 'sevirt session')"), m);
+    /* A failed launch wraps these ("Launch of 'g' failed: CAUSE; the guest
+     * was ..."): the advice reads as a sentence of its own at the end. */
     case SEVIRT_ERROR_NO_SECRET_AREA:
-        return g_strdup_printf(_("%s: give the guest physical address to put the secret at with --secret-address, as QEMU requires"), m);
+        return g_strdup_printf(_("%s; give the guest physical address to put the secret at with --secret-address, as QEMU requires"), m);
     case SEVIRT_ERROR_NO_CPU_SIGNATURE:
-        return g_strdup_printf(_("%s: give --cpu-family, --cpu-model and --cpu-stepping"), m);
+        return g_strdup_printf(_("%s; give --cpu-family, --cpu-model and --cpu-stepping"), m);
     case SEVIRT_ERROR_MEASURED_FPU_INIT:
-        return g_strdup_printf(_("%s (--vmsa-fpu-init)"), m);
+        return g_strdup_printf(_("%s; run with --vmsa-fpu-init"), m);
     case SEVIRT_ERROR_MEASURED_NO_FPU_INIT:
-        return g_strdup_printf(_("%s (no --vmsa-fpu-init)"), m);
+        return g_strdup_printf(_("%s; run without --vmsa-fpu-init"), m);
     default:
         return g_strdup(m);
     }

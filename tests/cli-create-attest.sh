@@ -32,18 +32,18 @@ refused() {
     expect 2 create g --firmware "$FW" "$@" && err_one_line
     nothing_made "$T/k"
 }
-refused --attest --keys-dir "$T/k" && err_has "give either sev.pdh or sev.from_host"
-refused --attest --pdh "$PDH" --from-host --keys-dir "$T/k" && err_has "give either sev.pdh or sev.from_host"
-refused --attest --pdh "$PDH" && err_has "sev.attest needs sev.keys_dir"
-refused --pdh "$PDH" --keys-dir "$T/k" && err_has "sev.keys_dir go with sev.attest"
+refused --attest --keys-dir "$T/k" && err_has "give either --pdh FILE or --from-host"
+refused --attest --pdh "$PDH" --from-host --keys-dir "$T/k" && err_has "give either --pdh FILE or --from-host"
+refused --attest --pdh "$PDH" && err_has "--attest needs --keys-dir DIR (sev.keys_dir)"
+refused --pdh "$PDH" --keys-dir "$T/k" && err_has "go with --attest (sev.attest)"
 refused --attest --from-host --ark "$V/sev-certs/rome/ark.cert" --keys-dir "$T/k" &&
-    err_has "sev.ark and sev.ask go together"
+    err_has "--ark and --ask (sev.ark, sev.ask) go together"
 refused --attest --pdh "$PDH" --ark "$V/sev-certs/rome/ark.cert" --ask "$V/sev-certs/rome/ask.cert" \
-    --keys-dir "$T/k" && err_has "verify the chain the host reports (sev.from_host)"
+    --keys-dir "$T/k" && err_has "check a --pdh file's chain with 'sevirt verify-certs'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --sev sev-snp && err_has "not for SEV type 'sev-snp'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --sev none && err_has "not for SEV type 'none'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --dh-cert "$abs_top_srcdir/tests/data/specfile/godh.b64" \
-    --session "$abs_top_srcdir/tests/data/specfile/session.b64" && err_has "give neither sev.dh_cert nor sev.session"
+    --session "$abs_top_srcdir/tests/data/specfile/session.b64" && err_has "give neither --dh-cert nor --session"
 # (from here on the test driver's lack of domain capabilities is a warning)
 expect 2 create g --attest --pdh "$V/sev-certs/rome/pek.cert" --keys-dir "$T/k" &&
     err_has "error: Certificate '$V/sev-certs/rome/pek.cert' has usage PEK (0x1002), not PDH"

@@ -106,6 +106,77 @@ test_check_hints(void **state G_GNUC_UNUSED)
     assert_string_equal(passt_detail, "libvirt accepts it: --network user works");
 }
 
+/* Each inconsistent session request: the library names the spec keys
+ * only, the command the options too, both at the same spec key. */
+static void
+test_attest_problems(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *setup;        /* what the request has, see below */
+        SevirtAttestProblem problem;
+        const char *field;
+        const char *lib;          /* in the library's message */
+        const char *cli;          /* in the command's */
+    } cases[] = {
+        { "pdh keys", SEVIRT_ATTEST_NOT_REQUESTED, NULL, "go with sev.attest",
+          "go with --attest (sev.attest)" },
+        { "attest pdh keys snp", SEVIRT_ATTEST_SEV_TYPE, "sev.attest",
+          "sev.attest makes a launch session", "--attest makes a launch session" },
+        { "attest pdh keys blob", SEVIRT_ATTEST_BLOB_GIVEN, "sev.attest",
+          "give neither sev.dh_cert nor sev.session", "give neither --dh-cert nor --session" },
+        { "attest keys", SEVIRT_ATTEST_PDH, "sev.attest", "give either sev.pdh or sev.from_host",
+          "give either --pdh FILE or --from-host" },
+        { "attest pdh", SEVIRT_ATTEST_KEYS_DIR, "sev.attest", "sev.attest needs sev.keys_dir",
+          "--attest needs --keys-dir DIR" },
+        { "attest host keys ask", SEVIRT_ATTEST_ARK_ASK, "sev.ask", "sev.ark and sev.ask go together",
+          "--ark and --ask (sev.ark, sev.ask) go together" },
+        { "attest pdh keys ark ask", SEVIRT_ATTEST_ROOTS_WITHOUT_HOST, "sev.ark",
+          "the chain the host reports", "check a --pdh file's chain with 'sevirt verify-certs'" },
+        { "attest host keys ark ask", SEVIRT_ATTEST_OK, NULL, NULL, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+        g_auto(GStrv) words = g_strsplit(cases[i].setup, " ", -1);
+        g_autoptr(GError) lib_error = NULL;
+        g_autoptr(GError) cli_error = NULL;
+        const char *field = "unset";
+
+        spec->attest = g_new0(SevirtAttestSpec, 1);
+        for (guint w = 0; words[w]; w++) {
+            const char *x = words[w];
+
+            spec->attest->enabled |= g_str_equal(x, "attest");
+            spec->attest->from_host |= g_str_equal(x, "host");
+            if (g_str_equal(x, "pdh"))
+                spec->attest->pdh = g_strdup("pdh.cert");
+            if (g_str_equal(x, "keys"))
+                spec->attest->keys_dir = g_strdup("keys");
+            if (g_str_equal(x, "ark"))
+                spec->attest->ark = g_strdup("ark.cert");
+            if (g_str_equal(x, "ask"))
+                spec->attest->ask = g_strdup("ask.cert");
+            if (g_str_equal(x, "blob"))
+                spec->session = g_strdup("c2Vzc2lvbg==");
+            if (g_str_equal(x, "snp"))
+                spec->sev_type = SEVIRT_SEV_SNP;
+        }
+        assert_int_equal(sevirt_attest_spec_problem(spec, &field), cases[i].problem);
+        assert_string_equal(field ? field : "(null)", cases[i].field ? cases[i].field : "(null)");
+        if (!cases[i].lib) {
+            assert_true(sevirt_attest_spec_check(spec, &lib_error));
+            assert_true(sevirt_cli_attest_check(spec, &cli_error));
+            continue;
+        }
+        assert_false(sevirt_attest_spec_check(spec, &lib_error));
+        assert_false(sevirt_cli_attest_check(spec, &cli_error));
+        if (strstr(lib_error->message, "--"))
+            fail_msg("the library names an option: %s", lib_error->message);
+        sevirt_test_assert_error(&lib_error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, cases[i].lib);
+        sevirt_test_assert_error(&cli_error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, cases[i].cli);
+    }
+}
+
 int
 main(void)
 {
@@ -113,6 +184,7 @@ main(void)
         cmocka_unit_test(test_error_advice),
         cmocka_unit_test(test_error_without_advice),
         cmocka_unit_test(test_check_hints),
+        cmocka_unit_test(test_attest_problems),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

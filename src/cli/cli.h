@@ -147,6 +147,9 @@ char *sevirt_cli_check_fix(const SevirtHostCheck *check);
 /* A host check's detail, with what its hint says a PASS allows. */
 char *sevirt_cli_check_detail(const SevirtHostCheck *check);
 
+/* sevirt_attest_spec_check() with the messages naming the options too. */
+gboolean sevirt_cli_attest_check(const SevirtVmSpec *spec, GError **error);
+
 /* Maps an error from a command to its exit status. */
 SevirtExitCode sevirt_cli_exit_code(const GError *error);
 

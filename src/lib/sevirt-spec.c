@@ -694,43 +694,74 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
            validate_shares(spec, error);
 }
 
+SevirtAttestProblem
+sevirt_attest_spec_problem(const SevirtVmSpec *spec, const char **field)
+{
+    const SevirtAttestSpec *a = spec->attest;
+    const char *at = "sev.attest";
+    SevirtAttestProblem problem = SEVIRT_ATTEST_OK;
+
+    if (!a->enabled) {
+        at = NULL;
+        if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
+            problem = SEVIRT_ATTEST_NOT_REQUESTED;
+    } else if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES) {
+        problem = SEVIRT_ATTEST_SEV_TYPE;
+    } else if (spec->dh_cert || spec->session) {
+        problem = SEVIRT_ATTEST_BLOB_GIVEN;
+    } else if (!a->pdh == !a->from_host) {
+        problem = SEVIRT_ATTEST_PDH;
+    } else if (!a->keys_dir) {
+        problem = SEVIRT_ATTEST_KEYS_DIR;
+    } else if (!a->ark != !a->ask) {
+        problem = SEVIRT_ATTEST_ARK_ASK;
+        at = a->ark ? "sev.ark" : "sev.ask";
+    } else if (a->ark && !a->from_host) {
+        problem = SEVIRT_ATTEST_ROOTS_WITHOUT_HOST;
+        at = "sev.ark";
+    }
+    if (field)
+        *field = problem == SEVIRT_ATTEST_OK ? NULL : at;
+    return problem;
+}
+
+/* The messages name the fields of the model (the spec file's keys); the
+ * options that set them are the caller's business. */
 gboolean
 sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
 {
-    const SevirtAttestSpec *a = spec->attest;
+    const char *field = NULL;
 
-    /* The messages name the fields of the model (the spec file's keys);
-     * the options that set them are the caller's business. */
-    if (!a->enabled) {
-        if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
-            return spec_invalid(spec, NULL, error,
-                                _("sev.pdh, sev.from_host, sev.ark, sev.ask and sev.keys_dir "
-                                  "go with sev.attest"));
+    switch (sevirt_attest_spec_problem(spec, &field)) {
+    case SEVIRT_ATTEST_OK:
         return TRUE;
-    }
-    if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES)
-        return spec_invalid(spec, "sev.attest", error,
+    case SEVIRT_ATTEST_NOT_REQUESTED:
+        return spec_invalid(spec, field, error,
+                            _("sev.pdh, sev.from_host, sev.ark, sev.ask and sev.keys_dir "
+                              "go with sev.attest"));
+    case SEVIRT_ATTEST_SEV_TYPE:
+        return spec_invalid(spec, field, error,
                             _("sev.attest makes a launch session for an SEV or SEV-ES guest, "
                               "not for SEV type '%s'"),
                             sevirt_sev_type_to_string(spec->sev_type));
-    if (spec->dh_cert || spec->session)
-        return spec_invalid(spec, "sev.attest", error,
+    case SEVIRT_ATTEST_BLOB_GIVEN:
+        return spec_invalid(spec, field, error,
                             _("sev.attest makes the dhCert and session itself: give neither "
                               "sev.dh_cert nor sev.session with it"));
-    if (!a->pdh == !a->from_host)
-        return spec_invalid(spec, "sev.attest", error,
+    case SEVIRT_ATTEST_PDH:
+        return spec_invalid(spec, field, error,
                             _("sev.attest needs the platform's PDH: give either sev.pdh "
                               "or sev.from_host"));
-    if (!a->keys_dir)
-        return spec_invalid(spec, "sev.attest", error,
+    case SEVIRT_ATTEST_KEYS_DIR:
+        return spec_invalid(spec, field, error,
                             _("sev.attest needs sev.keys_dir, the directory where the "
                               "session and the guest owner's keys go"));
-    if (!a->ark != !a->ask)
-        return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
-                            _("sev.ark and sev.ask go together"));
-    if (a->ark && !a->from_host)
-        return spec_invalid(spec, "sev.ark", error,
+    case SEVIRT_ATTEST_ARK_ASK:
+        return spec_invalid(spec, field, error, _("sev.ark and sev.ask go together"));
+    case SEVIRT_ATTEST_ROOTS_WITHOUT_HOST:
+    default:
+        return spec_invalid(spec, field, error,
                             _("sev.ark and sev.ask verify the chain the host reports "
                               "(sev.from_host); a sev.pdh file's chain is checked on its own"));
-    return TRUE;
+    }
 }

@@ -159,6 +159,130 @@ test_sev_find_generation(void **state G_GNUC_UNUSED)
     assert_false(sevirt_amd_roots_sev_is_builtin(minted.ask));
 }
 
+static void
+read_platform(const char *gen, SevirtCertChain *chain, gsize pdh_flip)
+{
+    static const char *const names[] = { "pdh.cert", "pek.cert", "oca.cert", "cek.cert" };
+    SevirtSevCert **certs[] = { &chain->pdh, &chain->pek, &chain->oca, &chain->cek };
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *rel = g_strdup_printf("sev-certs/%s/%s", gen, names[i]);
+        g_autoptr(GBytes) raw = vector_bytes(rel);
+        g_autofree guint8 *data = g_memdup2(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw));
+        g_autoptr(GError) error = NULL;
+
+        if (i == 0 && pdh_flip)
+            data[pdh_flip] ^= 0x01;
+        *certs[i] = sevirt_sev_cert_parse(data, g_bytes_get_size(raw), rel, &error);
+        if (!*certs[i])
+            fail_msg("%s", error->message);
+    }
+}
+
+/* AMD's real chains verify with no root given: the built-in one is found. */
+static void
+test_verify_chain_builtin(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *name;
+        SevirtAmdGeneration gen;
+    } chains[] = {
+        { "naples", SEVIRT_AMD_GEN_NAPLES },
+        { "rome", SEVIRT_AMD_GEN_ROME },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(chains); i++) {
+        g_auto(SevirtCertChain) chain = { 0 };
+        g_auto(SevirtCertChain) flipped = { 0 };
+        g_autoptr(GError) error = NULL;
+        SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
+        SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
+        gboolean amd_root = FALSE;
+
+        read_platform(chains[i].name, &chain, 0);
+        if (!sevirt_amd_roots_verify_chain(&chain, &gen, &amd_root, &failed, &error))
+            fail_msg("%s: %s", chains[i].name, error->message);
+        assert_int_equal(gen, chains[i].gen);
+        assert_true(amd_root);
+        assert_int_equal(failed, SEVIRT_CHAIN_LINK_COUNT);
+        assert_true(sevirt_amd_roots_sev_is_builtin(chain.ark));
+        assert_true(sevirt_amd_roots_sev_is_builtin(chain.ask));
+
+        /* one flipped byte of the PDH's signed body (its API version) */
+        read_platform(chains[i].name, &flipped, 5);
+        assert_false(sevirt_amd_roots_verify_chain(&flipped, &gen, &amd_root, &failed, &error));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "broken at PEK -> PDH");
+        assert_int_equal(failed, SEVIRT_CHAIN_LINK_PEK_PDH);
+    }
+}
+
+/* A chain under a root of its own verifies only when that root is given,
+ * and is then reported as not AMD's. */
+static void
+test_verify_chain_other_root(void **state G_GNUC_UNUSED)
+{
+    g_auto(SevirtCertChain) minted = { 0 };
+    g_autoptr(EVP_PKEY) pdh_key = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SevirtAmdCert) ark = NULL;
+    g_autoptr(SevirtAmdCert) ask = NULL;
+    SevirtAmdGeneration gen = SEVIRT_AMD_GEN_ROME;
+    SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
+    gboolean amd_root = TRUE;
+
+    sevirt_test_platform_load(&minted, &pdh_key);
+    ark = g_steal_pointer(&minted.ark);
+    ask = g_steal_pointer(&minted.ask);
+    /* no root given: the built-in ones, which did not sign its CEK */
+    assert_false(sevirt_amd_roots_verify_chain(&minted, &gen, &amd_root, &failed, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                             "does not lead to an AMD root");
+    assert_int_equal(failed, SEVIRT_CHAIN_LINK_ASK_CEK);
+    assert_int_equal(gen, SEVIRT_AMD_GEN_UNKNOWN);
+    assert_null(minted.ark);
+
+    /* its own root named explicitly */
+    minted.ark = sevirt_amd_cert_copy(ark);
+    minted.ask = sevirt_amd_cert_copy(ask);
+    failed = SEVIRT_CHAIN_LINK_COUNT;
+    assert_true(sevirt_amd_roots_verify_chain(&minted, &gen, &amd_root, &failed, &error));
+    g_assert_no_error(error);
+    assert_false(amd_root);
+    assert_int_equal(gen, SEVIRT_AMD_GEN_UNKNOWN);
+
+    /* an ARK without its ASK */
+    g_clear_pointer(&minted.ask, sevirt_amd_cert_free);
+    assert_false(sevirt_amd_roots_verify_chain(&minted, NULL, NULL, NULL, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "an ARK goes with its ASK");
+}
+
+/* AMD's roots given explicitly are recognised as AMD's; another
+ * generation's fail at ASK -> CEK. */
+static void
+test_verify_chain_given_amd_root(void **state G_GNUC_UNUSED)
+{
+    g_auto(SevirtCertChain) chain = { 0 };
+    g_auto(SevirtCertChain) wrong = { 0 };
+    g_autoptr(GError) error = NULL;
+    SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
+    SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
+    gboolean amd_root = FALSE;
+
+    read_platform("rome", &chain, 0);
+    assert_true(sevirt_amd_roots_sev_get(SEVIRT_AMD_GEN_ROME, &chain.ark, &chain.ask, &error));
+    assert_true(sevirt_amd_roots_verify_chain(&chain, &gen, &amd_root, &failed, &error));
+    assert_int_equal(gen, SEVIRT_AMD_GEN_ROME);
+    assert_true(amd_root);
+
+    read_platform("rome", &wrong, 0);
+    assert_true(sevirt_amd_roots_sev_get(SEVIRT_AMD_GEN_NAPLES, &wrong.ark, &wrong.ask, &error));
+    assert_false(sevirt_amd_roots_verify_chain(&wrong, &gen, &amd_root, &failed, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "broken at ASK -> CEK");
+    assert_int_equal(failed, SEVIRT_CHAIN_LINK_ASK_CEK);
+    assert_int_equal(gen, SEVIRT_AMD_GEN_NAPLES);
+    assert_true(amd_root);
+}
+
 /* sha256 of the DER and subject CN of each built-in SNP certificate, as
  * the published vectors list them (ARK, ASK, ASVK per generation). */
 static const struct {
@@ -311,6 +435,9 @@ main(void)
         cmocka_unit_test(test_sev_roots_chain),
         cmocka_unit_test(test_sev_roots_missing),
         cmocka_unit_test(test_sev_find_generation),
+        cmocka_unit_test(test_verify_chain_builtin),
+        cmocka_unit_test(test_verify_chain_other_root),
+        cmocka_unit_test(test_verify_chain_given_amd_root),
         cmocka_unit_test(test_snp_roots_are_published),
         cmocka_unit_test(test_snp_roots_chain),
         cmocka_unit_test(test_snp_roots_missing),

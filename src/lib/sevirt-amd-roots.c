@@ -162,6 +162,72 @@ sevirt_amd_roots_sev_is_builtin(const SevirtAmdCert *cert)
     return FALSE;
 }
 
+/* The generation of an ASK: the built-in ASK with the same key id. */
+static SevirtAmdGeneration
+sev_generation_of_ask(const SevirtAmdCert *ask)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(sev_roots); i++) {
+        g_autoptr(SevirtAmdCert) builtin = NULL;
+
+        if (sevirt_amd_roots_sev_get(sev_roots[i].gen, NULL, &builtin, NULL) &&
+            memcmp(sevirt_amd_cert_get_key_id(builtin), sevirt_amd_cert_get_key_id(ask),
+                   SEVIRT_AMD_KEY_ID_SIZE) == 0)
+            return sev_roots[i].gen;
+    }
+    return SEVIRT_AMD_GEN_UNKNOWN;
+}
+
+static gboolean
+use_builtin_roots(SevirtCertChain *chain, SevirtAmdGeneration *gen, SevirtChainLink *failed,
+                  GError **error)
+{
+    if (!chain->cek) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Certificate chain is incomplete: ARK, ASK, CEK, OCA, PEK and PDH are all needed"));
+        return FALSE;
+    }
+    *gen = sevirt_amd_roots_sev_find(chain->cek);
+    if (*gen == SEVIRT_AMD_GEN_UNKNOWN) {
+        if (failed)
+            *failed = SEVIRT_CHAIN_LINK_ASK_CEK;
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                    _("Certificate chain does not lead to an AMD root: none of AMD's "
+                      "built-in ASKs (Naples, Rome, Milan) signed the CEK"));
+        return FALSE;
+    }
+    return sevirt_amd_roots_sev_get(*gen, &chain->ark, &chain->ask, error);
+}
+
+gboolean
+sevirt_amd_roots_verify_chain(SevirtCertChain *chain, SevirtAmdGeneration *gen,
+                              gboolean *amd_root, SevirtChainLink *failed, GError **error)
+{
+    SevirtAmdGeneration found = SEVIRT_AMD_GEN_UNKNOWN;
+
+    if (gen)
+        *gen = SEVIRT_AMD_GEN_UNKNOWN;
+    if (amd_root)
+        *amd_root = FALSE;
+    if (!chain->ark != !chain->ask) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Certificate chain is incomplete: an ARK goes with its ASK"));
+        return FALSE;
+    }
+    if (!chain->ark) {
+        if (amd_root)
+            *amd_root = TRUE;
+        if (!use_builtin_roots(chain, &found, failed, error))
+            return FALSE;
+    } else {
+        found = sev_generation_of_ask(chain->ask);
+        if (amd_root)
+            *amd_root = sevirt_amd_roots_sev_is_builtin(chain->ark);
+    }
+    if (gen)
+        *gen = found;
+    return sevirt_cert_chain_verify(chain, failed, error);
+}
+
 const guint8 *
 sevirt_amd_roots_snp_get_der(SevirtAmdGeneration gen, SevirtAmdSnpCert which, gsize *len)
 {

@@ -65,6 +65,27 @@ SevirtAmdGeneration sevirt_amd_roots_sev_find(const SevirtSevCert *cek);
  */
 gboolean sevirt_amd_roots_sev_is_builtin(const SevirtAmdCert *cert);
 
+/**
+ * sevirt_amd_roots_verify_chain:
+ * @chain: a platform's PDH, PEK, OCA and CEK.  With its ark and ask NULL
+ *         (the default: what a guest owner must do), the chain is verified
+ *         up to AMD's built-in ARK and ASK of the generation whose ASK
+ *         signed the CEK, which are then put into @chain.  With ark and ask
+ *         set (another root: an emulated platform's, for development), it
+ *         is verified up to those, and @amd_root tells whether they are AMD's.
+ * @gen: (out) (optional) the generation; SEVIRT_AMD_GEN_UNKNOWN when the
+ *       given ASK is none of AMD's, or none of AMD's signed the CEK
+ * @amd_root: (out) (optional) TRUE when the chain's ARK is one of AMD's
+ *            built-in ARKs (both set also when a link fails)
+ * @failed: (out) (optional) the first link that failed
+ *
+ * SEVIRT_ERROR_VERIFY when a link fails, and with the built-in roots when
+ * none of AMD's ASKs signed the CEK (@failed is then the ASK -> CEK link).
+ */
+gboolean sevirt_amd_roots_verify_chain(SevirtCertChain *chain, SevirtAmdGeneration *gen,
+                                       gboolean *amd_root, SevirtChainLink *failed,
+                                       GError **error);
+
 /* ---------------------------------------------------------------------- */
 /* SEV-SNP roots (X.509, RSASSA-PSS with SHA-384) */
 

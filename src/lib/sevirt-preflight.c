@@ -17,6 +17,7 @@
 
 #include "sevirt.h"
 #include "sevirt-preflight.h"
+#include "sevirt-util.h"
 
 /* ---------------------------------------------------------------------- */
 /* preflight checks */

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 #include "sevirt-launchsec-private.h"
 #include "sevirt-xml-private.h"
 

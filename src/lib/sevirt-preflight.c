@@ -16,8 +16,8 @@
 #include <glib/gstdio.h>
 
 #include "sevirt.h"
-#include "sevirt-preflight.h"
 #include "sevirt-util.h"
+#include "sevirt-preflight.h"
 
 /* ---------------------------------------------------------------------- */
 /* preflight checks */

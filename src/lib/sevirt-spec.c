@@ -722,10 +722,5 @@ sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
     if (!a->ark != !a->ask)
         return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
                             _("--ark and --ask (sev.ark, sev.ask) go together"));
-    if (a->ark && !a->from_host)
-        return spec_invalid(spec, "sev.ark", error,
-                            _("--ark and --ask verify the chain the host reports with "
-                              "--from-host; check a --pdh file's chain with "
-                              "'sevirt verify-certs'"));
     return TRUE;
 }

@@ -104,8 +104,8 @@ typedef struct {
     gboolean enabled;      /* --attest, sev.attest */
     char *pdh;             /* the platform's PDH certificate file */
     gboolean from_host;    /* the PDH of the host, or of the guest's emulator */
-    char *ark;             /* with from_host: AMD's ARK and ASK (files) to verify */
-    char *ask;             /* the host's certificate chain with */
+    char *ark;             /* another root (ARK and ASK files) to verify the */
+    char *ask;             /* platform's chain under instead of AMD's built-in ones */
     char *keys_dir;        /* where the session and the owner's keys are written */
 } SevirtAttestSpec;
 

@@ -23,6 +23,8 @@
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
 #include "sevirt-psp.h"
+/* SEV-SNP attestation */
+#include "sevirt-snp-measure.h"
 /* lifecycle */
 #include "sevirt-storage.h"
 #include "sevirt-cloudinit.h"

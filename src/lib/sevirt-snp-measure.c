@@ -352,15 +352,16 @@ sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
     g_autoptr(GError) no_meta = NULL;
     g_autoptr(GError) local = NULL;
     g_autoptr(EVP_MD_CTX) ctx = NULL;
+    const char *name = input->firmware_name ? input->firmware_name : _("firmware");
     Gctx g = { NULL, { 0 } };
 
     if (!check_input(input, error))
         return FALSE;
-    ovmf = sevirt_ovmf_parse(input->firmware, input->firmware_len, _("firmware"), error);
+    ovmf = sevirt_ovmf_parse(input->firmware, input->firmware_len, name, error);
     if (!ovmf)
         return FALSE;
     sections = sevirt_ovmf_get_snp_sections(ovmf, input->firmware, input->firmware_len,
-                                            _("firmware"), &no_meta);
+                                            name, &no_meta);
     if (!sections && (!input->allow_no_metadata ||
                       !g_error_matches(no_meta, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED))) {
         g_propagate_error(error, g_steal_pointer(&no_meta));
@@ -368,7 +369,8 @@ sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
     }
     if (input->kernel && !has_section(sections, SEVIRT_SNP_SECTION_KERNEL_HASHES)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
-                    _("A kernel is given but the firmware's SEV metadata has no SNP_KERNEL_HASHES section, so a measured direct kernel boot is impossible with it"));
+                    _("A kernel is given but the SEV metadata of firmware '%s' has no SNP_KERNEL_HASHES section, so a measured direct kernel boot is impossible with it"),
+                    name);
         return FALSE;
     }
 
@@ -393,4 +395,33 @@ sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
  fail:
     sevirt_crypto_error(error, SEVIRT_ERROR_FAILED, _("Cannot compute the SNP launch digest"));
     return FALSE;
+}
+
+gboolean
+sevirt_snp_hex_parse(const char *what, const char *text, guint8 *out, gsize len,
+                     GError **error)
+{
+    g_autofree char *t = g_strstrip(g_strdup(text));
+    const char *h = t;
+
+    if (g_str_has_prefix(h, "0x") || g_str_has_prefix(h, "0X"))
+        h += 2;
+    if (strlen(h) != 2 * len) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("%s: expected %" G_GSIZE_FORMAT " hex digits (%" G_GSIZE_FORMAT " bytes), got %" G_GSIZE_FORMAT " characters"),
+                    what, 2 * len, len, strlen(h));
+        return FALSE;
+    }
+    for (gsize i = 0; i < len; i++) {
+        int hi = g_ascii_xdigit_value(h[2 * i]);
+        int lo = g_ascii_xdigit_value(h[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                        _("%s: '%c%c' is not a hex byte"), what, h[2 * i], h[2 * i + 1]);
+            return FALSE;
+        }
+        out[i] = (hi << 4) | lo;
+    }
+    return TRUE;
 }

@@ -44,6 +44,7 @@ gboolean sevirt_vcpu_type_signature(const char *what, const char *name, guint32 
 /**
  * SevirtSnpLaunchInput:
  * @firmware: the OVMF image
+ * @firmware_name: (nullable) its name for messages (a file name)
  * @ovmf_hash: (nullable) precomputed sevirt_snp_ovmf_hash() of the image
  *             (SEVIRT_SNP_DIGEST_SIZE bytes) to start from instead of
  *             hashing it; the image is still needed for its metadata
@@ -62,6 +63,7 @@ gboolean sevirt_vcpu_type_signature(const char *what, const char *name, guint32 
 typedef struct {
     const guint8 *firmware;
     gsize firmware_len;
+    const char *firmware_name;
     const guint8 *ovmf_hash;
     const guint8 *kernel;
     gsize kernel_len;
@@ -94,5 +96,17 @@ gboolean sevirt_snp_ovmf_hash(const guint8 *firmware, gsize len,
  */
 gboolean sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
                                   guint8 digest[SEVIRT_SNP_DIGEST_SIZE], GError **error);
+
+/**
+ * sevirt_snp_hex_parse:
+ * @what: name of the input for messages
+ * @text: hex digits (upper or lower case, an optional 0x prefix,
+ *        surrounding whitespace allowed)
+ * @out: (out) exactly @len bytes
+ *
+ * SEVIRT_ERROR_INVALID naming @what when @text is not 2 * @len hex digits.
+ */
+gboolean sevirt_snp_hex_parse(const char *what, const char *text, guint8 *out, gsize len,
+                              GError **error);
 
 G_END_DECLS

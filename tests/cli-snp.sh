@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The SEV-SNP guest-owner commands, offline: measure (sev-snp-measure's
+# options and values), verify-report and report-info on the published
+# reports, and every kind of bad input (one clear line, the documented exit
+# status).
+. "$abs_top_srcdir/tests/test-lib.sh"
+
+M=$abs_top_srcdir/tests/data/snp/measure
+AMDSEV=$M/ovmf_AmdSev_suffix.bin
+X64=$M/ovmf_OvmfX64_suffix.bin
+T=$TEST_TMP
+
+LIBVIRT_DEFAULT_URI=test:///nonexistent/file.xml
+export LIBVIRT_DEFAULT_URI
+
+expect 0 sevirt help && out_has "measure" && out_has "SEV-SNP"
+expect 0 sevirt measure --help && out_has "--vcpu-type" && out_has "--snp-ovmf-hash" &&
+    out_has "--output-format" && out_has "--vmm-type"
+
+# ------------------------------------------------------------- measure
+# sev-snp-measure's own test values (tests/test_guest.py), digest alone on stdout
+measure_is() {
+    _digest=$1
+    shift
+    expect 0 sevirt measure "$@" && [ "$(cat "$OUT")" = "$_digest" ] ||
+        fail "measure $* printed '$(cat "$OUT")', expected $_digest"
+}
+measure_is 803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba7e534442e7e1e17895dfe778d0228977 \
+    --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null \
+    --append "console=ttyS0 loglevel=7" --guest-features 0x21
+measure_is 19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6013b26869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d \
+    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV"
+measure_is 5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a92441310ba6c4933de877c36e23046ad5 \
+    --mode snp --vcpus 4 --vcpu-sig 0x800f12 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append ""
+measure_is 5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a92441310ba6c4933de877c36e23046ad5 \
+    --vcpus 4 --vcpu-family 23 --vcpu-model 1 --vcpu-stepping 2 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null
+measure_is 0ce9ccc06bab55eebe8abc234f3df6514883977a68a591b71052498ab52b2f1aa415db338033946ef93aa8278c0d67fb \
+    --vcpus 1 --vcpu-type EPYC-v4 --vmm-type ec2 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null \
+    --append "" --guest-features 0x21
+measure_is 5c5debf100fc339f90276e761ee1f1658d08922c3b20e2a2e6c7a6c3370b2452a15a00eae11886a93d6fd1e7ab81e29d \
+    --vcpus 4 --vmm-type gce --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null
+measure_is 789b7f836f9cf611c269734e5d074e8e2ab30456afe4bbcf84f56be63bc9e40fe5e30e4adc59d5c26bf5ac45222428a2 \
+    --vcpus 8 --vcpu-type EPYC-Genoa --ovmf "$AMDSEV" --guest-features 0x21
+measure_is 4450c0703e809d10bad0ff1429817e9e95d0fbf9da316278d4f9acbbab8da5a695a098a90f9cfaaee831e91b6ed4d54c \
+    --vcpus 1 --vcpu-type EPYC-Turin --ovmf "$AMDSEV"
+measure_is 404a74d4c8ed84049931af4165cd342e5665c5fe3c798aac171bdc1f2d6698185fa08021a8de26410ed4a471e0d60f68 \
+    --vcpus 2 --vcpu-type EPYC-Milan --ovmf "$AMDSEV" --kernel "$M/kernel-fake.bin" \
+    --initrd "$M/initrd-fake.bin" --append "console=ttyS0 root=/dev/vda"
+measure_is da0296de8193586a5512078dcd719eccecbd87e2b825ad4148c44f665dc87df21e5b49e21523a9ad993afdb6a30b4005 \
+    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64"
+# the firmware pages alone, and starting from that hash
+measure_is 086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74 \
+    --mode snp:ovmf-hash --ovmf "$AMDSEV"
+measure_is 329c8ce0972ae52343b64d34a434a86f245dfd74f5ed7aae15d22efc78fb9683632b9b50e4e1d7fa41179ef98a7ef198 \
+    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --guest-features 0x21 \
+    --snp-ovmf-hash 086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74
+# a wrong seed gives another digest: the seed is used, the pages are not re-hashed
+expect 0 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --guest-features 0x21 \
+    --snp-ovmf-hash 186e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74 &&
+    out_lacks 329c8ce0972ae523
+# SEV-ES and SEV through the same options
+measure_is 0dccbcaba8e90b261bd0d2e1863a2f9da714768b7b2a19363cd6ae35aa90de91 \
+    --mode seves --vcpus 4 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append ""
+measure_is 82a3ee5d537c3620628270c292ae30cb40c3c878666a7890ee7ef2a08fb535ff \
+    --mode sev --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7"
+measure_is b4c021e085fb83ceffe6571a3d357b4a98773c83c474e47f76c876708fe316da --mode sev --ovmf "$X64"
+# output formats
+measure_is 'GTWLqadhVTSpoeLw38KThNzU3LcGL/nGATsmhppfxuyr4DPEjdb2211tdufF32Mt' \
+    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --output-format base64
+expect 0 sevirt measure --json --vcpus 2 --vcpu-type EPYC-Milan --ovmf "$AMDSEV" &&
+    out_has '"measurement" : "7ebc88066ce54aed30ae5dfadbb298613a046effdf58fbba3581cb752d7731f03805fb0154bbbe534fa30ac5bd661299"' &&
+    out_has '"vcpu_sig" : "0xa00f11"' && out_has '"vmm_type" : "QEMU"' && out_has '"guest_features" : "0x1"'
+
+# refusals: the firmware cannot do it (4), bad input (2)
+expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel /dev/null &&
+    err_has "has no SNP_KERNEL_HASHES section" && err_has "$X64" && err_one_line
+expect 4 sevirt measure --mode seves --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel /dev/null &&
+    err_has "kernel hashes" && err_one_line
+dd if=/dev/zero of="$T/nometa.fd" bs=4096 count=4 2>/dev/null
+expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$T/nometa.fd" &&
+    err_has "has no SEV metadata" && err_has "cannot launch SEV-SNP guests" && err_one_line
+if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] && grep -q -a ASEV /usr/share/OVMF/OVMF_CODE_4M.fd; then
+    :
+elif [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
+    expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-Milan --ovmf /usr/share/OVMF/OVMF_CODE_4M.fd &&
+        err_has "has no SEV metadata" && err_one_line
+fi
+expect 2 sevirt measure --vcpus 1 --vcpu-type Skylake --ovmf "$AMDSEV" &&
+    err_has "unknown vCPU type 'Skylake'" && err_has "EPYC-Genoa" && err_one_line
+expect 2 sevirt measure --vcpus 1 --ovmf "$AMDSEV" && err_has "--vcpu-type" && err_one_line
+expect 2 sevirt measure --vcpu-type EPYC --ovmf "$AMDSEV" && err_has "--vcpus is required" && err_one_line
+expect 2 sevirt measure --vcpus 0 --vcpu-type EPYC --ovmf "$AMDSEV" && err_has "at least one" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC && err_has "--ovmf is required" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --vcpu-sig 0x800f12 --ovmf "$AMDSEV" &&
+    err_has "only one of" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-family 23 --ovmf "$AMDSEV" && err_has "go together" && err_one_line
+expect 2 sevirt measure --mode tdx --ovmf "$AMDSEV" && err_has "unknown mode 'tdx'" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --vmm-type xen --ovmf "$AMDSEV" &&
+    err_has "unknown VMM type 'xen'" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --output-format bin &&
+    err_has "unknown format 'bin'" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --snp-ovmf-hash abcd &&
+    err_has "--snp-ovmf-hash: expected 96 hex digits" && err_one_line
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --initrd /dev/null &&
+    err_has "only measured with --kernel" && err_one_line
+expect 2 sevirt measure --mode seves --vmm-type ec2 --vcpus 1 --ovmf "$AMDSEV" &&
+    err_has "only measured for SEV-SNP" && err_one_line
+expect 7 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$T/missing.fd" &&
+    err_has "missing.fd" && err_one_line
+
+finish

@@ -109,4 +109,118 @@ expect 2 sevirt measure --mode seves --vmm-type ec2 --vcpus 1 --ovmf "$AMDSEV" &
 expect 7 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$T/missing.fd" &&
     err_has "missing.fd" && err_one_line
 
+# --------------------------------------------------------- report-info
+R=$abs_top_srcdir/tests/data/snp/report
+G=$R/go-sev-guest-milan-vcek
+GOOD_MEAS=b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01
+GOOD_CHIP=3ac3fe21e13fb0990eb28a802e3fb6a29483a6b0753590c951bdd3b8e53786184ca39e359669a2b76a1936776b564ea464cdce40c05f63c9b610c5068b006b5d
+expect 0 sevirt report-info "$G/attestation.bin" && out_has "$GOOD_MEAS" &&
+    out_has "0xb0000 (ABI 0.0; smt, reserved-mbo, debug)" && out_has "1.49 build 3" &&
+    out_has "(bootloader=2, tee=0, snp=5, microcode=68)"
+expect 0 sevirt report-info --json "$R/synthetic-v5-testroot/report.bin" && out_has '"version" : 5' &&
+    out_has '"launch_mit_vector" : 3' && out_has '"current_mit_vector" : 7' && out_has '"author_key_en" : true'
+# hex and base64 text forms are the same report
+expect 0 sevirt report-info "$R/virtee-sev-milan-vcek/report_milan.hex" && out_has "Measurement:"
+cp "$OUT" "$T/from-hex"
+tr -d ' \n' <"$R/virtee-sev-milan-vcek/report_milan.hex" | sed 's/../\\x&/g' | xargs -0 printf >"$T/r.bin" 2>/dev/null ||
+    fail "cannot convert the hex report"
+base64 "$T/r.bin" >"$T/r.b64"
+expect 0 sevirt report-info "$T/r.b64" && cmp -s "$OUT" "$T/from-hex" || fail "base64 and hex reports differ"
+expect 2 sevirt report-info "$R/negative/truncated-0x49f.bin" && err_has "1183 bytes instead of 1184" && err_one_line
+expect 2 sevirt report-info "$M/kernel-fake.bin" && err_has "not an SEV-SNP attestation report" && err_one_line
+expect 7 sevirt report-info "$T/none.bin" && err_has "none.bin" && err_one_line
+
+# -------------------------------------------------------- verify-report
+# every published set: its verdict (all checks PASS, exit 0)
+verify_set() {
+    _dir=$R/$1
+    shift
+    expect 0 sevirt verify-report "$@" && out_has "PASS signature" && out_has "PASS tcb" &&
+        out_lacks "FAIL" && out_has "the attestation report verifies" || fail "set $_dir does not verify"
+}
+verify_set go-sev-guest-milan-vcek "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem"
+S5=$R/synthetic-v5-testroot
+verify_set synthetic-v5-testroot "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der"
+A=$R/trustee-azure-genoa-vcek
+verify_set trustee-azure-genoa-vcek "$A/report.bin" --vcek "$A/vcek-genoa.pem" --ark "$A/ark.pem" --ask "$A/ask.pem"
+E=$R/trustee-e2e-genoa-vcek-reconstructed
+verify_set trustee-e2e "$E/report.bin" --vcek "$E/vcek.der" --ark "$E/ark.pem" --ask "$E/ask.pem"
+TM=$R/trustee-milan-vcek
+verify_set trustee-milan-vcek "$TM/test-report.bin" --vcek "$TM/test-vcek.der" --ark "$TM/ark.pem" --ask "$TM/ask.pem"
+TL=$R/trustee-milan-vlek
+verify_set trustee-milan-vlek "$TL/test-vlek-report.bin" --vlek "$TL/test-vlek.der" --ark "$TL/ark.pem" --asvk "$TL/asvk.pem" --vmpl 1
+out_has "PASS signer             signed by a VLEK"
+V=$R/virtee-sev-milan-vcek
+verify_set virtee-sev-milan-vcek "$V/report_milan.hex" --vcek "$V/vcek.der" --cert-chain "$V/cert_chain_milan.pem"
+
+# the owner's checks, from go-sev-guest's check_test.go good values
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --measurement "$GOOD_MEAS" --chip-id "$GOOD_CHIP" --policy 0xb0000 --policy-require smt --vmpl 0 \
+    --report-data 01020304050000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 \
+    --host-data 0000000000000000000000000000000000000000000000000000000000000000 \
+    --id-key-digest 000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 \
+    --min-tcb bootloader=2,tee=0,snp=5,microcode=68 &&
+    out_has "PASS measurement" && out_has "PASS policy" && out_has "PASS min_tcb" && out_has "PASS vmpl" &&
+    out_has "PASS chip_id_expected" && out_has "PASS report_data"
+# a wrong value fails its check: exit 5, the failing checks named
+expect 5 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --measurement "$(echo "$GOOD_MEAS" | sed 's/1$/0/')" --policy-deny debug,migrate-ma --min-tcb snp=6 &&
+    out_has "FAIL measurement" && out_has "FAIL policy             forbidden flags set: debug" &&
+    out_has "FAIL min_tcb" && out_has "PASS signature" &&
+    err_has "does not verify (failed: measurement, policy, min_tcb)" && err_one_line
+# base64 values are accepted too
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --measurement "$(echo "$GOOD_MEAS" | xxd -r -p | base64 -w0)" && out_has "PASS measurement"
+# JSON: every field and every check
+expect 0 sevirt verify-report --json "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" &&
+    out_has '"verified" : true' && out_has '"name" : "signature"' && out_has "\"measurement\" : \"$GOOD_MEAS\"" &&
+    out_has '"signing_key" : "VCEK"'
+# every negative report fails
+for f in "$R"/negative/*.bin; do
+    sevirt verify-report "$f" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" >"$T/o" 2>"$T/e"
+    rc=$?
+    case $rc in
+    5) grep -q "FAIL signature" "$T/o" || fail "$f: no failing signature check" ;;
+    2) grep -q "bytes instead of 1184" "$T/e" || fail "$f: unexpected error $(cat "$T/e")" ;;
+    *) fail "$f: exit $rc, expected 5 or 2" ;;
+    esac
+done
+# the wrong chip's VCEK, a foreign chain, modified VCEKs
+expect 5 sevirt verify-report "$G/attestation.bin" --vcek "$TM/test-vcek.der" --cert-chain "$V/cert_chain_milan.pem" &&
+    out_has "FAIL chip_id" && out_has "FAIL tcb" && out_has "FAIL signature"
+expect 5 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$R/amd-roots/genoa/ark.pem" \
+    --ask "$R/amd-roots/genoa/ask.pem" && out_has "FAIL vek" && out_has "PASS ask"
+expect 5 sevirt verify-report "$TM/test-report.bin" --vcek "$TM/negative-test-vcek-invalid-new.der" \
+    --ark "$TM/ark.pem" --ask "$TM/ask.pem" && out_has "FAIL vek" && err_has "failed: vek"
+expect 5 sevirt verify-report "$G/attestation.bin" --vlek "$TL/test-vlek.der" --ark "$TL/ark.pem" --asvk "$TL/asvk.pem" &&
+    out_has "FAIL signer"
+# batch: one chain check, one verdict per report
+expect 0 sevirt verify-report "$G/attestation.bin" "$G/attestation.bin" \
+    --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" --measurement "$GOOD_MEAS" &&
+    out_has "all 2 attestation reports verify" && out_has "$G/attestation.bin:"
+expect 5 sevirt verify-report "$G/attestation.bin" "$R/negative/sig-zero.bin" \
+    --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" &&
+    err_has "1 of 2 attestation reports do not verify" && out_has "$R/negative/sig-zero.bin:"
+[ "$(grep -c "PASS ark" "$OUT")" = 1 ] || fail "batch checked the chain more than once"
+expect 0 sevirt verify-report --json "$G/attestation.bin" "$G/attestation.bin" \
+    --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" && out_has '"reports" : [' &&
+    out_has '"file" : '
+# usage errors
+expect 2 sevirt verify-report "$G/attestation.bin" && err_has "--vcek" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --vlek "$G/vcek.der" && err_has "exactly one" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" && err_has "--cert-chain" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" && err_has "go together" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --measurement abcd && err_has "--measurement" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --min-tcb ucode=1 && err_has "--min-tcb" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --policy-deny dbg && err_has "unknown policy flag 'dbg'" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
+    --vmpl 4 && err_has "--vmpl" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/attestation.bin" --cert-chain "$V/cert_chain_milan.pem" &&
+    err_has "not an X.509 certificate" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$G/vcek.der" &&
+    err_has "not a certificate chain" && err_one_line
+
 finish

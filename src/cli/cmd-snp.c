@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -316,6 +317,540 @@ cmd_measure(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 }
 
 /* ---------------------------------------------------------------------- */
+/* report-info, verify-report */
+
+static char *
+hex_of(const guint8 *data, gsize len)
+{
+    return sevirt_cli_hex(data, len);
+}
+
+static void
+json_add_hex(JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+{
+    g_autofree char *h = hex_of(data, len);
+
+    sevirt_cli_json_add_string(b, member, h);
+}
+
+static void
+json_add_uint(JsonBuilder *b, const char *member, guint64 v)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_add_int_value(b, (gint64) v);
+}
+
+static void
+json_add_strv(JsonBuilder *b, const char *member, char **v)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_begin_array(b);
+    for (guint i = 0; v[i]; i++)
+        json_builder_add_string_value(b, v[i]);
+    json_builder_end_array(b);
+}
+
+static void
+json_add_tcb(JsonBuilder *b, const char *member, guint64 tcb, gboolean turin)
+{
+    g_autofree char *decoded = g_strconcat(member, "_decoded", NULL);
+    SevirtSnpTcb t;
+
+    sevirt_snp_tcb_decode(tcb, turin, &t);
+    json_add_uint(b, member, tcb);
+    json_builder_set_member_name(b, decoded);
+    json_builder_begin_object(b);
+    if (turin)
+        json_add_uint(b, "fmc", t.fmc);
+    json_add_uint(b, "bootloader", t.bootloader);
+    json_add_uint(b, "tee", t.tee);
+    json_add_uint(b, "snp", t.snp);
+    json_add_uint(b, "microcode", t.microcode);
+    json_builder_end_object(b);
+}
+
+/* Every field of the report, as snpguest and go-sev-guest name them. */
+static void
+json_add_report(JsonBuilder *b, const SevirtSnpReport *r)
+{
+    gboolean turin = sevirt_snp_report_is_turin(r);
+    g_auto(GStrv) policy = sevirt_snp_policy_flags(r->policy);
+    g_auto(GStrv) platform = sevirt_snp_platform_info_flags(r->platform_info);
+
+    json_add_uint(b, "version", r->version);
+    json_add_uint(b, "guest_svn", r->guest_svn);
+    json_add_uint(b, "policy", r->policy);
+    json_add_strv(b, "policy_flags", policy);
+    json_add_uint(b, "policy_abi_major", (r->policy >> 8) & 0xff);
+    json_add_uint(b, "policy_abi_minor", r->policy & 0xff);
+    json_add_hex(b, "family_id", r->family_id, 16);
+    json_add_hex(b, "image_id", r->image_id, 16);
+    json_add_uint(b, "vmpl", r->vmpl);
+    json_add_uint(b, "signature_algo", r->signature_algo);
+    json_add_tcb(b, "current_tcb", r->current_tcb, turin);
+    json_add_uint(b, "platform_info", r->platform_info);
+    json_add_strv(b, "platform_info_flags", platform);
+    json_add_uint(b, "signer_info", r->signer_info);
+    json_builder_set_member_name(b, "author_key_en");
+    json_builder_add_boolean_value(b, r->signer_info & 1);
+    json_builder_set_member_name(b, "mask_chip_key");
+    json_builder_add_boolean_value(b, (r->signer_info >> 1) & 1);
+    sevirt_cli_json_add_string(b, "signing_key",
+                               sevirt_snp_signer_to_string(sevirt_snp_report_get_signer(r)));
+    json_add_hex(b, "report_data", r->report_data, 64);
+    json_add_hex(b, "measurement", r->measurement, 48);
+    json_add_hex(b, "host_data", r->host_data, 32);
+    json_add_hex(b, "id_key_digest", r->id_key_digest, 48);
+    json_add_hex(b, "author_key_digest", r->author_key_digest, 48);
+    json_add_hex(b, "report_id", r->report_id, 32);
+    json_add_hex(b, "report_id_ma", r->report_id_ma, 32);
+    json_add_tcb(b, "reported_tcb", r->reported_tcb, turin);
+    if (r->version >= 3) {
+        json_add_uint(b, "cpuid_fam_id", r->cpuid_fam_id);
+        json_add_uint(b, "cpuid_mod_id", r->cpuid_mod_id);
+        json_add_uint(b, "cpuid_step", r->cpuid_step);
+    }
+    json_add_hex(b, "chip_id", r->chip_id, 64);
+    json_add_tcb(b, "committed_tcb", r->committed_tcb, turin);
+    json_add_uint(b, "current_build", r->current_build);
+    json_add_uint(b, "current_minor", r->current_minor);
+    json_add_uint(b, "current_major", r->current_major);
+    json_add_uint(b, "committed_build", r->committed_build);
+    json_add_uint(b, "committed_minor", r->committed_minor);
+    json_add_uint(b, "committed_major", r->committed_major);
+    json_add_tcb(b, "launch_tcb", r->launch_tcb, turin);
+    if (r->version >= 5) {
+        json_add_uint(b, "launch_mit_vector", r->launch_mit_vector);
+        json_add_uint(b, "current_mit_vector", r->current_mit_vector);
+    }
+    json_add_hex(b, "signature_r", r->raw + 0x2A0, 72);
+    json_add_hex(b, "signature_s", r->raw + 0x2E8, 72);
+}
+
+static void
+print_line(const char *label, const char *value)
+{
+    printf("%-26s %s\n", label, value);
+}
+
+static void
+print_hex(const char *label, const guint8 *data, gsize len)
+{
+    g_autofree char *h = hex_of(data, len);
+
+    print_line(label, h);
+}
+
+static void
+print_tcb(const char *label, guint64 tcb, gboolean turin)
+{
+    SevirtSnpTcb t;
+    g_autofree char *s = NULL;
+
+    sevirt_snp_tcb_decode(tcb, turin, &t);
+    if (turin)
+        s = g_strdup_printf("0x%016" G_GINT64_MODIFIER "x (fmc=%u, bootloader=%u, tee=%u, snp=%u, microcode=%u)",
+                            tcb, t.fmc, t.bootloader, t.tee, t.snp, t.microcode);
+    else
+        s = g_strdup_printf("0x%016" G_GINT64_MODIFIER "x (bootloader=%u, tee=%u, snp=%u, microcode=%u)",
+                            tcb, t.bootloader, t.tee, t.snp, t.microcode);
+    print_line(label, s);
+}
+
+static void G_GNUC_PRINTF(2, 3)
+print_fmt(const char *label, const char *fmt, ...)
+{
+    g_autofree char *value = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    value = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    print_line(label, value);
+}
+
+static void
+print_report(const SevirtSnpReport *r)
+{
+    gboolean turin = sevirt_snp_report_is_turin(r);
+    g_auto(GStrv) policy = sevirt_snp_policy_flags(r->policy);
+    g_auto(GStrv) platform = sevirt_snp_platform_info_flags(r->platform_info);
+    g_autofree char *pol = g_strjoinv(", ", policy);
+    g_autofree char *plat = g_strjoinv(", ", platform);
+
+    print_fmt(_("Version:"), "%u", r->version);
+    print_fmt(_("Guest SVN:"), "%u", r->guest_svn);
+    print_fmt(_("Policy:"), "0x%" G_GINT64_MODIFIER "x (ABI %u.%u; %s)", r->policy,
+              (guint) ((r->policy >> 8) & 0xff), (guint) (r->policy & 0xff), pol);
+    print_hex(_("Family ID:"), r->family_id, 16);
+    print_hex(_("Image ID:"), r->image_id, 16);
+    print_fmt(_("VMPL:"), "%u", r->vmpl);
+    print_fmt(_("Signature algorithm:"), "%u", r->signature_algo);
+    print_tcb(_("Current TCB:"), r->current_tcb, turin);
+    print_fmt(_("Platform info:"), "0x%" G_GINT64_MODIFIER "x (%s)", r->platform_info, plat);
+    print_fmt(_("Signing key:"), "%s (author key %s, chip key %s)",
+              sevirt_snp_signer_to_string(sevirt_snp_report_get_signer(r)),
+              (r->signer_info & 1) ? "enabled" : "disabled",
+              (r->signer_info & 2) ? "masked" : "not masked");
+    print_hex(_("Report data:"), r->report_data, 64);
+    print_hex(_("Measurement:"), r->measurement, 48);
+    print_hex(_("Host data:"), r->host_data, 32);
+    print_hex(_("ID key digest:"), r->id_key_digest, 48);
+    print_hex(_("Author key digest:"), r->author_key_digest, 48);
+    print_hex(_("Report ID:"), r->report_id, 32);
+    print_hex(_("Report ID of MA:"), r->report_id_ma, 32);
+    print_tcb(_("Reported TCB:"), r->reported_tcb, turin);
+    if (r->version >= 3)
+        print_fmt(_("CPUID family/model/step:"), "0x%x/0x%x/0x%x",
+                  r->cpuid_fam_id, r->cpuid_mod_id, r->cpuid_step);
+    print_hex(_("Chip ID:"), r->chip_id, 64);
+    print_tcb(_("Committed TCB:"), r->committed_tcb, turin);
+    print_fmt(_("Current firmware:"), "%u.%u build %u",
+              r->current_major, r->current_minor, r->current_build);
+    print_fmt(_("Committed firmware:"), "%u.%u build %u",
+              r->committed_major, r->committed_minor, r->committed_build);
+    print_tcb(_("Launch TCB:"), r->launch_tcb, turin);
+    if (r->version >= 5) {
+        print_fmt(_("Launch mitigation vector:"), "0x%" G_GINT64_MODIFIER "x", r->launch_mit_vector);
+        print_fmt(_("Current mitigation vector:"), "0x%" G_GINT64_MODIFIER "x", r->current_mit_vector);
+    }
+    print_hex(_("Signature R:"), r->raw + 0x2A0, 48);
+    print_hex(_("Signature S:"), r->raw + 0x2E8, 48);
+}
+
+static gboolean
+cmd_report_info(SevirtCli *cli, char **args, GError **error)
+{
+    SevirtSnpReport r;
+
+    if (!sevirt_snp_report_read(args[0], &r, error))
+        return FALSE;
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        json_add_report(b, &r);
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+    } else {
+        print_report(&r);
+    }
+    return TRUE;
+}
+
+static char *opt_vcek;
+static char *opt_vlek;
+static char *opt_ark;
+static char *opt_ask;
+static char *opt_cert_chain;
+static char *opt_measurement;
+static char *opt_report_data;
+static char *opt_host_data;
+static char *opt_policy;
+static char *opt_policy_require;
+static char *opt_policy_deny;
+static char *opt_id_key_digest;
+static char *opt_author_key_digest;
+static char *opt_min_tcb;
+static char *opt_vmpl;
+static char *opt_chip_id;
+
+static const GOptionEntry verify_report_entries[] = {
+    { "vcek", 0, 0, G_OPTION_ARG_FILENAME, &opt_vcek,
+      N_("the chip's VCEK certificate (DER or PEM), from AMD's KDS or the host"), N_("FILE") },
+    { "vlek", 0, 0, G_OPTION_ARG_FILENAME, &opt_vlek,
+      N_("the cloud provider's VLEK certificate (DER or PEM)"), N_("FILE") },
+    { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert_chain,
+      N_("AMD's cert_chain PEM: the ASK (ASVK for a VLEK) then the ARK"), N_("FILE") },
+    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &opt_ark,
+      N_("AMD root key certificate of the product line"), N_("FILE") },
+    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
+      N_("AMD signing key certificate (the ASVK for a VLEK)"), N_("FILE") },
+    { "asvk", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
+      N_("same as --ask, for a VLEK"), N_("FILE") },
+    { "measurement", 0, 0, G_OPTION_ARG_STRING, &opt_measurement,
+      N_("expected launch measurement (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
+    { "report-data", 0, 0, G_OPTION_ARG_STRING, &opt_report_data,
+      N_("expected report data, the nonce the guest asked with (64 bytes)"), N_("HEX") },
+    { "host-data", 0, 0, G_OPTION_ARG_STRING, &opt_host_data,
+      N_("expected host data (32 bytes)"), N_("HEX") },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
+      N_("expected guest policy, exactly (e.g. 0x30000)"), N_("N") },
+    { "policy-require", 0, 0, G_OPTION_ARG_STRING, &opt_policy_require,
+      N_("policy flags that must be set (comma-separated: smt, migrate-ma, debug, single-socket, ...)"), N_("FLAGS") },
+    { "policy-deny", 0, 0, G_OPTION_ARG_STRING, &opt_policy_deny,
+      N_("policy flags that must not be set (e.g. debug,migrate-ma)"), N_("FLAGS") },
+    { "id-key-digest", 0, 0, G_OPTION_ARG_STRING, &opt_id_key_digest,
+      N_("expected ID key digest (48 bytes; see 'sevirt id-block')"), N_("HEX") },
+    { "author-key-digest", 0, 0, G_OPTION_ARG_STRING, &opt_author_key_digest,
+      N_("expected author key digest (48 bytes)"), N_("HEX") },
+    { "min-tcb", 0, 0, G_OPTION_ARG_STRING, &opt_min_tcb,
+      N_("lowest acceptable reported TCB: bootloader=N,tee=N,snp=N,microcode=N (fmc=N on Turin)"), N_("TCB") },
+    { "vmpl", 0, 0, G_OPTION_ARG_STRING, &opt_vmpl,
+      N_("expected VMPL the report was requested at"), N_("N") },
+    { "chip-id", 0, 0, G_OPTION_ARG_STRING, &opt_chip_id,
+      N_("expected chip id (64 bytes)"), N_("HEX") },
+    { NULL }
+};
+
+/* Buffers behind SevirtSnpExpect's pointers. */
+typedef struct {
+    guint8 measurement[48];
+    guint8 report_data[64];
+    guint8 host_data[32];
+    guint8 id_key_digest[48];
+    guint8 author_key_digest[48];
+    guint8 chip_id[64];
+} ExpectBufs;
+
+static gboolean
+parse_bytes_opt(const char *name, const char *value, guint8 *buf, gsize len,
+                const guint8 **target, GError **error)
+{
+    if (!value)
+        return TRUE;
+    if (!sevirt_snp_bytes_parse(name, value, buf, len, error)) {
+        (*error)->code = SEVIRT_ERROR_INVALID;
+        return FALSE;
+    }
+    *target = buf;
+    return TRUE;
+}
+
+static gboolean
+parse_expect(SevirtSnpExpect *x, ExpectBufs *bufs, GError **error)
+{
+    guint64 v = 0;
+
+    if (!parse_bytes_opt("--measurement", opt_measurement, bufs->measurement, 48, &x->measurement, error) ||
+        !parse_bytes_opt("--report-data", opt_report_data, bufs->report_data, 64, &x->report_data, error) ||
+        !parse_bytes_opt("--host-data", opt_host_data, bufs->host_data, 32, &x->host_data, error) ||
+        !parse_bytes_opt("--id-key-digest", opt_id_key_digest, bufs->id_key_digest, 48, &x->id_key_digest, error) ||
+        !parse_bytes_opt("--author-key-digest", opt_author_key_digest, bufs->author_key_digest, 48,
+                         &x->author_key_digest, error) ||
+        !parse_bytes_opt("--chip-id", opt_chip_id, bufs->chip_id, 64, &x->chip_id, error))
+        return FALSE;
+    if (opt_policy) {
+        if (!sevirt_parse_uint("--policy", opt_policy, G_MAXUINT64, &x->policy, error))
+            return FALSE;
+        x->check_policy = TRUE;
+    }
+    if ((opt_policy_require &&
+         !sevirt_snp_policy_flag_parse("--policy-require", opt_policy_require, &x->policy_require, error)) ||
+        (opt_policy_deny &&
+         !sevirt_snp_policy_flag_parse("--policy-deny", opt_policy_deny, &x->policy_deny, error)))
+        return FALSE;
+    if (x->policy_require & x->policy_deny)
+        return sevirt_cli_usage_error(error, _("--policy-require and --policy-deny name the same flag"));
+    if (opt_min_tcb) {
+        if (!sevirt_snp_tcb_parse("--min-tcb", opt_min_tcb, &x->min_tcb, error))
+            return FALSE;
+        x->check_min_tcb = TRUE;
+    }
+    if (opt_vmpl) {
+        if (!sevirt_parse_uint("--vmpl", opt_vmpl, 3, &v, error))
+            return FALSE;
+        x->vmpl = v;
+        x->check_vmpl = TRUE;
+    }
+    return TRUE;
+}
+
+/*
+ * The roots when neither --cert-chain nor --ark/--ask is given.  This build
+ * carries no AMD roots of its own, so the owner must name them; once
+ * built-in SNP roots exist this is where they are picked (by the VCEK's
+ * issuer).
+ */
+static gboolean
+load_builtin_roots(SevirtSnpCert **ark G_GNUC_UNUSED, SevirtSnpCert **ask G_GNUC_UNUSED,
+                   GError **error)
+{
+    return sevirt_cli_usage_error(error, _("this sevirt has no built-in AMD SEV-SNP roots: give --cert-chain FILE, or --ark and --ask (--asvk for a VLEK)"));
+}
+
+static gboolean
+load_verify_certs(SevirtSnpCert **vek, SevirtSnpCert **ark, SevirtSnpCert **ask, GError **error)
+{
+    if (!!opt_vcek == !!opt_vlek)
+        return sevirt_cli_usage_error(error, _("give exactly one of --vcek and --vlek"));
+    if (opt_cert_chain && (opt_ark || opt_ask))
+        return sevirt_cli_usage_error(error, _("--cert-chain and --ark/--ask are mutually exclusive"));
+    if (!opt_cert_chain && !!opt_ark != !!opt_ask)
+        return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
+    if (!(*vek = sevirt_snp_cert_read(opt_vcek ? opt_vcek : opt_vlek, error)))
+        return FALSE;
+    if (opt_cert_chain)
+        return sevirt_snp_cert_chain_read(opt_cert_chain, ask, ark, error);
+    if (opt_ark)
+        return (*ark = sevirt_snp_cert_read(opt_ark, error)) &&
+               (*ask = sevirt_snp_cert_read(opt_ask, error));
+    return load_builtin_roots(ark, ask, error);
+}
+
+static void
+json_add_checks(JsonBuilder *b, GPtrArray *checks)
+{
+    json_builder_set_member_name(b, "checks");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < checks->len; i++) {
+        SevirtSnpCheck *c = checks->pdata[i];
+
+        json_builder_begin_object(b);
+        sevirt_cli_json_add_string(b, "name", c->name);
+        json_builder_set_member_name(b, "passed");
+        json_builder_add_boolean_value(b, c->passed);
+        sevirt_cli_json_add_string(b, "detail", c->detail);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void
+print_checks(GPtrArray *checks, guint from)
+{
+    for (guint i = from; i < checks->len; i++) {
+        SevirtSnpCheck *c = checks->pdata[i];
+
+        printf("%s %-18s %s\n", c->passed ? "PASS" : "FAIL", c->name, c->detail);
+    }
+}
+
+static void
+add_failed_names(GString *failed, GPtrArray *checks)
+{
+    for (guint i = 0; i < checks->len; i++) {
+        SevirtSnpCheck *c = checks->pdata[i];
+
+        if (!c->passed && !strstr(failed->str, c->name))
+            g_string_append_printf(failed, "%s%s", failed->len ? ", " : "", c->name);
+    }
+}
+
+/* One report of a (batch) verification; the chain checks are shared. */
+static gboolean
+verify_one(SevirtCli *cli, const char *path, gboolean roots_ok,
+           const SevirtSnpCert *vek, const SevirtSnpExpect *x, GPtrArray *chain_checks,
+           JsonBuilder *b, gboolean batch, GString *failed, GError **error)
+{
+    g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_snp_check_free);
+    SevirtSnpReport r;
+    gboolean ok;
+
+    if (!sevirt_snp_report_read(path, &r, error))
+        return FALSE;
+    for (guint i = 0; i < chain_checks->len; i++) {
+        SevirtSnpCheck *c = chain_checks->pdata[i];
+        SevirtSnpCheck *copy = g_new0(SevirtSnpCheck, 1);
+
+        copy->name = g_strdup(c->name);
+        copy->passed = c->passed;
+        copy->detail = g_strdup(c->detail);
+        g_ptr_array_add(checks, copy);
+    }
+    /* the VEK's own link was checked with the roots: do not repeat it */
+    ok = sevirt_snp_report_verify(&r, NULL, vek, x, checks) && roots_ok;
+    if (cli->json) {
+        json_builder_begin_object(b);
+        if (batch)
+            sevirt_cli_json_add_string(b, "file", path);
+        json_builder_set_member_name(b, "verified");
+        json_builder_add_boolean_value(b, ok);
+        json_add_checks(b, checks);
+        json_builder_set_member_name(b, "report");
+        json_builder_begin_object(b);
+        json_add_report(b, &r);
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    } else {
+        if (batch)
+            printf("%s:\n", path);
+        print_checks(checks, batch ? chain_checks->len : 0);
+    }
+    if (!ok)
+        add_failed_names(failed, checks);
+    return TRUE;
+}
+
+static gboolean
+cmd_verify_report(SevirtCli *cli, char **args, GError **error)
+{
+    g_autoptr(SevirtSnpCert) vek = NULL;
+    g_autoptr(SevirtSnpCert) ark = NULL;
+    g_autoptr(SevirtSnpCert) ask = NULL;
+    g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_snp_check_free);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GString) failed = g_string_new(NULL);
+    SevirtSnpExpect x = { 0 };
+    ExpectBufs bufs;
+    SevirtSnpRoots roots;
+    gboolean batch = args[1] != NULL;
+    gboolean roots_ok;
+    guint n_failed = 0;
+    GError *e = NULL;
+
+    if (!parse_expect(&x, &bufs, error) || !load_verify_certs(&vek, &ark, &ask, error))
+        return FALSE;
+    roots.ark = ark;
+    roots.ask = ask;
+    /* the chain is the same for every report: check it once */
+    roots_ok = sevirt_snp_roots_verify(&roots, chain);
+    sevirt_snp_cert_verify_issued(vek, ask, &e);
+    {
+        SevirtSnpCheck *c = g_new0(SevirtSnpCheck, 1);
+
+        c->name = g_strdup("vek");
+        c->passed = e == NULL;
+        c->detail = g_strdup(e ? e->message : _("the VCEK/VLEK is signed by the ASK/ASVK"));
+        g_ptr_array_add(chain, c);
+        roots_ok &= e == NULL;
+        g_clear_error(&e);
+    }
+    if (batch && !cli->json)
+        print_checks(chain, 0);
+    if (cli->json && batch) {
+        json_builder_begin_object(b);
+        json_add_checks(b, chain);
+        json_builder_set_member_name(b, "reports");
+        json_builder_begin_array(b);
+    }
+    for (guint i = 0; args[i]; i++) {
+        guint before = failed->len;
+
+        if (!verify_one(cli, args[i], roots_ok, vek, &x, chain, b, batch, failed, error))
+            return FALSE;
+        if (failed->len != before || !roots_ok)
+            n_failed++;
+    }
+    if (cli->json) {
+        if (batch) {
+            json_builder_end_array(b);
+            json_builder_set_member_name(b, "verified");
+            json_builder_add_boolean_value(b, n_failed == 0);
+            json_builder_end_object(b);
+        }
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+    }
+    if (n_failed) {
+        if (!failed->len)
+            add_failed_names(failed, chain);
+        if (batch)
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                        _("%u of %u attestation reports do not verify (failed: %s)"),
+                        n_failed, g_strv_length(args), failed->str);
+        else
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                        _("the attestation report does not verify (failed: %s)"), failed->str);
+        return FALSE;
+    }
+    if (!cli->json && batch)
+        sevirt_cli_step(cli, _("all %u attestation reports verify"), g_strv_length(args));
+    else if (!cli->json)
+        sevirt_cli_step(cli, _("the attestation report verifies"));
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
 
 static const SevirtCmd snp_cmds[] = {
     { "measure", NULL,
@@ -325,6 +860,17 @@ static const SevirtCmd snp_cmds[] = {
          "digits), for SEV and SEV-ES the launch digest (SHA-256).  A firmware\n"
          "without SEV metadata cannot launch SNP guests and is refused."),
       measure_entries, 0, 0, cmd_measure, 0 },
+    { "verify-report", N_("REPORT..."),
+      N_("verify an SEV-SNP attestation report: AMD chain, signature and the expected values (offline)"),
+      N_("REPORT is the 1184-byte report, or its hex or base64 text.  Checks the\n"
+         "ARK -> ASK (ASVK) -> VCEK (VLEK) chain, the report's signature, that the\n"
+         "VCEK is for the report's chip and TCB, then each value given.  Prints\n"
+         "PASS or FAIL per check; exits 0 when all hold, 5 when any fails, 2 on\n"
+         "malformed input.  Several reports share one chain check (batch)."),
+      verify_report_entries, 1, G_MAXUINT, cmd_verify_report, 0 },
+    { "report-info", N_("REPORT"),
+      N_("print the fields of an SEV-SNP attestation report, without verifying it"),
+      NULL, NULL, 1, 1, cmd_report_info, 0 },
     { NULL }
 };
 

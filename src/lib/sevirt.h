@@ -25,6 +25,7 @@
 #include "sevirt-psp.h"
 /* SEV-SNP attestation */
 #include "sevirt-snp-measure.h"
+#include "sevirt-snp-idblock.h"
 #include "sevirt-snp-report.h"
 /* lifecycle */
 #include "sevirt-storage.h"

@@ -223,4 +223,51 @@ expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/attestation.bin" -
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$G/vcek.der" &&
     err_has "not a certificate chain" && err_one_line
 
+# ------------------------------------------------------------- id-block
+I=$abs_top_srcdir/tests/data/snp/idblock
+# key files must be private: work on copies
+cp "$I/virtee-sev/test_id_key.pem" "$I/virtee-sev/test_auth_key.pem" \
+    "$I/sev-snp-measure/id_key_test.pem" "$I/sev-snp-measure/author_key_test.pem" "$T/"
+chmod 600 "$T"/*.pem
+LD=a14d638341e5674628fe1e02fbedebe5e5ab4faf1dd72d8966068e615bb99efd13d214b35c231715b38e263dc6059745
+expect 0 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --authorkey "$T/test_auth_key.pem" \
+    --id-block-out "$T/idb.b64" --id-auth-out "$T/ida.b64" &&
+    out_has "id-block: oU1jg0HlZ0Yo/h4C++3r5eWrT68d1y2JZgaOYVu5nv0T0hSzXCMXFbOOJj3GBZdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAwAAAAAA" &&
+    out_has "id-key-digest: 59fb2c686dfa4fef49f38339aa775c90051c28d57383ddc3baf3b5eb4b1496df3b0dbbdcbae5fe27677a644820773fe2" &&
+    out_has "author-key-digest: eed81169fb0cb5e0ec34794f128fd4e0c4a46f67c65a1adfa81fcb24bcc088c272369b7ffc3eb2b6af6a4284a1b36c5f"
+[ "$(base64 -d "$T/ida.b64" | wc -c)" = 4096 ] || fail "the ID auth is not 4096 bytes"
+[ "$(cat "$T/idb.b64")" = "oU1jg0HlZ0Yo/h4C++3r5eWrT68d1y2JZgaOYVu5nv0T0hSzXCMXFbOOJj3GBZdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAwAAAAAA" ] ||
+    fail "--id-block-out differs"
+out_lacks "PRIVATE"
+# sev-snp-measure's snp-create-id-block vector, with its option names
+expect 0 sevirt id-block --json \
+    --measurement 076f052d08bda7a700aa2a608c5caa6b00ebad297b6d68a85a45b1e669a558b67e1b91d284a301fe63c4fa0750467eed \
+    --id-key "$T/id_key_test.pem" --author-key "$T/author_key_test.pem" --policy 0x30000 &&
+    out_has '"id_block" : "B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7tAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAwAAAAAA"' &&
+    out_has '"id_key_digest" : "870b7e35c53f8a72d0d322f75ab2af8262792aaf6579622ce4131c3f21f289e77cb0560a5e3b90b3932e674ec709cb14"' &&
+    out_has '"author_key_digest" : "63111c34bbfc0a4938f9a009bd074980d8172323e61599c9fd336da8673248e1dca98d0be8f76376a106b8afd4c0a057"'
+# the synthetic v5 report was launched with these keys: its digests check
+expect 0 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" \
+    --id-key-digest 59fb2c686dfa4fef49f38339aa775c90051c28d57383ddc3baf3b5eb4b1496df3b0dbbdcbae5fe27677a644820773fe2 \
+    --author-key-digest eed81169fb0cb5e0ec34794f128fd4e0c4a46f67c65a1adfa81fcb24bcc088c272369b7ffc3eb2b6af6a4284a1b36c5f \
+    --measurement "$LD" && out_has "PASS id_key_digest" && out_has "PASS author_key_digest"
+expect 5 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" \
+    --id-key-digest 870b7e35c53f8a72d0d322f75ab2af8262792aaf6579622ce4131c3f21f289e77cb0560a5e3b90b3932e674ec709cb14 &&
+    out_has "FAIL id_key_digest"
+# without an author key: no author digest
+expect 0 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --family-id 000102030405060708090a0b0c0d0e0f \
+    --image-id 101112131415161718191a1b1c1d1e1f --svn 7 && out_lacks "author-key-digest"
+expect 2 sevirt id-block --measurement "$LD" && err_has "--idkey is required" && err_one_line
+expect 2 sevirt id-block --idkey "$T/test_id_key.pem" && err_has "--measurement is required" && err_one_line
+expect 2 sevirt id-block --measurement abc --idkey "$T/test_id_key.pem" && err_has "--measurement" && err_one_line
+expect 2 sevirt id-block --measurement "$LD" --idkey "$I/virtee-sev/test_id_key.pem" &&
+    err_has "accessible by group or others" && err_one_line
+cp "$I/README.md" "$T/notakey.pem" && chmod 600 "$T/notakey.pem"
+expect 2 sevirt id-block --measurement "$LD" --idkey "$T/notakey.pem" && err_has "not a PEM ECDSA P-384 private key" &&
+    err_one_line
+expect 2 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --family-id 00 && err_has "--family-id" &&
+    err_one_line
+expect 1 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --id-block-out "$T/idb.b64" &&
+    err_has "idb.b64" && err_one_line
+
 finish

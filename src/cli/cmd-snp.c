@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * SEV-SNP attestation commands for the guest owner, offline: measure
- * (sev-snp-measure's options), verify-report and report-info.
+ * (sev-snp-measure's options), id-block (snp-create-id-block's),
+ * verify-report and report-info.
  */
 #include <config.h>
 
@@ -851,6 +852,135 @@ cmd_verify_report(SevirtCli *cli, char **args, GError **error)
 }
 
 /* ---------------------------------------------------------------------- */
+/* id-block */
+
+static char *opt_idb_measurement;
+static char *opt_idkey;
+static char *opt_authorkey;
+static char *opt_idb_policy;
+static char *opt_family_id;
+static char *opt_image_id;
+static char *opt_svn;
+static char *opt_idb_version;
+static char *opt_id_block_out;
+static char *opt_id_auth_out;
+static gboolean opt_idb_insecure_keys;
+
+static const GOptionEntry id_block_entries[] = {
+    { "measurement", 0, 0, G_OPTION_ARG_STRING, &opt_idb_measurement,
+      N_("the expected launch digest (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
+    { "idkey", 0, 0, G_OPTION_ARG_FILENAME, &opt_idkey,
+      N_("the ID key: a PEM ECDSA P-384 private key"), N_("FILE") },
+    { "id-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_idkey, NULL, N_("FILE") },
+    { "authorkey", 0, 0, G_OPTION_ARG_FILENAME, &opt_authorkey,
+      N_("the author key endorsing the ID key: a PEM ECDSA P-384 private key (optional)"), N_("FILE") },
+    { "author-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_authorkey, NULL, N_("FILE") },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_idb_policy,
+      N_("the guest policy the guest must be launched with (default 0x30000)"), N_("N") },
+    { "family-id", 0, 0, G_OPTION_ARG_STRING, &opt_family_id,
+      N_("family ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
+    { "image-id", 0, 0, G_OPTION_ARG_STRING, &opt_image_id,
+      N_("image ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
+    { "svn", 0, 0, G_OPTION_ARG_STRING, &opt_svn,
+      N_("guest security version number (default 0)"), N_("N") },
+    { "version", 0, 0, G_OPTION_ARG_STRING, &opt_idb_version,
+      N_("ID block version (default 1, the only one defined)"), N_("N") },
+    { "id-block-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_id_block_out,
+      N_("also write the ID block, base64, to this new file"), N_("FILE") },
+    { "id-auth-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_id_auth_out,
+      N_("also write the ID auth, base64, to this new file"), N_("FILE") },
+    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_idb_insecure_keys,
+      N_("accept key files that group or others can access"), NULL },
+    { NULL }
+};
+
+static gboolean
+parse_id_block_params(SevirtSnpIdBlockParams *p, GError **error)
+{
+    guint64 policy = 0x30000, svn = 0, version = 1;
+
+    memset(p, 0, sizeof(*p));
+    if (!opt_idb_measurement)
+        return sevirt_cli_usage_error(error, _("option --measurement is required"));
+    if (!opt_idkey)
+        return sevirt_cli_usage_error(error, _("option --idkey is required"));
+    if (!sevirt_snp_bytes_parse("--measurement", opt_idb_measurement, p->ld, 48, error) ||
+        (opt_family_id && !sevirt_snp_bytes_parse("--family-id", opt_family_id, p->family_id, 16, error)) ||
+        (opt_image_id && !sevirt_snp_bytes_parse("--image-id", opt_image_id, p->image_id, 16, error)) ||
+        (opt_idb_policy && !sevirt_parse_uint("--policy", opt_idb_policy, G_MAXUINT64, &policy, error)) ||
+        (opt_svn && !sevirt_parse_uint("--svn", opt_svn, G_MAXUINT32, &svn, error)) ||
+        (opt_idb_version && !sevirt_parse_uint("--version", opt_idb_version, G_MAXUINT32, &version, error)))
+        return FALSE;
+    p->policy = policy;
+    p->guest_svn = svn;
+    p->version = version;
+    return TRUE;
+}
+
+static gboolean
+write_b64(const char *path, const char *b64, GError **error)
+{
+    g_autofree char *line = g_strconcat(b64, "\n", NULL);
+
+    return !path || sevirt_file_write_new(path, line, strlen(line), 0644, error);
+}
+
+static gboolean
+cmd_id_block(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+{
+    g_autoptr(SevirtSnpIdKey) id = NULL;
+    g_autoptr(SevirtSnpIdKey) author = NULL;
+    g_autofree char *block_b64 = NULL;
+    g_autofree char *auth_b64 = NULL;
+    g_autofree char *id_digest = NULL;
+    g_autofree char *author_digest = NULL;
+    SevirtSnpIdBlockParams p;
+    guint8 block[SEVIRT_SNP_ID_BLOCK_SIZE];
+    guint8 auth[SEVIRT_SNP_ID_AUTH_SIZE];
+    guint8 digest[SEVIRT_SNP_KEY_DIGEST_SIZE];
+
+    if (!parse_id_block_params(&p, error))
+        return FALSE;
+    if (!(id = sevirt_snp_id_key_read(opt_idkey, opt_idb_insecure_keys, error)) ||
+        (opt_authorkey && !(author = sevirt_snp_id_key_read(opt_authorkey, opt_idb_insecure_keys, error))))
+        return FALSE;
+    sevirt_snp_id_block_build(&p, block);
+    if (!sevirt_snp_id_auth_build(block, id, author, auth, error) ||
+        !sevirt_snp_id_key_digest(id, digest, error))
+        return FALSE;
+    id_digest = sevirt_cli_hex(digest, sizeof(digest));
+    if (author) {
+        if (!sevirt_snp_id_key_digest(author, digest, error))
+            return FALSE;
+        author_digest = sevirt_cli_hex(digest, sizeof(digest));
+    }
+    block_b64 = g_base64_encode(block, sizeof(block));
+    auth_b64 = g_base64_encode(auth, sizeof(auth));
+    if (!write_b64(opt_id_block_out, block_b64, error) || !write_b64(opt_id_auth_out, auth_b64, error))
+        return FALSE;
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        sevirt_cli_json_add_string(b, "id_block", block_b64);
+        sevirt_cli_json_add_string(b, "id_auth", auth_b64);
+        sevirt_cli_json_add_string(b, "id_key_digest", id_digest);
+        sevirt_cli_json_add_string(b, "author_key_digest", author_digest);
+        json_builder_set_member_name(b, "author_key");
+        json_builder_add_boolean_value(b, author != NULL);
+        json_builder_end_object(b);
+        sevirt_cli_print_json(cli, json_builder_get_root(b));
+    } else {
+        printf("id-block: %s\n", block_b64);
+        printf("id-auth: %s\n", auth_b64);
+        printf("id-key-digest: %s\n", id_digest);
+        if (author_digest)
+            printf("author-key-digest: %s\n", author_digest);
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
 
 static const SevirtCmd snp_cmds[] = {
     { "measure", NULL,
@@ -868,6 +998,14 @@ static const SevirtCmd snp_cmds[] = {
          "PASS or FAIL per check; exits 0 when all hold, 5 when any fails, 2 on\n"
          "malformed input.  Several reports share one chain check (batch)."),
       verify_report_entries, 1, G_MAXUINT, cmd_verify_report, 0 },
+    { "id-block", NULL,
+      N_("sign the ID block and ID auth that pin an SEV-SNP guest's measurement and policy (offline)"),
+      N_("Prints the 96-byte ID block and the 4096-byte ID authentication in base64,\n"
+         "as libvirt's <idBlock> and <idAuth> take them, and the SHA-384 digests of\n"
+         "the ID and author public keys that attestation reports carry (check them\n"
+         "with 'sevirt verify-report --id-key-digest/--author-key-digest').  Key\n"
+         "files must be readable by their owner only."),
+      id_block_entries, 0, 0, cmd_id_block, 0 },
     { "report-info", N_("REPORT"),
       N_("print the fields of an SEV-SNP attestation report, without verifying it"),
       NULL, NULL, 1, 1, cmd_report_info, 0 },

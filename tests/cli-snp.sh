@@ -15,6 +15,8 @@ LIBVIRT_DEFAULT_URI=test:///nonexistent/file.xml
 export LIBVIRT_DEFAULT_URI
 
 expect 0 sevirt help && out_has "measure" && out_has "SEV-SNP"
+expect 0 sevirt complete -- verify-report --vc && out_has "--vcek"
+expect 0 sevirt complete -- id-b && out_has "id-block"
 expect 0 sevirt measure --help && out_has "--vcpu-type" && out_has "--snp-ovmf-hash" &&
     out_has "--output-format" && out_has "--vmm-type"
 

@@ -23,6 +23,7 @@ static gboolean
 load_file(const char *name, Blob *b)
 {
     g_autofree char *path = NULL;
+    g_autofree char *rel = g_build_filename("snp/measure", name, NULL);
     g_autoptr(GError) error = NULL;
 
     if (g_strcmp0(name, "/dev/null") == 0) {
@@ -30,8 +31,7 @@ load_file(const char *name, Blob *b)
         b->len = 0;
         return TRUE;
     }
-    path = g_path_is_absolute(name) ? g_strdup(name)
-                                    : sevirt_test_data_path(g_build_filename("snp/measure", name, NULL));
+    path = g_path_is_absolute(name) ? g_strdup(name) : sevirt_test_data_path(rel);
     if (!g_file_get_contents(path, (char **) &b->data, &b->len, &error)) {
         if (g_path_is_absolute(name))
             return FALSE;

@@ -281,7 +281,6 @@ test_expectations(void **state G_GNUC_UNUSED)
 {
     g_autoptr(SevirtSnpCert) vek = cert("go-sev-guest-milan-vcek", "vcek.der");
     g_autofree char *p = path_of("go-sev-guest-milan-vcek", "attestation.bin");
-    g_autoptr(GError) error = NULL;
     guint8 meas[48], rd[64], chip[64], zero48[48] = { 0 };
     SevirtSnpExpect x = { 0 };
     SevirtSnpReport r;

@@ -610,10 +610,8 @@ parse_bytes_opt(const char *name, const char *value, guint8 *buf, gsize len,
 {
     if (!value)
         return TRUE;
-    if (!sevirt_snp_bytes_parse(name, value, buf, len, error)) {
-        (*error)->code = SEVIRT_ERROR_INVALID;
+    if (!sevirt_snp_bytes_parse(name, value, buf, len, error))
         return FALSE;
-    }
     *target = buf;
     return TRUE;
 }

@@ -18,8 +18,6 @@
 #include "fuzz-driver.h"
 #include "test-common.h"
 
-#define ITERATIONS 1500
-
 SevirtSnpCert *fuzz_vek;
 
 static const guint32 edges[] = { 0, 1, 0x10, 0xfff, 0x1000, 0x7fffffff, 0xfffffff0, 0xffffffff };
@@ -71,7 +69,7 @@ run_seed(const char *rel, guint32 seed)
     }
     LLVMFuzzerTestOneInput(data, len);
     buf = g_malloc(len + 1);
-    for (guint i = 0; i < ITERATIONS; i++) {
+    for (guint i = 0; i < fuzz_iterations; i++) {
         gsize n = len;
 
         memcpy(buf, data, len);
@@ -99,6 +97,6 @@ main(void)
     for (i = 0; fuzz_seeds[i]; i++)
         run_seed(fuzz_seeds[i], 0x5e71 + i);
     sevirt_snp_cert_free(fuzz_vek);
-    printf("%u seed(s), %d mutations each: no crash\n", i, ITERATIONS);
+    printf("%u seed(s), %u mutations each: no crash\n", i, fuzz_iterations);
     return 0;
 }

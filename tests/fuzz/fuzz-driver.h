@@ -14,5 +14,7 @@ extern SevirtSnpCert *fuzz_vek;
  * NULL-terminated, and the VCEK to load (or NULL). */
 extern const char *const fuzz_seeds[];
 extern const char *const fuzz_vek_file;
+/* Mutations per seed: a run must stay short under valgrind. */
+extern const guint fuzz_iterations;
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t len);

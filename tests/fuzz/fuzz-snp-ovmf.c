@@ -18,6 +18,7 @@ const char *const fuzz_seeds[] = {
     NULL
 };
 const char *const fuzz_vek_file = NULL;
+const guint fuzz_iterations = 1500;
 #endif
 
 int

@@ -18,6 +18,8 @@ const char *const fuzz_seeds[] = {
     NULL
 };
 const char *const fuzz_vek_file = "snp/report/go-sev-guest-milan-vcek/vcek.der";
+/* each mutant that parses costs an ECDSA verification */
+const guint fuzz_iterations = 300;
 #else
 SevirtSnpCert *fuzz_vek;
 #endif

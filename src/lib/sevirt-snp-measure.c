@@ -43,8 +43,11 @@ enum {
 
 typedef struct {
     EVP_MD_CTX *ctx;
+    EVP_MD *md;     /* fetched once: an implicit fetch per page costs more than the hash */
     guint8 ld[SEVIRT_SNP_DIGEST_SIZE];
 } Gctx;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD, EVP_MD_free)
 
 static const struct {
     const char *name;
@@ -121,9 +124,11 @@ sevirt_vmm_type_to_string(SevirtVmmType vmm)
 }
 
 static gboolean
-sha384(EVP_MD_CTX *ctx, const guint8 *data, gsize len, guint8 out[SEVIRT_SNP_DIGEST_SIZE])
+sha384(const Gctx *g, const guint8 *data, gsize len, guint8 out[SEVIRT_SNP_DIGEST_SIZE])
 {
-    return EVP_DigestInit_ex2(ctx, EVP_sha384(), NULL) &&
+    EVP_MD_CTX *ctx = g->ctx;
+
+    return EVP_DigestInit_ex2(ctx, g->md, NULL) &&
            EVP_DigestUpdate(ctx, data, len) &&
            EVP_DigestFinal_ex(ctx, out, NULL);
 }
@@ -140,7 +145,7 @@ gctx_update(Gctx *g, guint8 type, guint64 gpa, const guint8 contents[SEVIRT_SNP_
     info[0x62] = type;
     /* is_imi, VMPL3..1 permissions and the reserved byte stay 0 */
     sevirt_put_le64(info + 0x68, gpa);
-    return sha384(g->ctx, info, sizeof(info), g->ld);
+    return sha384(g, info, sizeof(info), g->ld);
 }
 
 /* Normal pages: contents is the SHA-384 of each 4 KiB (the last may be short). */
@@ -150,7 +155,7 @@ gctx_normal_pages(Gctx *g, guint64 gpa, const guint8 *data, gsize len)
     guint8 hash[SEVIRT_SNP_DIGEST_SIZE];
 
     for (gsize off = 0; off < len; off += PAGE_SIZE) {
-        if (!sha384(g->ctx, data + off, MIN(PAGE_SIZE, len - off), hash) ||
+        if (!sha384(g, data + off, MIN(PAGE_SIZE, len - off), hash) ||
             !gctx_update(g, PAGE_TYPE_NORMAL, gpa + off, hash))
             return FALSE;
     }
@@ -181,14 +186,15 @@ sevirt_snp_ovmf_hash(const guint8 *firmware, gsize len,
                      guint8 digest[SEVIRT_SNP_DIGEST_SIZE], GError **error)
 {
     g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
-    Gctx g = { ctx, { 0 } };
+    g_autoptr(EVP_MD) md = EVP_MD_fetch(NULL, "SHA384", NULL);
+    Gctx g = { ctx, md, { 0 } };
 
     if (len == 0 || len > FOUR_GIB) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("The firmware image is empty or larger than 4 GiB"));
         return FALSE;
     }
-    if (!ctx || !gctx_firmware(&g, firmware, len)) {
+    if (!ctx || !md || !gctx_firmware(&g, firmware, len)) {
         sevirt_crypto_error(error, SEVIRT_ERROR_FAILED, _("Cannot hash the firmware"));
         return FALSE;
     }
@@ -313,7 +319,7 @@ measure_vmsas(Gctx *g, const SevirtSnpLaunchInput *input, const SevirtOvmf *ovmf
     /* vCPU 0 starts at the reset vector, all others alike at the AP address */
     for (guint i = 0; i < 2; i++) {
         build_vmsa(vmsa, input, i == 0, ap_eip);
-        if (!sha384(g->ctx, vmsa, sizeof(vmsa), hash[i]))
+        if (!sha384(g, vmsa, sizeof(vmsa), hash[i]))
             goto fail;
     }
     for (guint cpu = 0; cpu < input->num_cpus; cpu++) {
@@ -352,8 +358,9 @@ sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
     g_autoptr(GError) no_meta = NULL;
     g_autoptr(GError) local = NULL;
     g_autoptr(EVP_MD_CTX) ctx = NULL;
+    g_autoptr(EVP_MD) md = NULL;
     const char *name = input->firmware_name ? input->firmware_name : _("firmware");
-    Gctx g = { NULL, { 0 } };
+    Gctx g = { NULL, NULL, { 0 } };
 
     if (!check_input(input, error))
         return FALSE;
@@ -375,7 +382,8 @@ sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
     }
 
     g.ctx = ctx = EVP_MD_CTX_new();
-    if (!ctx)
+    g.md = md = EVP_MD_fetch(NULL, "SHA384", NULL);
+    if (!ctx || !md)
         goto fail;
     if (input->ovmf_hash)
         memcpy(g.ld, input->ovmf_hash, SEVIRT_SNP_DIGEST_SIZE);

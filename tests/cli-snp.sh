@@ -98,6 +98,7 @@ expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --vcpu-sig 0x800f12 --ovmf "$
     err_has "only one of" && err_one_line
 expect 2 sevirt measure --vcpus 1 --vcpu-family 23 --ovmf "$AMDSEV" && err_has "go together" && err_one_line
 expect 2 sevirt measure --mode tdx --ovmf "$AMDSEV" && err_has "unknown mode 'tdx'" && err_one_line
+expect 4 sevirt measure --mode snp:svsm --ovmf "$AMDSEV" && err_has "SVSM" && err_one_line
 expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --vmm-type xen --ovmf "$AMDSEV" &&
     err_has "unknown VMM type 'xen'" && err_one_line
 expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --output-format bin &&

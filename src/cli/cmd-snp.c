@@ -111,6 +111,11 @@ parse_mode(MeasureMode *mode, GError **error)
         *mode = MODE_SEVES;
         return TRUE;
     }
+    if (g_strcmp0(opt_mode, "snp:svsm") == 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("--mode snp:svsm: sevirt does not measure guests under an SVSM"));
+        return FALSE;
+    }
     return sevirt_cli_usage_error(error, _("--mode: unknown mode '%s' (snp, seves, sev, snp:ovmf-hash)"),
                                   opt_mode);
 }

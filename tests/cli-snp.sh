@@ -170,7 +170,8 @@ expect 5 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-c
     --measurement "$(echo "$GOOD_MEAS" | sed 's/1$/0/')" --policy-deny debug,migrate-ma --min-tcb snp=6 &&
     out_has "FAIL measurement" && out_has "FAIL policy             forbidden flags set: debug" &&
     out_has "FAIL min_tcb" && out_has "PASS signature" &&
-    err_has "does not verify (failed: measurement, policy, min_tcb)" && err_one_line
+    err_has "Attestation report '$G/attestation.bin' does not verify (failed: measurement, policy, min_tcb)" &&
+    err_one_line
 # base64 values are accepted too
 expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
     --measurement "$(echo "$GOOD_MEAS" | xxd -r -p | base64 -w0)" && out_has "PASS measurement"

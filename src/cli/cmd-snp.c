@@ -844,7 +844,7 @@ cmd_verify_report(SevirtCli *cli, char **args, GError **error)
                         n_failed, g_strv_length(args), failed->str);
         else
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
-                        _("the attestation report does not verify (failed: %s)"), failed->str);
+                        _("Attestation report '%s' does not verify (failed: %s)"), args[0], failed->str);
         return FALSE;
     }
     if (!cli->json && batch)

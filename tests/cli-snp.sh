@@ -214,6 +214,8 @@ expect 2 sevirt verify-report "$G/attestation.bin" && err_has "--vcek" && err_on
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --vlek "$G/vcek.der" && err_has "exactly one" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" && err_has "--cert-chain" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" && err_has "go together" && err_one_line
+expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem" \
+    --asvk "$G/ask.pem" && err_has "same option" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
     --measurement abcd && err_has "--measurement" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --cert-chain "$V/cert_chain_milan.pem" \
@@ -262,6 +264,8 @@ expect 5 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/
 expect 0 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --family-id 000102030405060708090a0b0c0d0e0f \
     --image-id 101112131415161718191a1b1c1d1e1f --svn 7 && out_lacks "author-key-digest"
 expect 2 sevirt id-block --measurement "$LD" && err_has "--idkey is required" && err_one_line
+expect 2 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --id-key "$T/test_id_key.pem" &&
+    err_has "same options" && err_one_line
 expect 2 sevirt id-block --idkey "$T/test_id_key.pem" && err_has "--measurement is required" && err_one_line
 expect 2 sevirt id-block --measurement abc --idkey "$T/test_id_key.pem" && err_has "--measurement" && err_one_line
 expect 2 sevirt id-block --measurement "$LD" --idkey "$I/virtee-sev/test_id_key.pem" &&

@@ -19,55 +19,64 @@
 /* ---------------------------------------------------------------------- */
 /* measure */
 
-static char *opt_mode;
-static char *opt_vcpus;
-static char *opt_vcpu_type;
-static char *opt_vcpu_sig;
-static char *opt_vcpu_family;
-static char *opt_vcpu_model;
-static char *opt_vcpu_stepping;
-static char *opt_vmm_type;
-static char *opt_ovmf;
-static char *opt_kernel;
-static char *opt_initrd;
-static char *opt_append;
-static char *opt_guest_features;
-static char *opt_output_format;
-static char *opt_snp_ovmf_hash;
+typedef struct {
+    char *mode;
+    char *vcpus;
+    char *vcpu_type;
+    char *vcpu_sig;
+    char *vcpu_family;
+    char *vcpu_model;
+    char *vcpu_stepping;
+    char *vmm_type;
+    char *ovmf;
+    char *kernel;
+    char *initrd;
+    char *append;
+    char *guest_features;
+    char *output_format;
+    char *snp_ovmf_hash;
+} MeasureOpts;
 
-static const GOptionEntry measure_entries[] = {
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &opt_mode,
-      N_("guest mode: snp (default), seves, sev, or snp:ovmf-hash (the firmware pages alone)"), N_("MODE") },
-    { "vcpus", 0, 0, G_OPTION_ARG_STRING, &opt_vcpus,
-      N_("number of vCPUs (snp, seves)"), N_("N") },
-    { "vcpu-type", 0, 0, G_OPTION_ARG_STRING, &opt_vcpu_type,
-      N_("QEMU CPU model of the vCPUs: EPYC, EPYC-v4, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin ..."), N_("TYPE") },
-    { "vcpu-sig", 0, 0, G_OPTION_ARG_STRING, &opt_vcpu_sig,
-      N_("vCPU signature, CPUID(1).EAX (instead of --vcpu-type)"), N_("SIG") },
-    { "vcpu-family", 0, 0, G_OPTION_ARG_STRING, &opt_vcpu_family,
-      N_("vCPU family (with --vcpu-model and --vcpu-stepping, instead of --vcpu-type)"), N_("N") },
-    { "vcpu-model", 0, 0, G_OPTION_ARG_STRING, &opt_vcpu_model,
-      N_("vCPU model"), N_("N") },
-    { "vcpu-stepping", 0, 0, G_OPTION_ARG_STRING, &opt_vcpu_stepping,
-      N_("vCPU stepping"), N_("N") },
-    { "vmm-type", 0, 0, G_OPTION_ARG_STRING, &opt_vmm_type,
-      N_("the VMM's conventions: QEMU (default), ec2 or gce"), N_("TYPE") },
-    { "ovmf", 0, 0, G_OPTION_ARG_FILENAME, &opt_ovmf,
-      N_("the OVMF firmware image"), N_("FILE") },
-    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &opt_kernel,
-      N_("kernel of a measured direct boot"), N_("FILE") },
-    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &opt_initrd,
-      N_("initrd of a measured direct boot"), N_("FILE") },
-    { "append", 0, 0, G_OPTION_ARG_STRING, &opt_append,
-      N_("kernel command line of a measured direct boot"), N_("CMDLINE") },
-    { "guest-features", 0, 0, G_OPTION_ARG_STRING, &opt_guest_features,
-      N_("SEV_FEATURES of the vCPUs (default 0x1, SNPActive; 0x21 adds DebugSwap)"), N_("N") },
-    { "output-format", 0, 0, G_OPTION_ARG_STRING, &opt_output_format,
-      N_("hex (default) or base64"), N_("FORMAT") },
-    { "snp-ovmf-hash", 0, 0, G_OPTION_ARG_STRING, &opt_snp_ovmf_hash,
-      N_("precomputed hash of the firmware pages (from --mode snp:ovmf-hash), in hex"), N_("HEX") },
-    { NULL }
+static GOptionEntry *
+measure_entries(gpointer data)
+{
+    MeasureOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
+          N_("guest mode: snp (default), seves, sev, or snp:ovmf-hash (the firmware pages alone)"), N_("MODE") },
+        { "vcpus", 0, 0, G_OPTION_ARG_STRING, &o->vcpus,
+          N_("number of vCPUs (snp, seves)"), N_("N") },
+        { "vcpu-type", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_type,
+          N_("QEMU CPU model of the vCPUs: EPYC, EPYC-v4, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin ..."), N_("TYPE") },
+        { "vcpu-sig", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_sig,
+          N_("vCPU signature, CPUID(1).EAX (instead of --vcpu-type)"), N_("SIG") },
+        { "vcpu-family", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_family,
+          N_("vCPU family (with --vcpu-model and --vcpu-stepping, instead of --vcpu-type)"), N_("N") },
+        { "vcpu-model", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_model,
+          N_("vCPU model"), N_("N") },
+        { "vcpu-stepping", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_stepping,
+          N_("vCPU stepping"), N_("N") },
+        { "vmm-type", 0, 0, G_OPTION_ARG_STRING, &o->vmm_type,
+          N_("the VMM's conventions: QEMU (default), ec2 or gce"), N_("TYPE") },
+        { "ovmf", 0, 0, G_OPTION_ARG_FILENAME, &o->ovmf,
+          N_("the OVMF firmware image"), N_("FILE") },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &o->kernel,
+          N_("kernel of a measured direct boot"), N_("FILE") },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd,
+          N_("initrd of a measured direct boot"), N_("FILE") },
+        { "append", 0, 0, G_OPTION_ARG_STRING, &o->append,
+          N_("kernel command line of a measured direct boot"), N_("CMDLINE") },
+        { "guest-features", 0, 0, G_OPTION_ARG_STRING, &o->guest_features,
+          N_("SEV_FEATURES of the vCPUs (default 0x1, SNPActive; 0x21 adds DebugSwap)"), N_("N") },
+        { "output-format", 0, 0, G_OPTION_ARG_STRING, &o->output_format,
+          N_("hex (default) or base64"), N_("FORMAT") },
+        { "snp-ovmf-hash", 0, 0, G_OPTION_ARG_STRING, &o->snp_ovmf_hash,
+          N_("precomputed hash of the firmware pages (from --mode snp:ovmf-hash), in hex"), N_("HEX") },
+        { NULL }
 };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 typedef enum {
     MODE_SNP,
@@ -98,53 +107,53 @@ measure_images_clear(MeasureImages *m)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(MeasureImages, measure_images_clear)
 
 static gboolean
-parse_mode(MeasureMode *mode, GError **error)
+parse_mode(const MeasureOpts *o, MeasureMode *mode, GError **error)
 {
     for (guint i = 0; i < G_N_ELEMENTS(mode_names); i++) {
-        if (g_strcmp0(opt_mode ? opt_mode : "snp", mode_names[i]) == 0) {
+        if (g_strcmp0(o->mode ? o->mode : "snp", mode_names[i]) == 0) {
             *mode = i;
             return TRUE;
         }
     }
     /* sev-snp-measure also spells it sev-es */
-    if (g_strcmp0(opt_mode, "sev-es") == 0) {
+    if (g_strcmp0(o->mode, "sev-es") == 0) {
         *mode = MODE_SEVES;
         return TRUE;
     }
-    if (g_strcmp0(opt_mode, "snp:svsm") == 0) {
+    if (g_strcmp0(o->mode, "snp:svsm") == 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
                     _("--mode snp:svsm: sevirt does not measure guests under an SVSM"));
         return FALSE;
     }
     return sevirt_cli_usage_error(error, _("--mode: unknown mode '%s' (snp, seves, sev, snp:ovmf-hash)"),
-                                  opt_mode);
+                                  o->mode);
 }
 
 /* The signature from --vcpu-type, --vcpu-sig or --vcpu-family/model/stepping. */
 static gboolean
-parse_vcpu_signature(gboolean needed, guint32 *sig, GError **error)
+parse_vcpu_signature(const MeasureOpts *o, gboolean needed, guint32 *sig, GError **error)
 {
-    guint given = !!opt_vcpu_type + !!opt_vcpu_sig +
-                  !!(opt_vcpu_family || opt_vcpu_model || opt_vcpu_stepping);
+    guint given = !!o->vcpu_type + !!o->vcpu_sig +
+                  !!(o->vcpu_family || o->vcpu_model || o->vcpu_stepping);
     guint64 v = 0, family = 0, model = 0, stepping = 0;
 
     *sig = 0;
     if (given > 1)
         return sevirt_cli_usage_error(error, _("give only one of --vcpu-type, --vcpu-sig and --vcpu-family/--vcpu-model/--vcpu-stepping"));
-    if (opt_vcpu_type)
-        return sevirt_vcpu_type_signature("--vcpu-type", opt_vcpu_type, sig, error);
-    if (opt_vcpu_sig) {
-        if (!sevirt_parse_uint("--vcpu-sig", opt_vcpu_sig, G_MAXUINT32, &v, error))
+    if (o->vcpu_type)
+        return sevirt_vcpu_type_signature("--vcpu-type", o->vcpu_type, sig, error);
+    if (o->vcpu_sig) {
+        if (!sevirt_parse_uint("--vcpu-sig", o->vcpu_sig, G_MAXUINT32, &v, error))
             return FALSE;
         *sig = v;
         return TRUE;
     }
-    if (opt_vcpu_family || opt_vcpu_model || opt_vcpu_stepping) {
-        if (!opt_vcpu_family || !opt_vcpu_model || !opt_vcpu_stepping)
+    if (o->vcpu_family || o->vcpu_model || o->vcpu_stepping) {
+        if (!o->vcpu_family || !o->vcpu_model || !o->vcpu_stepping)
             return sevirt_cli_usage_error(error, _("--vcpu-family, --vcpu-model and --vcpu-stepping go together"));
-        if (!sevirt_parse_uint("--vcpu-family", opt_vcpu_family, 0xfff, &family, error) ||
-            !sevirt_parse_uint("--vcpu-model", opt_vcpu_model, 0xff, &model, error) ||
-            !sevirt_parse_uint("--vcpu-stepping", opt_vcpu_stepping, 0xf, &stepping, error))
+        if (!sevirt_parse_uint("--vcpu-family", o->vcpu_family, 0xfff, &family, error) ||
+            !sevirt_parse_uint("--vcpu-model", o->vcpu_model, 0xff, &model, error) ||
+            !sevirt_parse_uint("--vcpu-stepping", o->vcpu_stepping, 0xf, &stepping, error))
             return FALSE;
         *sig = sevirt_cpu_signature(family, model, stepping);
         return TRUE;
@@ -155,34 +164,34 @@ parse_vcpu_signature(gboolean needed, guint32 *sig, GError **error)
 }
 
 static gboolean
-read_images(MeasureMode mode, MeasureImages *m, GError **error)
+read_images(const MeasureOpts *o, MeasureMode mode, MeasureImages *m, GError **error)
 {
-    if (!opt_ovmf)
+    if (!o->ovmf)
         return sevirt_cli_usage_error(error, _("option --ovmf is required"));
-    if (mode == MODE_OVMF_HASH && (opt_kernel || opt_initrd || opt_append || opt_snp_ovmf_hash))
+    if (mode == MODE_OVMF_HASH && (o->kernel || o->initrd || o->append || o->snp_ovmf_hash))
         return sevirt_cli_usage_error(error, _("--mode snp:ovmf-hash measures the firmware alone: --kernel, --initrd, --append and --snp-ovmf-hash do not apply"));
-    if (!opt_kernel && (opt_initrd || opt_append))
+    if (!o->kernel && (o->initrd || o->append))
         return sevirt_cli_usage_error(error, _("--initrd and --append are only measured with --kernel"));
-    if (!(m->ovmf = sevirt_file_read(opt_ovmf, MAX_IMAGE_SIZE, &m->ovmf_len, error)))
+    if (!(m->ovmf = sevirt_file_read(o->ovmf, MAX_IMAGE_SIZE, &m->ovmf_len, error)))
         return FALSE;
-    if (opt_kernel && !(m->kernel = sevirt_file_read(opt_kernel, MAX_IMAGE_SIZE, &m->kernel_len, error)))
+    if (o->kernel && !(m->kernel = sevirt_file_read(o->kernel, MAX_IMAGE_SIZE, &m->kernel_len, error)))
         return FALSE;
-    if (opt_initrd && !(m->initrd = sevirt_file_read(opt_initrd, MAX_IMAGE_SIZE, &m->initrd_len, error)))
+    if (o->initrd && !(m->initrd = sevirt_file_read(o->initrd, MAX_IMAGE_SIZE, &m->initrd_len, error)))
         return FALSE;
     return TRUE;
 }
 
 static gboolean
-parse_vcpus(MeasureMode mode, guint *vcpus, GError **error)
+parse_vcpus(const MeasureOpts *o, MeasureMode mode, guint *vcpus, GError **error)
 {
     guint64 v = 0;
 
     *vcpus = 0;
     if (mode != MODE_SNP && mode != MODE_SEVES)
         return TRUE;
-    if (!opt_vcpus)
+    if (!o->vcpus)
         return sevirt_cli_usage_error(error, _("option --vcpus is required with --mode %s"), mode_names[mode]);
-    if (!sevirt_parse_uint("--vcpus", opt_vcpus, 4096, &v, error))
+    if (!sevirt_parse_uint("--vcpus", o->vcpus, 4096, &v, error))
         return FALSE;
     if (v == 0)
         return sevirt_cli_usage_error(error, _("--vcpus: at least one vCPU is needed"));
@@ -191,26 +200,26 @@ parse_vcpus(MeasureMode mode, guint *vcpus, GError **error)
 }
 
 static gboolean
-measure_snp(const MeasureImages *m, guint vcpus, guint32 sig, SevirtVmmType vmm,
+measure_snp(const MeasureOpts *o, const MeasureImages *m, guint vcpus, guint32 sig, SevirtVmmType vmm,
             guint8 *digest, GError **error)
 {
     guint8 seed[SEVIRT_SNP_DIGEST_SIZE];
     guint64 features = 1;
     SevirtSnpLaunchInput in = {
-        .firmware = m->ovmf, .firmware_len = m->ovmf_len, .firmware_name = opt_ovmf,
+        .firmware = m->ovmf, .firmware_len = m->ovmf_len, .firmware_name = o->ovmf,
         .kernel = m->kernel, .kernel_len = m->kernel_len,
         .initrd = m->initrd, .initrd_len = m->initrd_len,
         /* sev-snp-measure measures an absent command line as "" */
-        .cmdline = m->kernel ? (opt_append ? opt_append : "") : NULL,
+        .cmdline = m->kernel ? (o->append ? o->append : "") : NULL,
         .num_cpus = vcpus, .cpu_signature = sig, .vmm = vmm,
     };
 
-    if (opt_guest_features &&
-        !sevirt_parse_uint("--guest-features", opt_guest_features, G_MAXUINT64, &features, error))
+    if (o->guest_features &&
+        !sevirt_parse_uint("--guest-features", o->guest_features, G_MAXUINT64, &features, error))
         return FALSE;
     in.guest_features = features;
-    if (opt_snp_ovmf_hash) {
-        if (!sevirt_snp_hex_parse("--snp-ovmf-hash", opt_snp_ovmf_hash, seed, sizeof(seed), error))
+    if (o->snp_ovmf_hash) {
+        if (!sevirt_snp_hex_parse("--snp-ovmf-hash", o->snp_ovmf_hash, seed, sizeof(seed), error))
             return FALSE;
         in.ovmf_hash = seed;
     }
@@ -218,14 +227,14 @@ measure_snp(const MeasureImages *m, guint vcpus, guint32 sig, SevirtVmmType vmm,
 }
 
 static gboolean
-measure_sev(MeasureMode mode, const MeasureImages *m, guint vcpus, guint32 sig,
+measure_sev(const MeasureOpts *o, MeasureMode mode, const MeasureImages *m, guint vcpus, guint32 sig,
             SevirtVmmType vmm, guint8 *digest, GError **error)
 {
     SevirtLaunchInput in = {
         .firmware = m->ovmf, .firmware_len = m->ovmf_len,
         .kernel = m->kernel, .kernel_len = m->kernel_len,
         .initrd = m->initrd, .initrd_len = m->initrd_len,
-        .cmdline = m->kernel ? (opt_append ? opt_append : "") : NULL,
+        .cmdline = m->kernel ? (o->append ? o->append : "") : NULL,
         .num_cpus = mode == MODE_SEVES ? vcpus : 0,
         .cpu_signature = sig,
         /* sev-snp-measure's QEMU VMSAs carry the FPU reset values */
@@ -235,25 +244,25 @@ measure_sev(MeasureMode mode, const MeasureImages *m, guint vcpus, guint32 sig,
     if (vmm != SEVIRT_VMM_QEMU)
         return sevirt_cli_usage_error(error, _("--vmm-type %s is only measured for SEV-SNP guests (--mode snp)"),
                                       sevirt_vmm_type_to_string(vmm));
-    if (opt_snp_ovmf_hash)
+    if (o->snp_ovmf_hash)
         return sevirt_cli_usage_error(error, _("--snp-ovmf-hash only applies to --mode snp"));
     return sevirt_launch_digest(&in, digest, error);
 }
 
 static char *
-format_digest(const guint8 *digest, gsize len, GError **error)
+format_digest(const MeasureOpts *o, const guint8 *digest, gsize len, GError **error)
 {
-    if (!opt_output_format || g_str_equal(opt_output_format, "hex"))
+    if (!o->output_format || g_str_equal(o->output_format, "hex"))
         return sevirt_cli_hex(digest, len);
-    if (g_str_equal(opt_output_format, "base64"))
+    if (g_str_equal(o->output_format, "base64"))
         return g_base64_encode(digest, len);
     sevirt_cli_usage_error(error, _("--output-format: unknown format '%s' (hex, base64)"),
-                           opt_output_format);
+                           o->output_format);
     return NULL;
 }
 
 static void
-print_measure_json(SevirtCli *cli, MeasureMode mode, guint vcpus, guint32 sig,
+print_measure_json(SevirtCli *cli, const MeasureOpts *o, MeasureMode mode, guint vcpus, guint32 sig,
                    SevirtVmmType vmm, const char *out)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -262,31 +271,32 @@ print_measure_json(SevirtCli *cli, MeasureMode mode, guint vcpus, guint32 sig,
     json_builder_begin_object(b);
     sevirt_cli_json_add_string(b, "measurement", out);
     sevirt_cli_json_add_string(b, "mode", mode_names[mode]);
-    sevirt_cli_json_add_string(b, "ovmf", opt_ovmf);
+    sevirt_cli_json_add_string(b, "ovmf", o->ovmf);
     if (mode == MODE_SNP || mode == MODE_SEVES) {
         json_builder_set_member_name(b, "vcpus");
         json_builder_add_int_value(b, vcpus);
         sevirt_cli_json_add_string(b, "vcpu_sig", sig_hex);
-        sevirt_cli_json_add_string(b, "vcpu_type", opt_vcpu_type);
+        sevirt_cli_json_add_string(b, "vcpu_type", o->vcpu_type);
         sevirt_cli_json_add_string(b, "vmm_type", sevirt_vmm_type_to_string(vmm));
     }
     if (mode == MODE_SNP) {
-        sevirt_cli_json_add_string(b, "guest_features", opt_guest_features ? opt_guest_features : "0x1");
-        sevirt_cli_json_add_string(b, "snp_ovmf_hash", opt_snp_ovmf_hash);
+        sevirt_cli_json_add_string(b, "guest_features", o->guest_features ? o->guest_features : "0x1");
+        sevirt_cli_json_add_string(b, "snp_ovmf_hash", o->snp_ovmf_hash);
     }
     if (mode != MODE_OVMF_HASH) {
-        sevirt_cli_json_add_string(b, "kernel", opt_kernel);
-        sevirt_cli_json_add_string(b, "initrd", opt_initrd);
-        sevirt_cli_json_add_string(b, "append", opt_append);
+        sevirt_cli_json_add_string(b, "kernel", o->kernel);
+        sevirt_cli_json_add_string(b, "initrd", o->initrd);
+        sevirt_cli_json_add_string(b, "append", o->append);
     }
-    sevirt_cli_json_add_string(b, "output_format", opt_output_format ? opt_output_format : "hex");
+    sevirt_cli_json_add_string(b, "output_format", o->output_format ? o->output_format : "hex");
     json_builder_end_object(b);
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
 
 static gboolean
-cmd_measure(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_measure(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
+    const MeasureOpts *o = opts;
     g_auto(MeasureImages) m = { 0 };
     g_autofree char *out = NULL;
     guint8 digest[SEVIRT_SNP_DIGEST_SIZE];
@@ -297,26 +307,26 @@ cmd_measure(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     guint vcpus = 0;
     gboolean ok;
 
-    if (!parse_mode(&mode, error) ||
-        (opt_vmm_type && !sevirt_vmm_type_parse("--vmm-type", opt_vmm_type, &vmm, error)) ||
-        !parse_vcpus(mode, &vcpus, error) ||
+    if (!parse_mode(o, &mode, error) ||
+        (o->vmm_type && !sevirt_vmm_type_parse("--vmm-type", o->vmm_type, &vmm, error)) ||
+        !parse_vcpus(o, mode, &vcpus, error) ||
         /* GCE and EC2 VMSAs carry a fixed RDX, SEV none at all */
-        !parse_vcpu_signature((mode == MODE_SNP || mode == MODE_SEVES) && vmm == SEVIRT_VMM_QEMU,
+        !parse_vcpu_signature(o, (mode == MODE_SNP || mode == MODE_SEVES) && vmm == SEVIRT_VMM_QEMU,
                               &sig, error) ||
-        !read_images(mode, &m, error))
+        !read_images(o, mode, &m, error))
         return FALSE;
     if (mode == MODE_OVMF_HASH)
         ok = sevirt_snp_ovmf_hash(m.ovmf, m.ovmf_len, digest, error);
     else if (mode == MODE_SNP)
-        ok = measure_snp(&m, vcpus, sig, vmm, digest, error);
+        ok = measure_snp(o, &m, vcpus, sig, vmm, digest, error);
     else {
-        ok = measure_sev(mode, &m, vcpus, sig, vmm, digest, error);
+        ok = measure_sev(o, mode, &m, vcpus, sig, vmm, digest, error);
         digest_len = SEVIRT_LAUNCH_DIGEST_SIZE;
     }
-    if (!ok || !(out = format_digest(digest, digest_len, error)))
+    if (!ok || !(out = format_digest(o, digest, digest_len, error)))
         return FALSE;
     if (cli->json)
-        print_measure_json(cli, mode, vcpus, sig, vmm, out);
+        print_measure_json(cli, o, mode, vcpus, sig, vmm, out);
     else
         printf("%s\n", out);
     return TRUE;
@@ -525,7 +535,7 @@ print_report(const SevirtSnpReport *r)
 }
 
 static gboolean
-cmd_report_info(SevirtCli *cli, char **args, GError **error)
+cmd_report_info(SevirtCli *cli, gconstpointer opts G_GNUC_UNUSED, char **args, GError **error)
 {
     SevirtSnpReport r;
 
@@ -544,60 +554,70 @@ cmd_report_info(SevirtCli *cli, char **args, GError **error)
     return TRUE;
 }
 
-static char *opt_vcek;
-static char *opt_vlek;
-static char *opt_ark;
-static char *opt_ask;
-static char *opt_cert_chain;
-static char *opt_measurement;
-static char *opt_report_data;
-static char *opt_host_data;
-static char *opt_policy;
-static char *opt_policy_require;
-static char *opt_policy_deny;
-static char *opt_id_key_digest;
-static char *opt_author_key_digest;
-static char *opt_min_tcb;
-static char *opt_vmpl;
-static char *opt_chip_id;
+typedef struct {
+    char *vcek;
+    char *vlek;
+    char *ark;
+    char *ask;
+    char *asvk;
+    char *cert_chain;
+    char *measurement;
+    char *report_data;
+    char *host_data;
+    char *policy;
+    char *policy_require;
+    char *policy_deny;
+    char *id_key_digest;
+    char *author_key_digest;
+    char *min_tcb;
+    char *vmpl;
+    char *chip_id;
+} VerifyReportOpts;
 
-static const GOptionEntry verify_report_entries[] = {
-    { "vcek", 0, 0, G_OPTION_ARG_FILENAME, &opt_vcek,
-      N_("the chip's VCEK certificate (DER or PEM), from AMD's KDS or the host"), N_("FILE") },
-    { "vlek", 0, 0, G_OPTION_ARG_FILENAME, &opt_vlek,
-      N_("the cloud provider's VLEK certificate (DER or PEM)"), N_("FILE") },
-    { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert_chain,
-      N_("AMD's cert_chain PEM: the ASK (ASVK for a VLEK) then the ARK"), N_("FILE") },
-    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &opt_ark,
-      N_("AMD root key certificate of the product line"), N_("FILE") },
-    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
-      N_("AMD signing key certificate (the ASVK for a VLEK)"), N_("FILE") },
-    { "asvk", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
-      N_("same as --ask, for a VLEK"), N_("FILE") },
-    { "measurement", 0, 0, G_OPTION_ARG_STRING, &opt_measurement,
-      N_("expected launch measurement (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
-    { "report-data", 0, 0, G_OPTION_ARG_STRING, &opt_report_data,
-      N_("expected report data, the nonce the guest asked with (64 bytes)"), N_("HEX") },
-    { "host-data", 0, 0, G_OPTION_ARG_STRING, &opt_host_data,
-      N_("expected host data (32 bytes)"), N_("HEX") },
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("expected guest policy, exactly (e.g. 0x30000)"), N_("N") },
-    { "policy-require", 0, 0, G_OPTION_ARG_STRING, &opt_policy_require,
-      N_("policy flags that must be set (comma-separated: smt, migrate-ma, debug, single-socket, ...)"), N_("FLAGS") },
-    { "policy-deny", 0, 0, G_OPTION_ARG_STRING, &opt_policy_deny,
-      N_("policy flags that must not be set (e.g. debug,migrate-ma)"), N_("FLAGS") },
-    { "id-key-digest", 0, 0, G_OPTION_ARG_STRING, &opt_id_key_digest,
-      N_("expected ID key digest (48 bytes; see 'sevirt id-block')"), N_("HEX") },
-    { "author-key-digest", 0, 0, G_OPTION_ARG_STRING, &opt_author_key_digest,
-      N_("expected author key digest (48 bytes)"), N_("HEX") },
-    { "min-tcb", 0, 0, G_OPTION_ARG_STRING, &opt_min_tcb,
-      N_("lowest acceptable reported TCB: bootloader=N,tee=N,snp=N,microcode=N (fmc=N on Turin)"), N_("TCB") },
-    { "vmpl", 0, 0, G_OPTION_ARG_STRING, &opt_vmpl,
-      N_("expected VMPL the report was requested at"), N_("N") },
-    { "chip-id", 0, 0, G_OPTION_ARG_STRING, &opt_chip_id,
-      N_("expected chip id (64 bytes)"), N_("HEX") },
-    { NULL }
+static GOptionEntry *
+verify_report_entries(gpointer data)
+{
+    VerifyReportOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "vcek", 0, 0, G_OPTION_ARG_FILENAME, &o->vcek,
+          N_("the chip's VCEK certificate (DER or PEM), from AMD's KDS or the host"), N_("FILE") },
+        { "vlek", 0, 0, G_OPTION_ARG_FILENAME, &o->vlek,
+          N_("the cloud provider's VLEK certificate (DER or PEM)"), N_("FILE") },
+        { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &o->cert_chain,
+          N_("AMD's cert_chain PEM: the ASK (ASVK for a VLEK) then the ARK"), N_("FILE") },
+        { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
+          N_("AMD root key certificate of the product line"), N_("FILE") },
+        { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
+          N_("AMD signing key certificate (the ASVK for a VLEK)"), N_("FILE") },
+        { "asvk", 0, 0, G_OPTION_ARG_FILENAME, &o->asvk,
+          N_("same as --ask, for a VLEK"), N_("FILE") },
+        { "measurement", 0, 0, G_OPTION_ARG_STRING, &o->measurement,
+          N_("expected launch measurement (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
+        { "report-data", 0, 0, G_OPTION_ARG_STRING, &o->report_data,
+          N_("expected report data, the nonce the guest asked with (64 bytes)"), N_("HEX") },
+        { "host-data", 0, 0, G_OPTION_ARG_STRING, &o->host_data,
+          N_("expected host data (32 bytes)"), N_("HEX") },
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+          N_("expected guest policy, exactly (e.g. 0x30000)"), N_("N") },
+        { "policy-require", 0, 0, G_OPTION_ARG_STRING, &o->policy_require,
+          N_("policy flags that must be set (comma-separated: smt, migrate-ma, debug, single-socket, ...)"), N_("FLAGS") },
+        { "policy-deny", 0, 0, G_OPTION_ARG_STRING, &o->policy_deny,
+          N_("policy flags that must not be set (e.g. debug,migrate-ma)"), N_("FLAGS") },
+        { "id-key-digest", 0, 0, G_OPTION_ARG_STRING, &o->id_key_digest,
+          N_("expected ID key digest (48 bytes; see 'sevirt id-block')"), N_("HEX") },
+        { "author-key-digest", 0, 0, G_OPTION_ARG_STRING, &o->author_key_digest,
+          N_("expected author key digest (48 bytes)"), N_("HEX") },
+        { "min-tcb", 0, 0, G_OPTION_ARG_STRING, &o->min_tcb,
+          N_("lowest acceptable reported TCB: bootloader=N,tee=N,snp=N,microcode=N (fmc=N on Turin)"), N_("TCB") },
+        { "vmpl", 0, 0, G_OPTION_ARG_STRING, &o->vmpl,
+          N_("expected VMPL the report was requested at"), N_("N") },
+        { "chip-id", 0, 0, G_OPTION_ARG_STRING, &o->chip_id,
+          N_("expected chip id (64 bytes)"), N_("HEX") },
+        { NULL }
 };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /* Buffers behind SevirtSnpExpect's pointers. */
 typedef struct {
@@ -622,37 +642,37 @@ parse_bytes_opt(const char *name, const char *value, guint8 *buf, gsize len,
 }
 
 static gboolean
-parse_expect(SevirtSnpExpect *x, ExpectBufs *bufs, GError **error)
+parse_expect(const VerifyReportOpts *o, SevirtSnpExpect *x, ExpectBufs *bufs, GError **error)
 {
     guint64 v = 0;
 
-    if (!parse_bytes_opt("--measurement", opt_measurement, bufs->measurement, 48, &x->measurement, error) ||
-        !parse_bytes_opt("--report-data", opt_report_data, bufs->report_data, 64, &x->report_data, error) ||
-        !parse_bytes_opt("--host-data", opt_host_data, bufs->host_data, 32, &x->host_data, error) ||
-        !parse_bytes_opt("--id-key-digest", opt_id_key_digest, bufs->id_key_digest, 48, &x->id_key_digest, error) ||
-        !parse_bytes_opt("--author-key-digest", opt_author_key_digest, bufs->author_key_digest, 48,
+    if (!parse_bytes_opt("--measurement", o->measurement, bufs->measurement, 48, &x->measurement, error) ||
+        !parse_bytes_opt("--report-data", o->report_data, bufs->report_data, 64, &x->report_data, error) ||
+        !parse_bytes_opt("--host-data", o->host_data, bufs->host_data, 32, &x->host_data, error) ||
+        !parse_bytes_opt("--id-key-digest", o->id_key_digest, bufs->id_key_digest, 48, &x->id_key_digest, error) ||
+        !parse_bytes_opt("--author-key-digest", o->author_key_digest, bufs->author_key_digest, 48,
                          &x->author_key_digest, error) ||
-        !parse_bytes_opt("--chip-id", opt_chip_id, bufs->chip_id, 64, &x->chip_id, error))
+        !parse_bytes_opt("--chip-id", o->chip_id, bufs->chip_id, 64, &x->chip_id, error))
         return FALSE;
-    if (opt_policy) {
-        if (!sevirt_parse_uint("--policy", opt_policy, G_MAXUINT64, &x->policy, error))
+    if (o->policy) {
+        if (!sevirt_parse_uint("--policy", o->policy, G_MAXUINT64, &x->policy, error))
             return FALSE;
         x->check_policy = TRUE;
     }
-    if ((opt_policy_require &&
-         !sevirt_snp_policy_flag_parse("--policy-require", opt_policy_require, &x->policy_require, error)) ||
-        (opt_policy_deny &&
-         !sevirt_snp_policy_flag_parse("--policy-deny", opt_policy_deny, &x->policy_deny, error)))
+    if ((o->policy_require &&
+         !sevirt_snp_policy_flag_parse("--policy-require", o->policy_require, &x->policy_require, error)) ||
+        (o->policy_deny &&
+         !sevirt_snp_policy_flag_parse("--policy-deny", o->policy_deny, &x->policy_deny, error)))
         return FALSE;
     if (x->policy_require & x->policy_deny)
         return sevirt_cli_usage_error(error, _("--policy-require and --policy-deny name the same flag"));
-    if (opt_min_tcb) {
-        if (!sevirt_snp_tcb_parse("--min-tcb", opt_min_tcb, &x->min_tcb, error))
+    if (o->min_tcb) {
+        if (!sevirt_snp_tcb_parse("--min-tcb", o->min_tcb, &x->min_tcb, error))
             return FALSE;
         x->check_min_tcb = TRUE;
     }
-    if (opt_vmpl) {
-        if (!sevirt_parse_uint("--vmpl", opt_vmpl, 3, &v, error))
+    if (o->vmpl) {
+        if (!sevirt_parse_uint("--vmpl", o->vmpl, 3, &v, error))
             return FALSE;
         x->vmpl = v;
         x->check_vmpl = TRUE;
@@ -674,21 +694,27 @@ load_builtin_roots(SevirtSnpCert **ark G_GNUC_UNUSED, SevirtSnpCert **ask G_GNUC
 }
 
 static gboolean
-load_verify_certs(SevirtSnpCert **vek, SevirtSnpCert **ark, SevirtSnpCert **ask, GError **error)
+load_verify_certs(const VerifyReportOpts *o, SevirtSnpCert **vek, SevirtSnpCert **ark,
+                  SevirtSnpCert **ask, GError **error)
 {
-    if (!!opt_vcek == !!opt_vlek)
+    /* --asvk names the ASK of a VLEK chain */
+    const char *ask_file = o->ask ? o->ask : o->asvk;
+
+    if (!!o->vcek == !!o->vlek)
         return sevirt_cli_usage_error(error, _("give exactly one of --vcek and --vlek"));
-    if (opt_cert_chain && (opt_ark || opt_ask))
+    if (o->ask && o->asvk)
+        return sevirt_cli_usage_error(error, _("--ask and --asvk are the same option: give one"));
+    if (o->cert_chain && (o->ark || ask_file))
         return sevirt_cli_usage_error(error, _("--cert-chain and --ark/--ask are mutually exclusive"));
-    if (!opt_cert_chain && !!opt_ark != !!opt_ask)
+    if (!o->cert_chain && !!o->ark != !!ask_file)
         return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
-    if (!(*vek = sevirt_snp_cert_read(opt_vcek ? opt_vcek : opt_vlek, error)))
+    if (!(*vek = sevirt_snp_cert_read(o->vcek ? o->vcek : o->vlek, error)))
         return FALSE;
-    if (opt_cert_chain)
-        return sevirt_snp_cert_chain_read(opt_cert_chain, ask, ark, error);
-    if (opt_ark)
-        return (*ark = sevirt_snp_cert_read(opt_ark, error)) &&
-               (*ask = sevirt_snp_cert_read(opt_ask, error));
+    if (o->cert_chain)
+        return sevirt_snp_cert_chain_read(o->cert_chain, ask, ark, error);
+    if (o->ark)
+        return (*ark = sevirt_snp_cert_read(o->ark, error)) &&
+               (*ask = sevirt_snp_cert_read(ask_file, error));
     return load_builtin_roots(ark, ask, error);
 }
 
@@ -777,8 +803,9 @@ verify_one(SevirtCli *cli, const char *path, gboolean roots_ok,
 }
 
 static gboolean
-cmd_verify_report(SevirtCli *cli, char **args, GError **error)
+cmd_verify_report(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const VerifyReportOpts *o = opts;
     g_autoptr(SevirtSnpCert) vek = NULL;
     g_autoptr(SevirtSnpCert) ark = NULL;
     g_autoptr(SevirtSnpCert) ask = NULL;
@@ -793,7 +820,7 @@ cmd_verify_report(SevirtCli *cli, char **args, GError **error)
     guint n_failed = 0;
     GError *e = NULL;
 
-    if (!parse_expect(&x, &bufs, error) || !load_verify_certs(&vek, &ark, &ask, error))
+    if (!parse_expect(o, &x, &bufs, error) || !load_verify_certs(o, &vek, &ark, &ask, error))
         return FALSE;
     roots.ark = ark;
     roots.ask = ask;
@@ -857,62 +884,75 @@ cmd_verify_report(SevirtCli *cli, char **args, GError **error)
 /* ---------------------------------------------------------------------- */
 /* id-block */
 
-static char *opt_idb_measurement;
-static char *opt_idkey;
-static char *opt_authorkey;
-static char *opt_idb_policy;
-static char *opt_family_id;
-static char *opt_image_id;
-static char *opt_svn;
-static char *opt_idb_version;
-static char *opt_id_block_out;
-static char *opt_id_auth_out;
-static gboolean opt_idb_insecure_keys;
+typedef struct {
+    char *measurement;
+    char *idkey;
+    char *authorkey;
+    char *policy;
+    char *family_id;
+    char *image_id;
+    char *svn;
+    char *version;
+    char *id_block_out;
+    char *id_auth_out;
+    char *id_key;         /* sev-snp-measure's spelling of --idkey */
+    char *author_key;
+    gboolean insecure_keys;
+} IdBlockOpts;
 
-static const GOptionEntry id_block_entries[] = {
-    { "measurement", 0, 0, G_OPTION_ARG_STRING, &opt_idb_measurement,
-      N_("the expected launch digest (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
-    { "idkey", 0, 0, G_OPTION_ARG_FILENAME, &opt_idkey,
-      N_("the ID key: a PEM ECDSA P-384 private key"), N_("FILE") },
-    { "id-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_idkey, NULL, N_("FILE") },
-    { "authorkey", 0, 0, G_OPTION_ARG_FILENAME, &opt_authorkey,
-      N_("the author key endorsing the ID key: a PEM ECDSA P-384 private key (optional)"), N_("FILE") },
-    { "author-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_authorkey, NULL, N_("FILE") },
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_idb_policy,
-      N_("the guest policy the guest must be launched with (default 0x30000)"), N_("N") },
-    { "family-id", 0, 0, G_OPTION_ARG_STRING, &opt_family_id,
-      N_("family ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
-    { "image-id", 0, 0, G_OPTION_ARG_STRING, &opt_image_id,
-      N_("image ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
-    { "svn", 0, 0, G_OPTION_ARG_STRING, &opt_svn,
-      N_("guest security version number (default 0)"), N_("N") },
-    { "version", 0, 0, G_OPTION_ARG_STRING, &opt_idb_version,
-      N_("ID block version (default 1, the only one defined)"), N_("N") },
-    { "id-block-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_id_block_out,
-      N_("also write the ID block, base64, to this new file"), N_("FILE") },
-    { "id-auth-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_id_auth_out,
-      N_("also write the ID auth, base64, to this new file"), N_("FILE") },
-    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_idb_insecure_keys,
-      N_("accept key files that group or others can access"), NULL },
-    { NULL }
+static GOptionEntry *
+id_block_entries(gpointer data)
+{
+    IdBlockOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "measurement", 0, 0, G_OPTION_ARG_STRING, &o->measurement,
+          N_("the expected launch digest (48 bytes, hex or base64; see 'sevirt measure')"), N_("HEX") },
+        { "idkey", 0, 0, G_OPTION_ARG_FILENAME, &o->idkey,
+          N_("the ID key: a PEM ECDSA P-384 private key"), N_("FILE") },
+        { "id-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->id_key, NULL, N_("FILE") },
+        { "authorkey", 0, 0, G_OPTION_ARG_FILENAME, &o->authorkey,
+          N_("the author key endorsing the ID key: a PEM ECDSA P-384 private key (optional)"), N_("FILE") },
+        { "author-key", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->author_key, NULL, N_("FILE") },
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+          N_("the guest policy the guest must be launched with (default 0x30000)"), N_("N") },
+        { "family-id", 0, 0, G_OPTION_ARG_STRING, &o->family_id,
+          N_("family ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
+        { "image-id", 0, 0, G_OPTION_ARG_STRING, &o->image_id,
+          N_("image ID (16 bytes, hex or base64; default zeros)"), N_("HEX") },
+        { "svn", 0, 0, G_OPTION_ARG_STRING, &o->svn,
+          N_("guest security version number (default 0)"), N_("N") },
+        { "version", 0, 0, G_OPTION_ARG_STRING, &o->version,
+          N_("ID block version (default 1, the only one defined)"), N_("N") },
+        { "id-block-out", 0, 0, G_OPTION_ARG_FILENAME, &o->id_block_out,
+          N_("also write the ID block, base64, to this new file"), N_("FILE") },
+        { "id-auth-out", 0, 0, G_OPTION_ARG_FILENAME, &o->id_auth_out,
+          N_("also write the ID auth, base64, to this new file"), N_("FILE") },
+        { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &o->insecure_keys,
+          N_("accept key files that group or others can access"), NULL },
+        { NULL }
 };
 
+    return g_memdup2(entries, sizeof(entries));
+}
+
 static gboolean
-parse_id_block_params(SevirtSnpIdBlockParams *p, GError **error)
+parse_id_block_params(const IdBlockOpts *o, SevirtSnpIdBlockParams *p, GError **error)
 {
     guint64 policy = 0x30000, svn = 0, version = 1;
 
     memset(p, 0, sizeof(*p));
-    if (!opt_idb_measurement)
+    if (!o->measurement)
         return sevirt_cli_usage_error(error, _("option --measurement is required"));
-    if (!opt_idkey)
+    if (!o->idkey && !o->id_key)
         return sevirt_cli_usage_error(error, _("option --idkey is required"));
-    if (!sevirt_snp_bytes_parse("--measurement", opt_idb_measurement, p->ld, 48, error) ||
-        (opt_family_id && !sevirt_snp_bytes_parse("--family-id", opt_family_id, p->family_id, 16, error)) ||
-        (opt_image_id && !sevirt_snp_bytes_parse("--image-id", opt_image_id, p->image_id, 16, error)) ||
-        (opt_idb_policy && !sevirt_parse_uint("--policy", opt_idb_policy, G_MAXUINT64, &policy, error)) ||
-        (opt_svn && !sevirt_parse_uint("--svn", opt_svn, G_MAXUINT32, &svn, error)) ||
-        (opt_idb_version && !sevirt_parse_uint("--version", opt_idb_version, G_MAXUINT32, &version, error)))
+    if ((o->idkey && o->id_key) || (o->authorkey && o->author_key))
+        return sevirt_cli_usage_error(error, _("--idkey/--id-key and --authorkey/--author-key are the same options: give each once"));
+    if (!sevirt_snp_bytes_parse("--measurement", o->measurement, p->ld, 48, error) ||
+        (o->family_id && !sevirt_snp_bytes_parse("--family-id", o->family_id, p->family_id, 16, error)) ||
+        (o->image_id && !sevirt_snp_bytes_parse("--image-id", o->image_id, p->image_id, 16, error)) ||
+        (o->policy && !sevirt_parse_uint("--policy", o->policy, G_MAXUINT64, &policy, error)) ||
+        (o->svn && !sevirt_parse_uint("--svn", o->svn, G_MAXUINT32, &svn, error)) ||
+        (o->version && !sevirt_parse_uint("--version", o->version, G_MAXUINT32, &version, error)))
         return FALSE;
     p->policy = policy;
     p->guest_svn = svn;
@@ -929,8 +969,10 @@ write_b64(const char *path, const char *b64, GError **error)
 }
 
 static gboolean
-cmd_id_block(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_id_block(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
+    const IdBlockOpts *o = opts;
+    const char *idkey, *authorkey;
     g_autoptr(SevirtSnpIdKey) id = NULL;
     g_autoptr(SevirtSnpIdKey) author = NULL;
     g_autofree char *block_b64 = NULL;
@@ -942,10 +984,13 @@ cmd_id_block(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     guint8 auth[SEVIRT_SNP_ID_AUTH_SIZE];
     guint8 digest[SEVIRT_SNP_KEY_DIGEST_SIZE];
 
-    if (!parse_id_block_params(&p, error))
+    if (!parse_id_block_params(o, &p, error))
         return FALSE;
-    if (!(id = sevirt_snp_id_key_read(opt_idkey, opt_idb_insecure_keys, error)) ||
-        (opt_authorkey && !(author = sevirt_snp_id_key_read(opt_authorkey, opt_idb_insecure_keys, error))))
+    /* sev-snp-measure spells them --id-key and --author-key */
+    idkey = o->idkey ? o->idkey : o->id_key;
+    authorkey = o->authorkey ? o->authorkey : o->author_key;
+    if (!(id = sevirt_snp_id_key_read(idkey, o->insecure_keys, error)) ||
+        (authorkey && !(author = sevirt_snp_id_key_read(authorkey, o->insecure_keys, error))))
         return FALSE;
     sevirt_snp_id_block_build(&p, block);
     if (!sevirt_snp_id_auth_build(block, id, author, auth, error) ||
@@ -959,7 +1004,7 @@ cmd_id_block(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     }
     block_b64 = g_base64_encode(block, sizeof(block));
     auth_b64 = g_base64_encode(auth, sizeof(auth));
-    if (!write_b64(opt_id_block_out, block_b64, error) || !write_b64(opt_id_auth_out, auth_b64, error))
+    if (!write_b64(o->id_block_out, block_b64, error) || !write_b64(o->id_auth_out, auth_b64, error))
         return FALSE;
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -992,7 +1037,7 @@ static const SevirtCmd snp_cmds[] = {
          "for SEV-SNP the MEASUREMENT of the attestation report (SHA-384, 96 hex\n"
          "digits), for SEV and SEV-ES the launch digest (SHA-256).  A firmware\n"
          "without SEV metadata cannot launch SNP guests and is refused."),
-      measure_entries, 0, 0, cmd_measure, 0 },
+      SEVIRT_CMD_OPTIONS(MeasureOpts, measure_entries), 0, 0, cmd_measure, 0 },
     { "verify-report", N_("REPORT..."),
       N_("verify an SEV-SNP attestation report: AMD chain, signature and the expected values (offline)"),
       N_("REPORT is the 1184-byte report, or its hex or base64 text.  Checks the\n"
@@ -1000,7 +1045,8 @@ static const SevirtCmd snp_cmds[] = {
          "VCEK is for the report's chip and TCB, then each value given.  Prints\n"
          "PASS or FAIL per check; exits 0 when all hold, 5 when any fails, 2 on\n"
          "malformed input.  Several reports share one chain check (batch)."),
-      verify_report_entries, 1, G_MAXUINT, cmd_verify_report, 0 },
+      SEVIRT_CMD_OPTIONS(VerifyReportOpts, verify_report_entries), 1, G_MAXUINT,
+      cmd_verify_report, 0 },
     { "id-block", NULL,
       N_("sign the ID block and ID auth that pin an SEV-SNP guest's measurement and policy (offline)"),
       N_("Prints the 96-byte ID block and the 4096-byte ID authentication in base64,\n"
@@ -1008,10 +1054,10 @@ static const SevirtCmd snp_cmds[] = {
          "the ID and author public keys that attestation reports carry (check them\n"
          "with 'sevirt verify-report --id-key-digest/--author-key-digest').  Key\n"
          "files must be readable by their owner only."),
-      id_block_entries, 0, 0, cmd_id_block, 0 },
+      SEVIRT_CMD_OPTIONS(IdBlockOpts, id_block_entries), 0, 0, cmd_id_block, 0 },
     { "report-info", N_("REPORT"),
       N_("print the fields of an SEV-SNP attestation report, without verifying it"),
-      NULL, NULL, 1, 1, cmd_report_info, 0 },
+      NULL, 0, NULL, 1, 1, cmd_report_info, 0 },
     { NULL }
 };
 

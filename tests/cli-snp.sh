@@ -278,4 +278,23 @@ expect 2 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --fami
 expect 1 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --id-block-out "$T/idb.b64" &&
     err_has "idb.b64" && err_one_line
 
+# ------------------------------------- the ID block in the domain XML
+HD=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
+expect 0 sevirt xml g1 --sev sev-snp --id-block "$T/idb.b64" --id-auth "$T/ida.b64" --author-key --host-data "$HD" &&
+    out_has '<launchSecurity type="sev-snp" authorKey="yes">' && out_has "<idBlock>$(cat "$T/idb.b64")</idBlock>" &&
+    out_has "<idAuth>$(cat "$T/ida.b64")</idAuth>" && out_has "<hostData>$HD</hostData>"
+printf 'name: g2\nsev:\n  type: sev-snp\n  id_block: %s\n  id_auth: %s\n  author_key: true\n  host_data: %s\n' \
+    "$T/idb.b64" "$T/ida.b64" "$HD" >"$T/snp.yaml"
+expect 0 sevirt xml --spec "$T/snp.yaml" && out_has '<launchSecurity type="sev-snp" authorKey="yes">' &&
+    out_has "<hostData>$HD</hostData>"
+expect 2 sevirt xml g1 --sev sev --host-data "$HD" && err_has "for SEV-SNP guests only" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --id-block "$T/idb.b64" && err_has "go together" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --author-key && err_has "only used with an ID block" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --host-data AAEC && err_has "host data decodes to 3 bytes, expected 32" &&
+    err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --id-block "$T/ida.b64" --id-auth "$T/ida.b64" &&
+    err_has "--id-block" && err_has "expected 96" && err_one_line
+printf 'name: g3\nsev:\n  type: sev\n  host_data: %s\n' "$HD" >"$T/bad.yaml"
+expect 2 sevirt xml --spec "$T/bad.yaml" && err_has "bad.yaml:4" && err_one_line
+
 finish

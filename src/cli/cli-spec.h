@@ -40,6 +40,10 @@ typedef struct {
     char *reduced_phys_bits;
     char *dh_cert;
     char *session;
+    char *id_block;
+    char *id_auth;
+    gboolean author_key;
+    char *host_data;
     char *kernel;
     char *initrd;
     char *cmdline;
@@ -89,6 +93,14 @@ typedef struct {
       N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &(o)->session, \
       N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
+    { "id-block", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_block, \
+      N_("SEV-SNP ID block, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "id-auth", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_auth, \
+      N_("SEV-SNP ID authentication, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "author-key", 0, 0, G_OPTION_ARG_NONE, &(o)->author_key, \
+      N_("the SEV-SNP ID auth carries an author key"), NULL }, \
+    { "host-data", 0, 0, G_OPTION_ARG_STRING, &(o)->host_data, \
+      N_("32 bytes, base64, that SEV-SNP attestation reports of the guest carry"), N_("B64") }, \
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
     { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \

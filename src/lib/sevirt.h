@@ -26,6 +26,10 @@
 #include "sevirt-ovmf.h"
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
+/* SEV-SNP attestation */
+#include "sevirt-snp-measure.h"
+#include "sevirt-snp-idblock.h"
+#include "sevirt-snp-report.h"
 /* lifecycle */
 #include "sevirt-storage.h"
 #include "sevirt-cloudinit.h"

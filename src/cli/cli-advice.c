@@ -98,9 +98,6 @@ attest_problem_text(SevirtAttestProblem problem)
                  "session and the guest owner's keys go");
     case SEVIRT_ATTEST_ARK_ASK:
         return _("--ark and --ask (sev.ark, sev.ask) go together");
-    case SEVIRT_ATTEST_ROOTS_WITHOUT_HOST:
-        return _("--ark and --ask verify the chain the host reports with "
-                 "--from-host; check a --pdh file's chain with 'sevirt verify-certs'");
     case SEVIRT_ATTEST_OK:
     default:
         return NULL;

@@ -85,6 +85,7 @@ emu_platform_load(const char *state_dir, GError **error)
     g_autofree char *qemu = NULL;
 
     platform->state_dir = g_strdup(state_dir);
+    platform->key_owner = geteuid();
     platform->cbitpos = EMU_DEFAULT_CBITPOS;
     platform->reduced_phys_bits = EMU_DEFAULT_REDUCED_PHYS_BITS;
     platform->api_major = EMU_DEFAULT_API_MAJOR;
@@ -168,7 +169,8 @@ emu_platform_load_identity(EmuPlatform *platform, gboolean with_private_key, GEr
 
     if (with_private_key) {
         g_autofree char *keyfile = g_build_filename(dir, PRIVATE_DIR, PDH_KEY_FILE, NULL);
-        g_autoptr(SevirtSecret) pem = sevirt_file_read_secret(keyfile, 0, FALSE, error);
+        g_autoptr(SevirtSecret) pem = sevirt_file_read_secret_owned(keyfile, 0, FALSE,
+                                                                    platform->key_owner, error);
 
         if (!pem)
             return FALSE;
@@ -349,7 +351,13 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
     if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
         g_autofree char *private_dir = g_build_filename(dir, PRIVATE_DIR, NULL);
         g_autofree char *keyfile = g_build_filename(private_dir, PDH_KEY_FILE, NULL);
+        struct stat st;
 
+        /* the key is QEMU's user's (who may have changed): check it as such */
+        if (lstat(keyfile, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != uid &&
+            !set_owner_mode(keyfile, uid, gid, 0600, error))
+            return FALSE;
+        platform->key_owner = uid;
         if (!emu_platform_load_identity(platform, TRUE, &local)) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
                         _("'%s' holds a broken platform identity (%s); remove it with 'sevirt emulator-setup --undo --purge'"),

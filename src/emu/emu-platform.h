@@ -53,6 +53,8 @@ typedef struct {
     SevirtCertChain chain;
     GBytes *cpu0_id;          /* 64 bytes */
     EVP_PKEY *pdh_key;        /* NULL unless loaded with the private key */
+    uid_t key_owner;          /* who must own pdh.key: the effective user,
+                               * or QEMU's user for a setup run as root */
 } EmuPlatform;
 
 #define EMU_CPU0_ID_SIZE 64

@@ -56,8 +56,13 @@ sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec
     data = sevirt_file_read_secret(colon + 1, 0, insecure, error);
     if (!data)
         return FALSE;
+    if (data->len == 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("Secret file '%s' is empty"),
+                    colon + 1);
+        return FALSE;
+    }
     if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
-        (data->len == 0 || data->data[data->len - 1] != '\0'))
+        data->data[data->len - 1] != '\0')
         sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
                         colon + 1);
     return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
@@ -142,11 +147,11 @@ gboolean
 sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts, SevirtCliLaunchImages *images,
                               SevirtLaunchInput *in, GError **error)
 {
-    if (!(images->firmware = sevirt_file_read(opts->firmware, SEVIRT_CLI_IMAGE_FILE_MAX,
+    if (!(images->firmware = sevirt_file_read(opts->firmware, SEVIRT_FIRMWARE_FILE_MAX,
                                               &in->firmware_len, error)) ||
-        (opts->kernel && !(images->kernel = sevirt_file_read(opts->kernel, SEVIRT_CLI_IMAGE_FILE_MAX,
+        (opts->kernel && !(images->kernel = sevirt_file_read(opts->kernel, SEVIRT_KERNEL_FILE_MAX,
                                                              &in->kernel_len, error))) ||
-        (opts->initrd && !(images->initrd = sevirt_file_read(opts->initrd, SEVIRT_CLI_IMAGE_FILE_MAX,
+        (opts->initrd && !(images->initrd = sevirt_file_read(opts->initrd, SEVIRT_INITRD_FILE_MAX,
                                                              &in->initrd_len, error))))
         return FALSE;
     in->firmware = images->firmware;

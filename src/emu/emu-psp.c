@@ -24,11 +24,6 @@
 #include "sevirt-secret.h"
 #include "emu-psp.h"
 
-/* Largest firmware image accepted (QEMU maps at most 8 MiB of pflash under
- * 4 GiB for x86; leave room) and kernel/initrd for the hashes table. */
-#define EMU_MAX_FIRMWARE (64 * 1024 * 1024)
-#define EMU_MAX_KERNEL_FILE (1024 * 1024 * 1024)
-
 struct _EmuPsp {
     EmuPlatform *platform;
     const EmuArgs *args;
@@ -170,7 +165,7 @@ launch_measure(EmuPsp *psp, GError **error)
                     _("the emulated SEV platform needs the guest firmware on the command line (pflash or -bios)"));
         return FALSE;
     }
-    firmware = sevirt_file_read(args->firmware, EMU_MAX_FIRMWARE, &input.firmware_len, error);
+    firmware = sevirt_file_read(args->firmware, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, error);
     if (!firmware)
         return FALSE;
     input.firmware = firmware;
@@ -180,12 +175,12 @@ launch_measure(EmuPsp *psp, GError **error)
                                                             &psp->secret_area_size);
 
     if (psp->sev->kernel_hashes && args->kernel) {
-        kernel = sevirt_file_read(args->kernel, EMU_MAX_KERNEL_FILE, &input.kernel_len, error);
+        kernel = sevirt_file_read(args->kernel, SEVIRT_KERNEL_FILE_MAX, &input.kernel_len, error);
         if (!kernel)
             return FALSE;
         input.kernel = kernel;
         if (args->initrd) {
-            initrd = sevirt_file_read(args->initrd, EMU_MAX_KERNEL_FILE, &input.initrd_len, error);
+            initrd = sevirt_file_read(args->initrd, SEVIRT_INITRD_FILE_MAX, &input.initrd_len, error);
             if (!initrd)
                 return FALSE;
             input.initrd = initrd;

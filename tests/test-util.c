@@ -251,6 +251,31 @@ test_write_atomic(void **state G_GNUC_UNUSED)
     g_rmdir(dir);
 }
 
+/* Names printed in messages cannot drive the terminal. */
+static void
+test_escape_control(void **state G_GNUC_UNUSED)
+{
+    static const struct {
+        const char *in;
+        gboolean keep_newlines;
+        const char *out;
+    } cases[] = {
+        { "plain 'name' \xc3\xa9t\xc3\xa9", FALSE, "plain 'name' \xc3\xa9t\xc3\xa9" },
+        { "a\033]0;pwn\007b", FALSE, "a\\x1b]0;pwn\\x07b" },
+        { "a\033[2Jb\177", FALSE, "a\\x1b[2Jb\\x7f" },
+        { "line\nforged\tx\r", FALSE, "line\\nforged\\tx\\x0d" },
+        { "line\nnext", TRUE, "line\nnext" },
+        { "csi\xc2\x9b" "31m", FALSE, "csi\\u009b31m" },
+        { "raw\x9b\xff", FALSE, "raw\\x9b\\xff" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = sevirt_escape_control(cases[i].in, cases[i].keep_newlines);
+
+        assert_string_equal(got, cases[i].out);
+    }
+}
+
 int
 main(void)
 {
@@ -262,6 +287,7 @@ main(void)
         cmocka_unit_test(test_file_read_not_regular),
         cmocka_unit_test(test_key_file_owner),
         cmocka_unit_test(test_write_atomic),
+        cmocka_unit_test(test_escape_control),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

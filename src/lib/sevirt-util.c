@@ -437,6 +437,39 @@ sevirt_base64_file_read(const char *path, gsize expect_len, gsize *len,
     return raw;
 }
 
+char *
+sevirt_escape_control(const char *text, gboolean keep_newlines)
+{
+    GString *out = g_string_sized_new(strlen(text));
+    const char *p = text;
+
+    while (*p) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            /* not UTF-8: the byte, escaped */
+            g_string_append_printf(out, "\\x%02x", (guint8) *p);
+            p++;
+            continue;
+        }
+        if (c == '\n' && keep_newlines)
+            g_string_append_c(out, '\n');
+        else if (c == '\n')
+            g_string_append(out, "\\n");
+        else if (c == '\t')
+            g_string_append(out, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            g_string_append_printf(out, "\\x%02x", (guint) c);
+        else if (c >= 0x80 && c <= 0x9f)
+            /* C1 controls (CSI is U+009B) act as ESC sequences on some terminals */
+            g_string_append_printf(out, "\\u%04x", (guint) c);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        p = g_utf8_next_char(p);
+    }
+    return g_string_free(out, FALSE);
+}
+
 gboolean
 sevirt_parse_uint(const char *what, const char *text, guint64 max,
                   guint64 *value, GError **error)

@@ -117,6 +117,18 @@ guint8 *sevirt_base64_file_read(const char *path, gsize expect_len, gsize *len,
                                 char **b64, GError **error);
 
 /**
+ * sevirt_escape_control:
+ * @text: a message that may hold names or paths from the user, a guest or
+ *        a host (UTF-8 or not)
+ * @keep_newlines: leave line breaks of a multi-line text alone
+ *
+ * @text with control characters (C0, DEL, C1), tabs, line breaks (unless
+ * kept) and bytes that are not UTF-8 written as \xNN / \uNNNN, so that
+ * printing it cannot move the cursor, retitle the terminal or forge lines.
+ */
+char *sevirt_escape_control(const char *text, gboolean keep_newlines);
+
+/**
  * sevirt_parse_uint:
  * @what: name of the input for error messages
  * @text: decimal, or hex with 0x prefix

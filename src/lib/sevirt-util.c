@@ -76,12 +76,6 @@ sevirt_file_open_regular(const char *path, struct stat *st, GError **error)
         close(fd);
         return -1;
     }
-    if (S_ISDIR(st->st_mode)) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Cannot read '%s': it is a directory"), path);
-        close(fd);
-        return -1;
-    }
     if (!S_ISREG(st->st_mode)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"), path);
         close(fd);

@@ -316,9 +316,9 @@ test_launch_with_session(void **state)
     assert_string_equal(sev_state(psp), "launch-secret");
 
     /* the owner recomputes the measurement from firmware, kernel hashes */
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    kernel = sevirt_file_read(p_kernel, 0, &input.kernel_len, &error);
-    initrd = sevirt_file_read(p_initrd, 0, &input.initrd_len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    kernel = sevirt_file_read(p_kernel, SEVIRT_KERNEL_FILE_MAX, &input.kernel_len, &error);
+    initrd = sevirt_file_read(p_initrd, SEVIRT_INITRD_FILE_MAX, &input.initrd_len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.kernel = kernel;
@@ -352,7 +352,7 @@ test_launch_with_session(void **state)
     record = emu_platform_domain_dir(f->platform, "0c8ddc76-8997-4df9-be60-a3ad34d62b03");
     stored = g_build_filename(record, "secret-1.table.bin", NULL);
     {
-        g_autofree guint8 *got = sevirt_file_read(stored, 0, &len, &error);
+        g_autofree guint8 *got = sevirt_file_read(stored, SEVIRT_SECRET_PACKET_MAX, &len, &error);
 
         g_assert_no_error(error);
         assert_int_equal(len, plain->len);
@@ -400,9 +400,9 @@ test_launch_es_matches_qemu_vmsas(void **state)
     psp = emu_psp_new(f->platform, args, &error);
     g_assert_no_error(error);
 
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    vmsa0 = sevirt_file_read(p_v0, 0, &len, &error);
-    vmsa1 = sevirt_file_read(p_v1, 0, &len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    vmsa0 = sevirt_file_read(p_v0, SEVIRT_VMSA_SIZE, &len, &error);
+    vmsa1 = sevirt_file_read(p_v1, SEVIRT_VMSA_SIZE, &len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.num_cpus = 4;

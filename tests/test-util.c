@@ -135,7 +135,7 @@ test_file_read_limits(void **state G_GNUC_UNUSED)
     assert_int_equal(len, 10);
     assert_null(sevirt_file_read(path, 9, &len, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "too large");
-    assert_null(sevirt_file_read(dir, 0, &len, &error));
+    assert_null(sevirt_file_read(dir, 10, &len, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "is not a regular file");
     g_unlink(path);
     g_rmdir(dir);

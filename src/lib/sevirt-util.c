@@ -154,9 +154,12 @@ guint8 *
 sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error)
 {
     struct stat st;
-    int fd = sevirt_file_open_regular(path, &st, error);
+    int fd;
     guint8 *data;
 
+    /* every input has a bound (0 used to mean none) */
+    g_return_val_if_fail(max_len > 0, NULL);
+    fd = sevirt_file_open_regular(path, &st, error);
     if (fd < 0)
         return NULL;
     data = sevirt_fd_read_all(fd, &st, path, max_len, len, FALSE, error);

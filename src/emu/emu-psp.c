@@ -435,7 +435,8 @@ gpa_is_ram(const EmuArgs *args, guint64 gpa, gsize len)
     return gpa + len <= low || (gpa >= 0x100000000ull && gpa + len <= high_end);
 }
 
-/* Keeps what the guest would find: the table, plus the packet as sent. */
+/* Records where a secret went; with keep-secrets, also what the guest
+ * would find (the table) and the packet as sent. */
 static gboolean
 store_secret(EmuPsp *psp, guint64 gpa, const SevirtSecret *plain,
              const char *header_b64, const char *secret_b64, GError **error)
@@ -450,12 +451,15 @@ store_secret(EmuPsp *psp, guint64 gpa, const SevirtSecret *plain,
     if (!psp->domain_dir)
         return TRUE;
     prefix = g_strdup_printf("secret-%u", psp->secrets + 1);
-    table = g_strdup_printf("%s/%s.table.bin", psp->domain_dir, prefix);
-    header = g_strdup_printf("%s/%s.header.b64", psp->domain_dir, prefix);
-    payload = g_strdup_printf("%s/%s.payload.b64", psp->domain_dir, prefix);
     meta = g_strdup_printf("%s/%s.json", psp->domain_dir, prefix);
     meta_text = g_strdup_printf("{\n  \"gpa\" : %" G_GUINT64_FORMAT ",\n  \"length\" : %" G_GSIZE_FORMAT "\n}\n",
                                 gpa, plain->len);
+    /* what arrived, and where; the secret itself only when asked for */
+    if (!psp->platform->keep_secrets)
+        return sevirt_file_write_new(meta, meta_text, strlen(meta_text), 0600, error);
+    table = g_strdup_printf("%s/%s.table.bin", psp->domain_dir, prefix);
+    header = g_strdup_printf("%s/%s.header.b64", psp->domain_dir, prefix);
+    payload = g_strdup_printf("%s/%s.payload.b64", psp->domain_dir, prefix);
     return sevirt_file_write_new(table, plain->data, plain->len, 0600, error) &&
            sevirt_file_write_new(header, header_b64, strlen(header_b64), 0600, error) &&
            sevirt_file_write_new(payload, secret_b64, strlen(secret_b64), 0600, error) &&
@@ -533,8 +537,9 @@ inject_launch_secret(EmuPsp *psp, JsonObject *arguments, GError **error)
     psp->secrets++;
     g_printerr("sevirt-qemu-emu: LAUNCH_SECRET accepted: %" G_GSIZE_FORMAT
                " bytes for guest address 0x%" G_GINT64_MODIFIER "x%s%s\n",
-               plain->len, gpa, psp->domain_dir ? ", kept in " : "",
-               psp->domain_dir ? psp->domain_dir : "");
+               plain->len, gpa,
+               psp->domain_dir && psp->platform->keep_secrets ? ", kept in " : "",
+               psp->domain_dir && psp->platform->keep_secrets ? psp->domain_dir : "");
     return TRUE;
 }
 

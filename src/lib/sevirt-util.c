@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -273,10 +274,27 @@ write_all(int fd, const void *data, gsize len)
 static gboolean
 link_no_replace(const char *tmp, const char *path)
 {
-    if (link(tmp, path) < 0)
+    int fd;
+    int saved;
+
+    if (link(tmp, path) == 0) {
+        g_unlink(tmp);
+        return TRUE;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
         return FALSE;
-    g_unlink(tmp);
-    return TRUE;
+    /* a file system without hard links (vfat): claim the name, then
+     * replace the empty claim; readers may see it empty, never partial */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return FALSE;
+    close(fd);
+    if (rename(tmp, path) == 0)
+        return TRUE;
+    saved = errno;
+    g_unlink(path);
+    errno = saved;
+    return FALSE;
 }
 
 /* Makes a new name in @path's directory durable. */

@@ -109,7 +109,8 @@ test_key_files(void **state G_GNUC_UNUSED)
     /* group-readable key refused unless allowed */
     assert_int_equal(chmod(key, 0640), 0);
     assert_null(sevirt_file_read_secret(key, 16, FALSE, &error));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "--insecure-keys");
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                             "is accessible by group or others (mode 0640)");
     secret = sevirt_file_read_secret(key, 16, TRUE, &error);
     assert_non_null(secret);
 

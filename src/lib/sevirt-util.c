@@ -199,7 +199,7 @@ check_key_file_private(const char *path, const struct stat *st, uid_t owner,
     }
     if (st->st_mode & 077) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Key file '%s' is accessible by group or others (mode %04o); run 'chmod 600' on it or pass --insecure-keys"),
+                    _("Key file '%s' is accessible by group or others (mode %04o): make it private with 'chmod 600'"),
                     path, (unsigned) (st->st_mode & 07777));
         return FALSE;
     }

@@ -16,8 +16,6 @@ sevirt_cli_error_text(const GError *error)
     if (error->domain != SEVIRT_ERROR)
         return g_strdup(m);
     switch ((SevirtErrorCode) error->code) {
-    case SEVIRT_ERROR_KEY_FILE_MODE:
-        return g_strdup_printf(_("%s; run 'chmod 600' on it or pass --insecure-keys"), m);
     case SEVIRT_ERROR_NO_PLATFORM:
         return g_strdup_printf(_("%s (for the emulated SEV platform, give its program with --emulator)"), m);
     case SEVIRT_ERROR_NO_OWNER_SESSION:

@@ -26,7 +26,7 @@ typedef enum {
     SEVIRT_ERROR_EXISTS,      /* refusing to overwrite/replace something */
     /* Specific cases of the kinds above, which a caller may want to explain
      * (the CLI turns them into advice naming its options): */
-    SEVIRT_ERROR_KEY_FILE_MODE,     /* INVALID: a key file is readable by group or others */
+    SEVIRT_ERROR_KEY_FILE_MODE,     /* INVALID: a key file is not private (mode or owner) */
     SEVIRT_ERROR_NO_PLATFORM,       /* UNSUPPORTED: the host reports no SEV platform */
     SEVIRT_ERROR_NO_OWNER_SESSION,  /* INVALID: a domain has no guest owner dhCert/session */
     SEVIRT_ERROR_NO_SECRET_AREA,    /* VERIFY: the firmware lists no launch secret area */

@@ -421,23 +421,28 @@ static gboolean
 handle_qmp(EmuArgs *args, const char *value)
 {
     g_autoptr(GPtrArray) opts = NULL;
-    const EmuOpt *addr;
-    g_autofree char *server = NULL;
+    const char *path = NULL;
+    const char *server = NULL;
 
     if (!g_str_has_prefix(value, "unix:") || args->mode != EMU_MODE_PASSTHROUGH)
         return FALSE;
+    /* "unix:" alone has no element at all; the last of repeated keys wins */
     opts = keyval_split(value + strlen("unix:"), "path");
-    addr = g_ptr_array_index(opts, 0);
-    for (guint i = 1; i < opts->len; i++) {
+    for (guint i = 0; i < opts->len; i++) {
         const EmuOpt *opt = g_ptr_array_index(opts, i);
 
-        if (g_str_equal(opt->key, "server"))
-            server = g_strdup(opt->value);
+        if (g_str_equal(opt->key, "path"))
+            path = opt->value;
+        else if (g_str_equal(opt->key, "server"))
+            server = opt->value;
     }
+    /* no socket to listen on: QEMU itself reports what is wrong */
+    if (!path || !*path)
+        return FALSE;
     if (!server || !(g_str_equal(server, "on") || g_str_equal(server, "true")))
         return FALSE;
     args->mode = EMU_MODE_PROBE;
-    args->monitor_path = g_strdup(addr->value);
+    args->monitor_path = g_strdup(path);
     return TRUE;
 }
 

@@ -144,6 +144,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gsize len = 0;
         const char *line = g_bytes_get_data(lines->pdata[i], &len);
 
+        if (!line)
+            line = "";   /* an empty piece has no data at all */
         if (len > 0 && line[0] == '!') {
             close(client_fd);
             settle(ctx, pair[1], -1);

@@ -39,7 +39,7 @@ builddir=$(cd "$builddir" 2>/dev/null && pwd) || {
     exit 2
 }
 
-targets=${*:-$(cd "$top/tests/fuzz/corpus" && ls)}
+targets=${*:-$(cd "$top/tests/fuzz/corpus" && for d in */; do printf '%s ' "${d%/}"; done)}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sevirt-fuzz.XXXXXX")
 echo "run.sh: $seconds s per target; corpora and findings under $work"
 

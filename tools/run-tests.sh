@@ -104,7 +104,7 @@ for step in $steps; do
         say "libFuzzer smoke: ${FUZZ_SECONDS:-20}s per target"
         configure_in "$builds/fuzz" CC=clang --enable-fuzzing --disable-integration-tests
         make -C "$builds/fuzz" -j"$jobs"
-        sh "$top/tests/fuzz/run.sh" -b "$builds/fuzz" -t "${FUZZ_SECONDS:-20}"
+        sh "$top/tests/fuzz/run.sh" -b "$builds/fuzz" -t "${FUZZ_SECONDS:-20}" -j "$jobs"
         ;;
     *)
         echo "run-tests: unknown step '$step'" >&2

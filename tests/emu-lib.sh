@@ -132,7 +132,8 @@ restart_libvirtd() {
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
         systemctl restart libvirtd
     else
-        _x_pid=$(pgrep -x libvirtd)
+        # the machine's libvirtd, not a test host's (tools/testhosts.sh)
+        _x_pid=$(cat /run/libvirtd.pid)
         [ -n "$_x_pid" ] && kill -TERM "$_x_pid"
         _x_i=0
         while kill -0 "$_x_pid" 2>/dev/null; do

@@ -99,7 +99,9 @@ commands(guint i)
 static gboolean
 has_option(const SevirtCmd *cmd, const char *name)
 {
-    for (const GOptionEntry *e = cmd->options; e->long_name; e++) {
+    g_autoptr(SevirtCmdOpts) opts = sevirt_cmd_opts_new(cmd);
+
+    for (const GOptionEntry *e = opts->entries; e->long_name; e++) {
         if (g_str_equal(e->long_name, name))
             return TRUE;
     }
@@ -112,8 +114,9 @@ test_every_option_has_a_key(void **state G_GNUC_UNUSED)
 {
     for (guint c = 0; c < 2; c++) {
         const SevirtCmd *cmd = commands(c);
+        g_autoptr(SevirtCmdOpts) opts = sevirt_cmd_opts_new(cmd);
 
-        for (const GOptionEntry *e = cmd->options; e->long_name; e++) {
+        for (const GOptionEntry *e = opts->entries; e->long_name; e++) {
             gboolean found = g_strv_contains(actions, e->long_name);
 
             for (guint i = 0; !found && i < G_N_ELEMENTS(equivalents); i++)
@@ -161,9 +164,12 @@ with_data_dir(const char *text)
     return g_strjoinv(data, parts);
 }
 
-static void
+/* A fresh invocation of @cmd; its option struct begins with the spec
+ * options (cli-spec.h). */
+static SevirtCmdOpts *
 parse_options(const SevirtCmd *cmd, const char *extra, const char *option, const char *value)
 {
+    SevirtCmdOpts *opts = sevirt_cmd_opts_new(cmd);
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
@@ -183,11 +189,11 @@ parse_options(const SevirtCmd *cmd, const char *extra, const char *option, const
     g_ptr_array_add(argv, NULL);
     args = (char **) g_ptr_array_steal(argv, NULL);
 
-    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
-    g_option_context_add_main_entries(ctx, cmd->options, NULL);
+    g_option_context_add_main_entries(ctx, opts->entries, NULL);
     if (!g_option_context_parse_strv(ctx, &args, &error))
         fail_msg("%s", error->message);
     g_strfreev(args);
+    return opts;
 }
 
 static const char *
@@ -209,12 +215,13 @@ try_guest_summary(const SevirtCmd *cmd, const char *yaml, const char *name,
     static const SevirtAttestSpec no_attest = { 0 };
     const SevirtCloudInitSpec *ci;
     const SevirtAttestSpec *at;
+    g_autoptr(SevirtCmdOpts) opts = NULL;
     SevirtTristate hashes;
 
     if (text && !sevirt_spec_file_parse("t.yaml", text, strlen(text), "/", spec, error))
         return NULL;
-    parse_options(cmd, extra, option, value);
-    if (!sevirt_cli_spec_apply(&sevirt_cli_spec_opts, spec, error))
+    opts = parse_options(cmd, extra, option, value);
+    if (!sevirt_cli_spec_apply(opts->data, spec, error))
         return NULL;
     if (name) {
         g_free(spec->name);
@@ -276,7 +283,6 @@ test_option_and_key_agree(void **state G_GNUC_UNUSED)
                 check_option_and_key_agree(commands(c), &equivalents[i]);
         }
     }
-    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
 }
 
 /* The command line overrides the file; --cloud-init replaces the seed files. */
@@ -299,7 +305,6 @@ test_options_override_file(void **state G_GNUC_UNUSED)
     assert_string_equal(mixed, cli);
     assert_non_null(strstr(mixed, "<vcpu>2</vcpu>"));
     assert_non_null(strstr(mixed, seed));
-    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
 }
 
 /*
@@ -359,7 +364,6 @@ test_sev_option_and_file_policy(void **state G_GNUC_UNUSED)
         if (!cases[i].ok && !g_str_has_prefix(error->message, cases[i].expect))
             fail_msg("case %u: '%s' does not start with '%s'", i, error->message, cases[i].expect);
     }
-    sevirt_cli_spec_options_clear(&sevirt_cli_spec_opts);
 }
 
 int

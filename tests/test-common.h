@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 
 #include "sevirt-cert.h"
+#include "sevirt-certmint.h"
+#include "sevirt-util.h"
 
 /* Exit status automake treats as "skipped". */
 #define SEVIRT_TEST_SKIP 77

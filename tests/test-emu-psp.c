@@ -175,8 +175,10 @@ make_session(Fixture *f, guint32 policy)
     sevirt_session_free(f->session);
     f->session = sevirt_session_new(f->platform->chain.pdh, policy, &error);
     g_assert_no_error(error);
-    write_base64(godh, sevirt_sev_cert_get_data(f->session->godh), SEVIRT_SEV_CERT_SIZE);
-    write_base64(blob, (const guint8 *) &f->session->blob, sizeof(f->session->blob));
+    write_base64(godh, sevirt_sev_cert_get_data(sevirt_session_get_godh(f->session)),
+                 SEVIRT_SEV_CERT_SIZE);
+    write_base64(blob, (const guint8 *) sevirt_session_get_blob(f->session),
+                 sizeof(SevirtSessionBlob));
 }
 
 /* The command line libvirt builds for such a guest (the parts that count). */
@@ -326,14 +328,16 @@ test_launch_with_session(void **state)
     input.cmdline = "foo bar baz fake kernel=cmdline";
     assert_true(sevirt_launch_digest(&input, digest, &error));
     reported_measurement(psp, &m);
-    assert_true(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    assert_true(sevirt_measurement_verify(sevirt_session_get_tik(f->session), &info, digest,
+                                          &m, &error));
     g_assert_no_error(error);
 
     /* the secret: a packet with a flipped MAC byte is refused, then the
      * right one lands in the firmware's secret area (no gpa given) */
     assert_true(sevirt_secret_table_add(table, &sevirt_secret_guid_luks_key,
                                         (const guint8 *) "passphrase", 11, &error));
-    assert_true(sevirt_secret_packet_build(f->session->tek, f->session->tik, m.measure, NULL,
+    assert_true(sevirt_secret_packet_build(sevirt_session_get_tek(f->session),
+                                           sevirt_session_get_tik(f->session), m.measure, NULL,
                                            table, &header, &payload, &error));
     g_assert_no_error(error);
     header.mac[0] ^= 1;
@@ -410,13 +414,15 @@ test_launch_es_matches_qemu_vmsas(void **state)
     input.vmsa_cpu1 = vmsa1;
     assert_true(sevirt_launch_digest(&input, digest, &error));
     reported_measurement(psp, &m);
-    assert_true(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    assert_true(sevirt_measurement_verify(sevirt_session_get_tik(f->session), &info, digest,
+                                          &m, &error));
     g_assert_no_error(error);
 
     /* one vCPU fewer is another measurement */
     input.num_cpus = 3;
     assert_true(sevirt_launch_digest(&input, digest, &error));
-    assert_false(sevirt_measurement_verify(f->session->tik, &info, digest, &m, &error));
+    assert_false(sevirt_measurement_verify(sevirt_session_get_tik(f->session), &info, digest,
+                                          &m, &error));
     g_clear_error(&error);
 }
 
@@ -455,7 +461,7 @@ test_launch_refusals(void **state)
         g_autoptr(EmuArgs) args = NULL;
         g_autoptr(EmuPsp) psp = NULL;
 
-        memcpy(godh, sevirt_sev_cert_get_data(f->session->godh), sizeof(godh));
+        memcpy(godh, sevirt_sev_cert_get_data(sevirt_session_get_godh(f->session)), sizeof(godh));
         godh[0x20] ^= 0x55;
         write_base64(godh_path, godh, sizeof(godh));
         args = guest_args(f, 0x33, 1, TRUE, FALSE, NULL);

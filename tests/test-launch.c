@@ -63,30 +63,32 @@ test_check_session(void **state G_GNUC_UNUSED)
     g_autoptr(SevirtSession) session = rome_session(0x33);
     g_autoptr(SevirtSession) other = rome_session(0x33);
     g_autoptr(SevirtSession) with_api = rome_session(0x00010037);
-    const guint8 *blob = (const guint8 *) &session->blob;
+    const guint8 *blob = (const guint8 *) sevirt_session_get_blob(session);
+    const SevirtSecret *tik = sevirt_session_get_tik(session);
+    const gsize blob_len = sizeof(SevirtSessionBlob);
     g_autoptr(GError) error = NULL;
 
-    assert_true(sevirt_launch_check_session(session->tik, blob, sizeof(session->blob), 0x33, &error));
+    assert_true(sevirt_launch_check_session(tik, blob, blob_len, 0x33, &error));
     assert_null(error);
 
     /* made for another policy: found and named */
-    assert_false(sevirt_launch_check_session(session->tik, blob, sizeof(session->blob), 0x3, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, blob_len, 0x3, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                              "The session was made for policy 0x0033, but the domain's policy is 0x0003");
     /* ... also when the domain asks for a minimum API version the session lacks */
-    assert_false(sevirt_launch_check_session(session->tik, blob, sizeof(session->blob),
-                                             0x00010033, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, blob_len, 0x00010033, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "made for policy 0x0033");
-    assert_false(sevirt_launch_check_session(with_api->tik, (const guint8 *) &with_api->blob,
-                                             sizeof(with_api->blob), 0x00010033, &error));
+    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(with_api),
+                                             (const guint8 *) sevirt_session_get_blob(with_api),
+                                             blob_len, 0x00010033, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "made for policy 0x10037");
 
     /* another session's TIK */
-    assert_false(sevirt_launch_check_session(other->tik, blob, sizeof(session->blob), 0x33, &error));
+    assert_false(sevirt_launch_check_session(sevirt_session_get_tik(other), blob, blob_len, 0x33, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                              "The TIK does not belong to the domain's session");
 
-    assert_false(sevirt_launch_check_session(session->tik, blob, 0x7f, 0x33, &error));
+    assert_false(sevirt_launch_check_session(tik, blob, 0x7f, 0x33, &error));
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "127 bytes, expected 128");
 }
 
@@ -237,9 +239,11 @@ static char *
 sev_domain_xml(const char *name, guint32 policy, const SevirtSession *session,
                const char *extra_os)
 {
-    g_autofree char *godh = g_base64_encode(sevirt_sev_cert_get_data(session->godh),
+    const SevirtSevCert *godh_cert = sevirt_session_get_godh(session);
+    g_autofree char *godh = g_base64_encode(sevirt_sev_cert_get_data(godh_cert),
                                             SEVIRT_SEV_CERT_SIZE);
-    g_autofree char *blob = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
+    g_autofree char *blob = g_base64_encode((const guchar *) sevirt_session_get_blob(session),
+                                            sizeof(SevirtSessionBlob));
 
     return g_strdup_printf("<domain type='test'><name>%s</name><memory>262144</memory><vcpu>2</vcpu>"
                            "<os><type arch='x86_64'>hvm</type>%s</os>"
@@ -262,8 +266,8 @@ launch_options(const TestDriver *t, const SevirtSession *session)
 {
     SevirtLaunchOptions opts = { 0 };
 
-    opts.tek = session->tek;
-    opts.tik = session->tik;
+    opts.tek = sevirt_session_get_tek(session);
+    opts.tik = sevirt_session_get_tik(session);
     opts.expected.firmware = g_bytes_get_data(t->firmware, &opts.expected.firmware_len);
     opts.firmware_name = "ovmf.fd";
     return opts;

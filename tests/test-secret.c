@@ -11,6 +11,7 @@
 #include "test-common.h"
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
+#include "sevirt-psp.h"
 
 static char *vectors;
 

@@ -13,6 +13,8 @@
 #include "test-common.h"
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
+#include "sevirt-psp.h"
+#include "sevirt-session-private.h"
 
 static char *vectors;
 
@@ -152,29 +154,36 @@ test_session_round_trip(void **state)
     g_autoptr(SevirtSecret) tek = NULL;
     g_autoptr(SevirtSecret) tik = NULL;
     g_autoptr(GError) error = NULL;
+    const SevirtSevCert *godh;
+    const SevirtSessionBlob *blob;
 
     session = sevirt_session_new(p->chain.pdh, 0x33, &error);
     assert_non_null(session);
-    assert_int_equal(sevirt_sev_cert_get_usage(session->godh), SEVIRT_CERT_USAGE_PDH);
-    assert_int_equal(sevirt_sev_cert_get_algo(session->godh), SEVIRT_CERT_ALGO_ECDH_SHA256);
-    assert_int_equal(sevirt_sev_cert_get_curve(session->godh), SEVIRT_CERT_CURVE_P384);
-    assert_int_equal(session->tek->len, 16);
+    godh = sevirt_session_get_godh(session);
+    blob = sevirt_session_get_blob(session);
+    assert_int_equal(sevirt_sev_cert_get_usage(godh), SEVIRT_CERT_USAGE_PDH);
+    assert_int_equal(sevirt_sev_cert_get_algo(godh), SEVIRT_CERT_ALGO_ECDH_SHA256);
+    assert_int_equal(sevirt_sev_cert_get_curve(godh), SEVIRT_CERT_CURVE_P384);
+    assert_int_equal(sevirt_session_get_tek(session)->len, 16);
 
-    if (!sevirt_psp_unwrap_session(p->pdh_key, sevirt_sev_cert_get_data(session->godh),
-                                   SEVIRT_SEV_CERT_SIZE, (const guint8 *) &session->blob,
-                                   sizeof(session->blob), 0x33, &tek, &tik, &error))
+    if (!sevirt_psp_unwrap_session(p->pdh_key, sevirt_sev_cert_get_data(godh),
+                                   SEVIRT_SEV_CERT_SIZE, (const guint8 *) blob,
+                                   sizeof(*blob), 0x33, &tek, &tik, &error))
         fail_msg("%s", error->message);
-    assert_memory_equal(tek->data, session->tek->data, 16);
-    assert_memory_equal(tik->data, session->tik->data, 16);
+    assert_memory_equal(tek->data, sevirt_session_get_tek(session)->data, 16);
+    assert_memory_equal(tik->data, sevirt_session_get_tik(session)->data, 16);
 
     /* two sessions never share keys, nonce or IV */
     {
         g_autoptr(SevirtSession) other = sevirt_session_new(p->chain.pdh, 0x33, &error);
+        const SevirtSessionBlob *other_blob;
 
         assert_non_null(other);
-        assert_memory_not_equal(other->tek->data, session->tek->data, 16);
-        assert_memory_not_equal(other->blob.nonce, session->blob.nonce, 16);
-        assert_memory_not_equal(other->blob.wrap_iv, session->blob.wrap_iv, 16);
+        other_blob = sevirt_session_get_blob(other);
+        assert_memory_not_equal(sevirt_session_get_tek(other)->data,
+                                sevirt_session_get_tek(session)->data, 16);
+        assert_memory_not_equal(other_blob->nonce, blob->nonce, 16);
+        assert_memory_not_equal(other_blob->wrap_iv, blob->wrap_iv, 16);
     }
 }
 
@@ -209,8 +218,8 @@ test_session_refusals(void **state)
     SevirtSessionBlob blob;
 
     assert_non_null(session);
-    memcpy(godh, sevirt_sev_cert_get_data(session->godh), sizeof(godh));
-    blob = session->blob;
+    memcpy(godh, sevirt_sev_cert_get_data(sevirt_session_get_godh(session)), sizeof(godh));
+    blob = *sevirt_session_get_blob(session);
 
     /* another platform's PDH key: the wrapping MAC fails */
     expect_refused(other_key, godh, sizeof(godh), &blob, sizeof(blob), 0x5,

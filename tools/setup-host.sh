@@ -18,6 +18,7 @@ PACKAGES="
     qemu-system-x86 qemu-utils ovmf dnsmasq-base passt iptables
     valgrind xorriso python3 python3-lxml python3-cryptography
     procps iproute2 ca-certificates time
+    util-linux mmdebstrap socat
 "
 
 log() { printf '%s\n' "setup-host: $*"; }
@@ -44,7 +45,11 @@ if [ -c /dev/kvm ] && [ "$(stat -c %a /dev/kvm)" = 600 ] && getent group kvm >/d
     chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
 fi
 
-running() { pgrep -x "$1" >/dev/null 2>&1; }
+# By pid file, not by name: the test hosts (tools/testhosts.sh) run
+# libvirtds and virtlogds of their own.
+running() {
+    pid=$(cat "/run/$1.pid" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
 
 start_daemon() {
     if running "$1"; then

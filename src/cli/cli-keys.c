@@ -91,7 +91,6 @@ sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **erro
     return TRUE;
 }
 
-SevirtCliExpectOptions sevirt_cli_expect_opts;
 
 /* CPUID(1).EAX holds families up to 0xf + 0xff (base 0xf plus extended). */
 #define CPU_FAMILY_MAX (0xf + 0xff)
@@ -205,6 +204,8 @@ sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *d
 {
     g_autoptr(SevirtSession) session = NULL;
     g_autoptr(SevirtSecret) tk = NULL;
+    const SevirtSecret *tek, *tik;
+    const SevirtSessionBlob *blob;
     SevirtCliOutFile out[5];
     guint n = 0;
 
@@ -216,15 +217,19 @@ sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *d
     session = sevirt_session_new(pdh, policy, error);
     if (!session)
         return FALSE;
+    tek = sevirt_session_get_tek(session);
+    tik = sevirt_session_get_tik(session);
+    blob = sevirt_session_get_blob(session);
     tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data, session->tek->data, SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, session->tik->data, SEVIRT_CLI_KEY_SIZE);
-    files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(session->godh), SEVIRT_SEV_CERT_SIZE);
-    files->session_b64 = g_base64_encode((const guchar *) &session->blob, sizeof(session->blob));
+    memcpy(tk->data, tek->data, SEVIRT_CLI_KEY_SIZE);
+    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, tik->data, SEVIRT_CLI_KEY_SIZE);
+    files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(sevirt_session_get_godh(session)),
+                                      SEVIRT_SEV_CERT_SIZE);
+    files->session_b64 = g_base64_encode((const guchar *) blob, sizeof(*blob));
 
     session_paths(dir, with_tk, files);
-    out[n++] = (SevirtCliOutFile) { files->tek, session->tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    out[n++] = (SevirtCliOutFile) { files->tik, session->tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    out[n++] = (SevirtCliOutFile) { files->tek, tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
+    out[n++] = (SevirtCliOutFile) { files->tik, tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
     if (with_tk)
         out[n++] = (SevirtCliOutFile) { files->tk, tk->data, tk->len, 0600 };
     /* base64 without a newline, as libvirt's tools write them */

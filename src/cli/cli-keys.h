@@ -94,8 +94,9 @@ gboolean sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, cons
  * it: the firmware, a measured direct kernel boot, and for SEV-ES the vCPU
  * count and the CPU signature in their VMSAs.  A command puts
  * SEVIRT_CLI_EXPECT_OPTION_ENTRIES into its option table, with its own help
- * for --num-cpus and --cpu-family (whose defaults differ), and GOption
- * stores the raw values in sevirt_cli_expect_opts.
+ * for --num-cpus and --cpu-family (whose defaults differ), pointing at a
+ * SevirtCliExpectOptions in its option struct, where GOption stores the raw
+ * values.
  */
 typedef struct {
     char *firmware;
@@ -109,26 +110,24 @@ typedef struct {
     gboolean vmsa_fpu_init;
 } SevirtCliExpectOptions;
 
-extern SevirtCliExpectOptions sevirt_cli_expect_opts;
-
-#define SEVIRT_CLI_EXPECT_OPTION_ENTRIES(num_cpus_help, cpu_family_help) \
-    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.firmware, \
+#define SEVIRT_CLI_EXPECT_OPTION_ENTRIES(o, num_cpus_help, cpu_family_help) \
+    { "firmware", 'f', 0, G_OPTION_ARG_FILENAME, &(o)->firmware, \
       N_("the firmware image the guest boots (the guest owner's copy)"), N_("FILE") }, \
-    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.kernel, \
+    { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel of a measured direct kernel boot (kernelHashes)"), N_("FILE") }, \
-    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &sevirt_cli_expect_opts.initrd, \
+    { "initrd", 'r', 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \
       N_("initrd of a measured direct kernel boot"), N_("FILE") }, \
-    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cmdline, \
+    { "cmdline", 'e', 0, G_OPTION_ARG_STRING, &(o)->cmdline, \
       N_("kernel command line of a measured direct kernel boot"), N_("STRING") }, \
-    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.num_cpus, \
+    { "num-cpus", 'n', 0, G_OPTION_ARG_STRING, &(o)->num_cpus, \
       num_cpus_help, N_("N") }, \
-    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_family, \
+    { "cpu-family", 0, 0, G_OPTION_ARG_STRING, &(o)->cpu_family, \
       cpu_family_help, N_("N") }, \
-    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_model, \
+    { "cpu-model", 0, 0, G_OPTION_ARG_STRING, &(o)->cpu_model, \
       N_("SEV-ES: CPU model in the VMSAs"), N_("N") }, \
-    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_expect_opts.cpu_stepping, \
+    { "cpu-stepping", 0, 0, G_OPTION_ARG_STRING, &(o)->cpu_stepping, \
       N_("SEV-ES: CPU stepping in the VMSAs"), N_("N") }, \
-    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_expect_opts.vmsa_fpu_init, \
+    { "vmsa-fpu-init", 0, 0, G_OPTION_ARG_NONE, &(o)->vmsa_fpu_init, \
       N_("SEV-ES: the VMSAs carry MXCSR 0x1f80 and x87 FCW 0x37f, as newer host kernels set them"), \
       NULL }
 

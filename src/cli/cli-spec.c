@@ -8,7 +8,6 @@
 
 #include "cli-spec.h"
 
-SevirtCliSpecOptions sevirt_cli_spec_opts;
 
 static gboolean
 apply_uint(const char *option, const char *text, guint64 min, guint64 max,
@@ -295,25 +294,6 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
                       (GDestroyNotify) sevirt_net_spec_free, spec->networks, error) &&
            apply_list("--share", opts->shares, (ValueParser) sevirt_share_spec_parse,
                       (GDestroyNotify) sevirt_share_spec_free, spec->shares, error);
-}
-
-void
-sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts)
-{
-    char **strings[] = {
-        &opts->spec_file, &opts->memory, &opts->vcpus, &opts->sev, &opts->policy,
-        &opts->cbitpos, &opts->reduced_phys_bits, &opts->dh_cert, &opts->session,
-        &opts->kernel, &opts->initrd, &opts->cmdline, &opts->firmware, &opts->virt_type,
-        &opts->emulator, &opts->cpu, &opts->machine, &opts->cloud_init, &opts->ssh_key,
-        &opts->hostname, &opts->pdh, &opts->ark, &opts->ask, &opts->keys_dir,
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS(strings); i++)
-        g_free(*strings[i]);
-    g_strfreev(opts->disks);
-    g_strfreev(opts->networks);
-    g_strfreev(opts->shares);
-    memset(opts, 0, sizeof(*opts));
 }
 
 SevirtVmSpec *

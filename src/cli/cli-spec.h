@@ -2,16 +2,20 @@
 /*
  * The guest options shared by 'sevirt xml' and 'sevirt create'.
  *
- * A command puts SEVIRT_CLI_SPEC_OPTION_ENTRIES into its GOptionEntry table
- * (as virsh shares its VIRSH_COMMON_OPT_* entries), next to its own options:
+ * A command's option struct begins with a SevirtCliSpecOptions (so that
+ * tests/test-clispec.c can reach it from any of them), and its entries()
+ * puts SEVIRT_CLI_SPEC_OPTION_ENTRIES into its table (as virsh shares its
+ * VIRSH_COMMON_OPT_* entries), next to its own options:
  *
- *     static const GOptionEntry create_options[] = {
- *         SEVIRT_CLI_SPEC_OPTION_ENTRIES,
- *         { "start", 0, 0, G_OPTION_ARG_NONE, &opt_start, N_("..."), NULL },
+ *     typedef struct { SevirtCliSpecOptions spec; gboolean start; } CreateOpts;
+ *     ...
+ *     const GOptionEntry entries[] = {
+ *         SEVIRT_CLI_SPEC_OPTION_ENTRIES(&o->spec),
+ *         { "start", 0, 0, G_OPTION_ARG_NONE, &o->start, N_("..."), NULL },
  *         { NULL }
  *     };
  *
- * GOption stores the raw values in sevirt_cli_spec_opts; after parsing,
+ * GOption stores the raw values there; after parsing,
  * sevirt_cli_spec_load() reads the --spec file and lays the options over
  * it (sevirt_cli_spec_apply()), so that the command line overrides the file.
  *
@@ -61,69 +65,67 @@ typedef struct {
     char *keys_dir;
 } SevirtCliSpecOptions;
 
-extern SevirtCliSpecOptions sevirt_cli_spec_opts;
-
 /* Options of 'xml' and 'create' that say what to do rather than what the
  * guest is, and so have no spec file key (--spec names the file itself). */
 #define SEVIRT_CLI_SPEC_ACTIONS { "spec", "validate", "start", "paused", NULL }
 
-#define SEVIRT_CLI_SPEC_OPTION_ENTRIES \
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.spec_file, \
+#define SEVIRT_CLI_SPEC_OPTION_ENTRIES(o) \
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &(o)->spec_file, \
       N_("read the guest from a YAML spec file; options given too override it"), N_("FILE") }, \
-    { "memory", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.memory, \
+    { "memory", 0, 0, G_OPTION_ARG_STRING, &(o)->memory, \
       N_("guest memory in MiB (default 2048)"), N_("MiB") }, \
-    { "vcpus", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.vcpus, \
+    { "vcpus", 0, 0, G_OPTION_ARG_STRING, &(o)->vcpus, \
       N_("number of vCPUs (default 1)"), N_("N") }, \
-    { "sev", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.sev, \
+    { "sev", 0, 0, G_OPTION_ARG_STRING, &(o)->sev, \
       N_("memory encryption: sev (default), sev-es, sev-snp or none"), N_("TYPE") }, \
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.policy, \
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &(o)->policy, \
       N_("guest policy: a number or flag names (nodbg,noks,es,nosend,domain,sev,api-major=N; " \
          "SNP: smt,debug,single-socket,abi-major=N,...)"), N_("POLICY") }, \
-    { "cbitpos", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cbitpos, \
+    { "cbitpos", 0, 0, G_OPTION_ARG_STRING, &(o)->cbitpos, \
       N_("C-bit position (default: the host's, or left to libvirt)"), N_("N") }, \
-    { "reduced-phys-bits", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.reduced_phys_bits, \
+    { "reduced-phys-bits", 0, 0, G_OPTION_ARG_STRING, &(o)->reduced_phys_bits, \
       N_("reduced physical address bits (default: the host's)"), N_("N") }, \
-    { "dh-cert", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.dh_cert, \
+    { "dh-cert", 0, 0, G_OPTION_ARG_FILENAME, &(o)->dh_cert, \
       N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
-    { "session", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.session, \
+    { "session", 0, 0, G_OPTION_ARG_FILENAME, &(o)->session, \
       N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
-    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.kernel, \
+    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
-    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.initrd, \
+    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \
       N_("initrd for direct boot"), N_("FILE") }, \
-    { "cmdline", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cmdline, \
+    { "cmdline", 0, 0, G_OPTION_ARG_STRING, &(o)->cmdline, \
       N_("kernel command line for direct boot"), N_("TEXT") }, \
-    { "kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.kernel_hashes, \
+    { "kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &(o)->kernel_hashes, \
       N_("measure the kernel, initrd and command line (the default for SEV types)"), NULL }, \
-    { "no-kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.no_kernel_hashes, \
+    { "no-kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &(o)->no_kernel_hashes, \
       N_("do not measure the kernel, initrd and command line"), NULL }, \
-    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.firmware, \
+    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &(o)->firmware, \
       N_("firmware image, or 'auto' to let libvirt pick (default)"), N_("PATH|auto") }, \
-    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.virt_type, \
+    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &(o)->virt_type, \
       N_("kvm (default) or qemu (TCG)"), N_("TYPE") }, \
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.emulator, \
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &(o)->emulator, \
       N_("emulator binary (default: the host's)"), N_("PATH") }, \
-    { "cpu", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cpu, \
+    { "cpu", 0, 0, G_OPTION_ARG_STRING, &(o)->cpu, \
       N_("CPU model, or host-passthrough (the default with kvm)"), N_("MODEL") }, \
-    { "machine", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.machine, \
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &(o)->machine, \
       N_("machine type (default q35)"), N_("MACHINE") }, \
-    { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.disks, \
+    { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(o)->disks, \
       N_("a disk: path=FILE[,format=F], vol=POOL/VOLUME or pool=P,size=GiB[,backing=VOL]" \
          "[,format=qcow2][,name=VOL]; repeatable"), N_("DISK") }, \
-    { "network", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.networks, \
+    { "network", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(o)->networks, \
       N_("a NIC: network=NAME, bridge=BR, user[,portfwd=HOST:GUEST[/tcp|udp]] or none " \
          "(default: network=default); [,mac=M]; repeatable"), N_("NET") }, \
-    { "share", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sevirt_cli_spec_opts.shares, \
+    { "share", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(o)->shares, \
       N_("share a host folder over virtio-9p: SOURCE_DIR:TAG[:ro]; repeatable"), \
       N_("DIR:TAG[:ro]") }, \
-    { "cloud-init", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.cloud_init, \
+    { "cloud-init", 0, 0, G_OPTION_ARG_STRING, &(o)->cloud_init, \
       N_("a cloud-init NoCloud seed from user-data=FILE[,meta-data=FILE][,network-config=FILE]" \
          "[,pool=POOL] (pool: where the seed volume goes; default: the first new disk's)"), \
       N_("SEED") }, \
-    { "ssh-key", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ssh_key, \
+    { "ssh-key", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ssh_key, \
       N_("OpenSSH public key file for the image's default user (adds a cloud-init seed)"), \
       N_("FILE") }, \
-    { "hostname", 0, 0, G_OPTION_ARG_STRING, &sevirt_cli_spec_opts.hostname, \
+    { "hostname", 0, 0, G_OPTION_ARG_STRING, &(o)->hostname, \
       N_("the guest's host name (adds a cloud-init seed; default: the guest's name)"), \
       N_("NAME") }
 
@@ -131,21 +133,21 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
  * the guest (cli-attest.h); they have spec file keys like the others. */
 #define SEVIRT_CLI_SPEC_CREATE_ONLY { "attest", "pdh", "from-host", "ark", "ask", "keys-dir", NULL }
 
-#define SEVIRT_CLI_ATTEST_OPTION_ENTRIES \
-    { "attest", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.attest, \
+#define SEVIRT_CLI_ATTEST_OPTION_ENTRIES(o) \
+    { "attest", 0, 0, G_OPTION_ARG_NONE, &(o)->attest, \
       N_("make the guest owner's launch session for the platform (attested launch; needs " \
          "--pdh or --from-host, and --keys-dir)"), NULL }, \
-    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.pdh, \
+    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &(o)->pdh, \
       N_("with --attest: the platform's PDH certificate, as export-certs wrote it (verify it " \
          "with verify-certs first)"), N_("FILE") }, \
-    { "from-host", 0, 0, G_OPTION_ARG_NONE, &sevirt_cli_spec_opts.from_host, \
+    { "from-host", 0, 0, G_OPTION_ARG_NONE, &(o)->from_host, \
       N_("with --attest: take the PDH from the host (or from the --emulator's platform)"), NULL }, \
-    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ark, \
+    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ark, \
       N_("with --from-host: AMD's root key certificate, to verify the host's chain first"), \
       N_("FILE") }, \
-    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.ask, \
+    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ask, \
       N_("with --from-host: AMD's signing key certificate"), N_("FILE") }, \
-    { "keys-dir", 0, 0, G_OPTION_ARG_FILENAME, &sevirt_cli_spec_opts.keys_dir, \
+    { "keys-dir", 0, 0, G_OPTION_ARG_FILENAME, &(o)->keys_dir, \
       N_("with --attest: directory for tek.bin, tik.bin, tk.bin (0600), godh.b64 and " \
          "session.b64; existing files are never overwritten"), N_("DIR") }
 
@@ -161,9 +163,6 @@ extern SevirtCliSpecOptions sevirt_cli_spec_opts;
  */
 gboolean sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec,
                                GError **error);
-
-/** sevirt_cli_spec_options_clear: frees the values GOption stored in @opts and zeroes it. */
-void sevirt_cli_spec_options_clear(SevirtCliSpecOptions *opts);
 
 /**
  * sevirt_cli_spec_load:

@@ -5,6 +5,43 @@
 
 #include "cli.h"
 
+SevirtCmdOpts *
+sevirt_cmd_opts_new(const SevirtCmd *cmd)
+{
+    SevirtCmdOpts *opts = g_new0(SevirtCmdOpts, 1);
+
+    if (cmd->entries) {
+        opts->data = g_malloc0(cmd->opts_size);
+        opts->entries = cmd->entries(opts->data);
+    }
+    return opts;
+}
+
+/* What GOption allocated for the options given: the entries say where. */
+void
+sevirt_cmd_opts_free(SevirtCmdOpts *opts)
+{
+    if (!opts)
+        return;
+    for (const GOptionEntry *e = opts->entries; e && e->long_name; e++) {
+        switch (e->arg) {
+        case G_OPTION_ARG_STRING:
+        case G_OPTION_ARG_FILENAME:
+            g_clear_pointer((char **) e->arg_data, g_free);
+            break;
+        case G_OPTION_ARG_STRING_ARRAY:
+        case G_OPTION_ARG_FILENAME_ARRAY:
+            g_clear_pointer((char ***) e->arg_data, g_strfreev);
+            break;
+        default:
+            break;
+        }
+    }
+    g_free(opts->entries);
+    g_free(opts->data);
+    g_free(opts);
+}
+
 virConnectPtr
 sevirt_cli_connect(SevirtCli *cli, GError **error)
 {
@@ -116,7 +153,7 @@ sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option
         if (*lines[i])
             sevirt_cli_step(cli, "%s", lines[i]);
     }
-    if (!g_spawn_check_exit_status(status, NULL)) {
+    if (!g_spawn_check_wait_status(status, NULL)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("'%s %s' failed: %s"), emulator, option, g_strstrip(err));
         return FALSE;

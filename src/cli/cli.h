@@ -4,9 +4,12 @@
  *
  * Each command group (cmd-host.c, cmd-domain.c, ...) exports one
  * SevirtCmdGroup: a static table of commands in the manner of virsh.  A
- * command declares its options as a GOptionEntry table; main.c adds the
- * options every command accepts (--connect, --json, --quiet), parses, checks
- * the number of positional arguments and calls run().  run() reports failure
+ * command's options live in a struct of its own, allocated zeroed for each
+ * invocation, as virsh hands every command its own vshCmd: the command's
+ * entries() fills in the defaults and returns a GOptionEntry table pointing
+ * into that struct.  main.c adds the options every command accepts
+ * (--connect, --json, --quiet), parses, checks the number of positional
+ * arguments and calls run() with the parsed struct.  run() reports failure
  * through GError; the error code decides the exit status (see
  * sevirt_cli_exit_code()).
  */
@@ -18,6 +21,7 @@
 #include <libvirt/libvirt.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 
 G_BEGIN_DECLS
 
@@ -39,7 +43,16 @@ typedef enum {
 
 typedef struct _SevirtCli SevirtCli;
 
-typedef gboolean (*SevirtCmdRun)(SevirtCli *cli, char **args, GError **error);
+/*
+ * Sets the defaults in @opts (a zeroed struct of SevirtCmd.opts_size bytes)
+ * and returns its option table, NULL-terminated, whose arg_data point into
+ * @opts; the caller frees the table with g_free().
+ */
+typedef GOptionEntry *(*SevirtCmdEntries)(gpointer opts);
+
+/* @opts: the command's parsed option struct (NULL without options). */
+typedef gboolean (*SevirtCmdRun)(SevirtCli *cli, gconstpointer opts, char **args,
+                                 GError **error);
 
 typedef enum {
     SEVIRT_CMD_HIDDEN = 1 << 0,   /* not listed by 'help' */
@@ -50,12 +63,16 @@ typedef struct {
     const char *args;         /* positional arguments for the usage line, N_() */
     const char *summary;      /* one line, N_() */
     const char *description;  /* longer text shown by --help, N_(), may be NULL */
-    const GOptionEntry *options;  /* NULL-terminated, may be NULL */
+    gsize opts_size;          /* size of the option struct; 0: no options */
+    SevirtCmdEntries entries; /* NULL: no options */
     guint min_args;
     guint max_args;           /* G_MAXUINT: any number */
     SevirtCmdRun run;
     guint flags;
 } SevirtCmd;
+
+/* The options of a command in a table: its struct's size and entries(). */
+#define SEVIRT_CMD_OPTIONS(type, entries_func) sizeof(type), entries_func
 
 typedef struct {
     const char *title;        /* N_() */
@@ -68,6 +85,21 @@ struct _SevirtCli {
     gboolean quiet;           /* --quiet: no progress messages */
     virConnectPtr conn;       /* opened on demand by sevirt_cli_connect() */
 };
+
+/*
+ * One invocation's options: the command's option struct and the table
+ * GOption fills it through.
+ */
+typedef struct {
+    gpointer data;            /* NULL when the command has no options */
+    GOptionEntry *entries;    /* NULL when the command has no options */
+} SevirtCmdOpts;
+
+/* New option struct of @cmd, with its defaults, and its table. */
+SevirtCmdOpts *sevirt_cmd_opts_new(const SevirtCmd *cmd);
+/* Frees the values GOption stored (strings, string arrays) and @opts. */
+void sevirt_cmd_opts_free(SevirtCmdOpts *opts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtCmdOpts, sevirt_cmd_opts_free)
 
 /* Command groups, in the order 'help' lists them. */
 extern const SevirtCmdGroup sevirt_cmds_host;

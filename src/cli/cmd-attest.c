@@ -17,10 +17,12 @@
 
 
 /* Options shared by the commands that read TEK/TIK files. */
-static char *opt_tek;
-static char *opt_tik;
-static char *opt_tk;
-static gboolean opt_insecure_keys;
+typedef struct {
+    char *tek;
+    char *tik;
+    char *tk;
+    gboolean insecure_keys;
+} KeyOpts;
 
 static gboolean
 require_option(const char *option, const char *value, GError **error)
@@ -32,9 +34,9 @@ require_option(const char *option, const char *value, GError **error)
 
 /* TEK and TIK from the key options; with @tek NULL only the TIK is read. */
 static gboolean
-read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
+read_transport_keys(const KeyOpts *k, SevirtSecret **tek, SevirtSecret **tik, GError **error)
 {
-    SevirtCliKeyFiles files = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
+    SevirtCliKeyFiles files = { k->tek, k->tik, k->tk, k->insecure_keys };
 
     return sevirt_cli_read_transport_keys(&files, tek, tik, error);
 }
@@ -42,41 +44,50 @@ read_transport_keys(SevirtSecret **tek, SevirtSecret **tik, GError **error)
 /* ---------------------------------------------------------------------- */
 /* verify-certs */
 
-static char *opt_pdh;
-static char *opt_cert_chain;
-static char *opt_ark;
-static char *opt_ask;
-static char *opt_dir;
+typedef struct {
+    char *pdh;
+    char *cert_chain;
+    char *ark;
+    char *ask;
+    char *dir;
+} VerifyCertsOpts;
 
-static const GOptionEntry verify_certs_entries[] = {
-    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
-      N_("the platform's PDH certificate (raw or base64)"), N_("FILE") },
-    { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert_chain,
-      N_("the platform's PEK, OCA and CEK, as libvirt exports them (raw or base64)"), N_("FILE") },
-    { "ark", 0, 0, G_OPTION_ARG_FILENAME, &opt_ark,
-      N_("AMD root key certificate of the processor generation"), N_("FILE") },
-    { "ask", 0, 0, G_OPTION_ARG_FILENAME, &opt_ask,
-      N_("AMD signing key certificate of the processor generation"), N_("FILE") },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_dir,
-      N_("directory holding pdh.cert, pek.cert, oca.cert, cek.cert, ask.cert and ark.cert"), N_("DIR") },
-    { NULL }
-};
+static GOptionEntry *
+verify_certs_entries(gpointer data)
+{
+    VerifyCertsOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &o->pdh,
+          N_("the platform's PDH certificate (raw or base64)"), N_("FILE") },
+        { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &o->cert_chain,
+          N_("the platform's PEK, OCA and CEK, as libvirt exports them (raw or base64)"), N_("FILE") },
+        { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
+          N_("AMD root key certificate of the processor generation"), N_("FILE") },
+        { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
+          N_("AMD signing key certificate of the processor generation"), N_("FILE") },
+        { "dir", 0, 0, G_OPTION_ARG_FILENAME, &o->dir,
+          N_("directory holding pdh.cert, pek.cert, oca.cert, cek.cert, ask.cert and ark.cert"), N_("DIR") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-load_chain(SevirtCertChain *chain, GError **error)
+load_chain(const VerifyCertsOpts *o, SevirtCertChain *chain, GError **error)
 {
-    gboolean files = opt_pdh || opt_cert_chain || opt_ark || opt_ask;
+    gboolean files = o->pdh || o->cert_chain || o->ark || o->ask;
 
-    if (opt_dir && files)
+    if (o->dir && files)
         return sevirt_cli_usage_error(error, _("--dir and --pdh/--cert-chain/--ark/--ask are mutually exclusive"));
-    if (opt_dir)
-        return sevirt_cert_chain_read_dir(chain, opt_dir, error);
-    if (!opt_pdh || !opt_cert_chain || !opt_ark || !opt_ask)
+    if (o->dir)
+        return sevirt_cert_chain_read_dir(chain, o->dir, error);
+    if (!o->pdh || !o->cert_chain || !o->ark || !o->ask)
         return sevirt_cli_usage_error(error, _("give --dir DIR, or all of --pdh, --cert-chain, --ark and --ask"));
-    return (chain->ark = sevirt_amd_cert_read(opt_ark, error)) &&
-           (chain->ask = sevirt_amd_cert_read(opt_ask, error)) &&
-           sevirt_cert_chain_read_platform(chain, opt_cert_chain, error) &&
-           (chain->pdh = sevirt_sev_cert_read(opt_pdh, error));
+    return (chain->ark = sevirt_amd_cert_read(o->ark, error)) &&
+           (chain->ask = sevirt_amd_cert_read(o->ask, error)) &&
+           sevirt_cert_chain_read_platform(chain, o->cert_chain, error) &&
+           (chain->pdh = sevirt_sev_cert_read(o->pdh, error));
 }
 
 static void
@@ -120,14 +131,16 @@ print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
 }
 
 static gboolean
-cmd_verify_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_verify_certs(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
+                 GError **error)
 {
+    const VerifyCertsOpts *o = opts;
     g_auto(SevirtCertChain) chain = { 0 };
     g_autoptr(GError) verdict = NULL;
     SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
     gboolean ok;
 
-    if (!load_chain(&chain, error))
+    if (!load_chain(o, &chain, error))
         return FALSE;
     ok = sevirt_cert_chain_verify(&chain, &failed, &verdict);
     if (cli->json) {
@@ -148,50 +161,61 @@ cmd_verify_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 /* ---------------------------------------------------------------------- */
 /* session */
 
-static char *opt_policy;
-static char *opt_out_dir;
-static gboolean opt_write_tk;
+typedef struct {
+    char *pdh;
+    char *policy;
+    char *out_dir;
+    gboolean write_tk;
+} SessionOpts;
 
-static const GOptionEntry session_entries[] = {
-    { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &opt_pdh,
-      N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
-    { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
-      N_("directory to write godh.b64, session.b64, tek.bin and tik.bin into (created if missing)"), N_("DIR") },
-    { "tk", 0, 0, G_OPTION_ARG_NONE, &opt_write_tk,
-      N_("also write tk.bin, TEK and TIK in one 32-byte file"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+session_entries(gpointer data)
+{
+    SessionOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &o->pdh,
+          N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+          N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
+        { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->out_dir,
+          N_("directory to write godh.b64, session.b64, tek.bin and tik.bin into (created if missing)"), N_("DIR") },
+        { "tk", 0, 0, G_OPTION_ARG_NONE, &o->write_tk,
+          N_("also write tk.bin, TEK and TIK in one 32-byte file"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /*
  * A session binds the policy for good: refuse one the firmware would reject
  * at LAUNCH_START anyway (reserved bits set).
  */
 static gboolean
-parse_session_policy(guint64 *policy, GError **error)
+parse_session_policy(const char *text, guint64 *policy, GError **error)
 {
-    if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, policy, error))
+    if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, text, policy, error))
         return FALSE;
     return sevirt_policy_check((*policy & SEVIRT_SEV_POLICY_ES) ? SEVIRT_SEV_ES : SEVIRT_SEV_SEV,
                                policy, NULL, error);
 }
 
 static gboolean
-cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
+    const SessionOpts *o = opts;
     g_autoptr(SevirtSevCert) pdh = NULL;
     g_auto(SevirtCliSessionFiles) files = { 0 };
     guint64 policy = 0;
 
-    if (!require_option("--pdh", opt_pdh, error) ||
-        !require_option("--policy", opt_policy, error) ||
-        !require_option("--out-dir", opt_out_dir, error) ||
-        !parse_session_policy(&policy, error))
+    if (!require_option("--pdh", o->pdh, error) ||
+        !require_option("--policy", o->policy, error) ||
+        !require_option("--out-dir", o->out_dir, error) ||
+        !parse_session_policy(o->policy, &policy, error))
         return FALSE;
-    if (!(pdh = sevirt_sev_cert_read(opt_pdh, error)) ||
-        !sevirt_session_check_pdh(pdh, opt_pdh, error) ||
-        !sevirt_cli_session_write(pdh, (guint32) policy, opt_out_dir, opt_write_tk, &files, error))
+    if (!(pdh = sevirt_sev_cert_read(o->pdh, error)) ||
+        !sevirt_session_check_pdh(pdh, o->pdh, error) ||
+        !sevirt_cli_session_write(pdh, (guint32) policy, o->out_dir, o->write_tk, &files, error))
         return FALSE;
 
     if (cli->json) {
@@ -217,7 +241,7 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         return TRUE;
     }
     sevirt_cli_step(cli, _("Launch session for policy 0x%04" G_GINT64_MODIFIER "x written to '%s':"),
-                    policy, opt_out_dir);
+                    policy, o->out_dir);
     sevirt_cli_step(cli, _("  godh.b64      guest owner's DH certificate (<dhCert>)"));
     sevirt_cli_step(cli, _("  session.b64   session blob (<session>)"));
     sevirt_cli_step(cli, _("  tek.bin       transport encryption key (secret, mode 0600)"));
@@ -230,47 +254,60 @@ cmd_session(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 /* ---------------------------------------------------------------------- */
 /* verify-measurement */
 
-static char *opt_measurement;
-static char *opt_api_major;
-static char *opt_api_minor;
-static char *opt_build_id;
-static char *opt_vmsa_cpu0;
-static char *opt_vmsa_cpu1;
-static gboolean opt_print_expected;
-static char *opt_nonce;
+typedef struct {
+    char *measurement;
+    char *api_major;
+    char *api_minor;
+    char *build_id;
+    char *policy;
+    SevirtCliExpectOptions expect;
+    char *vmsa_cpu0;
+    char *vmsa_cpu1;
+    KeyOpts keys;
+    gboolean print_expected;
+    char *nonce;
+} VerifyMeasurementOpts;
 
-static const GOptionEntry verify_measurement_entries[] = {
-    { "measurement", 'm', 0, G_OPTION_ARG_STRING, &opt_measurement,
-      N_("the measurement the platform reported (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
-    { "api-major", 0, 0, G_OPTION_ARG_STRING, &opt_api_major,
-      N_("SEV API major version the platform reported"), N_("N") },
-    { "api-minor", 0, 0, G_OPTION_ARG_STRING, &opt_api_minor,
-      N_("SEV API minor version the platform reported"), N_("N") },
-    { "build-id", 0, 0, G_OPTION_ARG_STRING, &opt_build_id,
-      N_("SEV firmware build id the platform reported"), N_("N") },
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
-    SEVIRT_CLI_EXPECT_OPTION_ENTRIES(N_("SEV-ES: number of vCPUs"),
-                                     N_("SEV-ES: host CPU family, to build the VMSAs")),
-    { "vmsa-cpu0", '0', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu0,
-      N_("SEV-ES: VMSA of the boot vCPU (4096 bytes)"), N_("FILE") },
-    { "vmsa-cpu1", '1', 0, G_OPTION_ARG_FILENAME, &opt_vmsa_cpu1,
-      N_("SEV-ES: VMSA of the other vCPUs (4096 bytes)"), N_("FILE") },
-    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
-      N_("the transport integrity key (16 bytes)"), N_("FILE") },
-    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
-      N_("the transport encryption key (16 bytes): not needed, accepted with --tik as "
-         "virt-qemu-sev-validate takes it"), N_("FILE") },
-    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
-      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
-    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
-      N_("accept key files readable by group or others"), NULL },
-    { "print-expected", 0, 0, G_OPTION_ARG_NONE, &opt_print_expected,
-      N_("print the expected measurement (base64) instead of comparing"), NULL },
-    { "nonce", 0, 0, G_OPTION_ARG_STRING, &opt_nonce,
-      N_("with --print-expected: the platform's nonce (base64, 16 bytes) when --measurement is not given"), N_("B64") },
-    { NULL }
-};
+static GOptionEntry *
+verify_measurement_entries(gpointer data)
+{
+    VerifyMeasurementOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "measurement", 'm', 0, G_OPTION_ARG_STRING, &o->measurement,
+          N_("the measurement the platform reported (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
+        { "api-major", 0, 0, G_OPTION_ARG_STRING, &o->api_major,
+          N_("SEV API major version the platform reported"), N_("N") },
+        { "api-minor", 0, 0, G_OPTION_ARG_STRING, &o->api_minor,
+          N_("SEV API minor version the platform reported"), N_("N") },
+        { "build-id", 0, 0, G_OPTION_ARG_STRING, &o->build_id,
+          N_("SEV firmware build id the platform reported"), N_("N") },
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+          N_("guest policy the platform reported (bit 2, flag es: SEV-ES)"), N_("POLICY") },
+        SEVIRT_CLI_EXPECT_OPTION_ENTRIES(&o->expect,
+                                         N_("SEV-ES: number of vCPUs"),
+                                         N_("SEV-ES: host CPU family, to build the VMSAs")),
+        { "vmsa-cpu0", '0', 0, G_OPTION_ARG_FILENAME, &o->vmsa_cpu0,
+          N_("SEV-ES: VMSA of the boot vCPU (4096 bytes)"), N_("FILE") },
+        { "vmsa-cpu1", '1', 0, G_OPTION_ARG_FILENAME, &o->vmsa_cpu1,
+          N_("SEV-ES: VMSA of the other vCPUs (4096 bytes)"), N_("FILE") },
+        { "tik", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tik,
+          N_("the transport integrity key (16 bytes)"), N_("FILE") },
+        { "tek", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tek,
+          N_("the transport encryption key (16 bytes): not needed, accepted with --tik as "
+             "virt-qemu-sev-validate takes it"), N_("FILE") },
+        { "tk", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tk,
+          N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+        { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &o->keys.insecure_keys,
+          N_("accept key files readable by group or others"), NULL },
+        { "print-expected", 0, 0, G_OPTION_ARG_NONE, &o->print_expected,
+          N_("print the expected measurement (base64) instead of comparing"), NULL },
+        { "nonce", 0, 0, G_OPTION_ARG_STRING, &o->nonce,
+          N_("with --print-expected: the platform's nonce (base64, 16 bytes) when --measurement is not given"), N_("B64") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /* The SEV-ES VMSA files; freed together. */
 typedef struct {
@@ -294,7 +331,8 @@ read_vmsa(const char *path, GError **error)
 
     if (data && len != SEVIRT_VMSA_SIZE) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("VMSA file '%s' has %" G_GSIZE_FORMAT " bytes, expected %d"),
+                    ngettext("VMSA file '%s' has %" G_GSIZE_FORMAT " byte, expected %d",
+                             "VMSA file '%s' has %" G_GSIZE_FORMAT " bytes, expected %d", len),
                     path, len, SEVIRT_VMSA_SIZE);
         return NULL;
     }
@@ -303,27 +341,27 @@ read_vmsa(const char *path, GError **error)
 
 /* Checks the SEV-ES options the way libvirt's validator does. */
 static gboolean
-check_vmsa_options(gboolean es, gboolean sku, GError **error)
+check_vmsa_options(const VerifyMeasurementOpts *o, gboolean es, gboolean sku, GError **error)
 {
-    if (sku && (opt_vmsa_cpu0 || opt_vmsa_cpu1))
+    if (sku && (o->vmsa_cpu0 || o->vmsa_cpu1))
         return sevirt_cli_usage_error(error, _("--vmsa-cpu0/--vmsa-cpu1 and --cpu-family/--cpu-model/--cpu-stepping are mutually exclusive"));
-    if (opt_vmsa_cpu1 && !opt_vmsa_cpu0)
+    if (o->vmsa_cpu1 && !o->vmsa_cpu0)
         return sevirt_cli_usage_error(error, _("--vmsa-cpu1 needs --vmsa-cpu0"));
     if (!es)
         return TRUE;
-    if (!sevirt_cli_expect_opts.num_cpus)
+    if (!o->expect.num_cpus)
         return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give the number of vCPUs with --num-cpus"));
-    if (!sku && !opt_vmsa_cpu0)
+    if (!sku && !o->vmsa_cpu0)
         return sevirt_cli_usage_error(error, _("the policy is SEV-ES: give --vmsa-cpu0 (and --vmsa-cpu1) or --cpu-family, --cpu-model and --cpu-stepping"));
     return TRUE;
 }
 
 /* Builds the launch digest from the options. */
 static gboolean
-compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE],
-               GError **error)
+compute_digest(SevirtCli *cli, const VerifyMeasurementOpts *vo, guint32 policy,
+               guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE], GError **error)
 {
-    const SevirtCliExpectOptions *o = &sevirt_cli_expect_opts;
+    const SevirtCliExpectOptions *o = &vo->expect;
     g_auto(SevirtCliLaunchImages) images = { 0 };
     g_auto(VmsaFiles) vmsa = { 0 };
     SevirtLaunchInput in = { 0 };
@@ -331,18 +369,18 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
     gboolean sku = FALSE;
 
     if (!sevirt_cli_expect_parse(o, &in, &sku, error) ||
-        !check_vmsa_options(es, sku, error))
+        !check_vmsa_options(vo, es, sku, error))
         return FALSE;
     if (!es) {
-        if (o->num_cpus || opt_vmsa_cpu0 || sku)
+        if (o->num_cpus || vo->vmsa_cpu0 || sku)
             sevirt_cli_warn(cli, _("the policy 0x%x is not SEV-ES: vCPU state is not measured, --num-cpus and the VMSA options are ignored"),
                             policy);
         in.num_cpus = 0;
     }
     if (!sevirt_cli_expect_read_images(o, &images, &in, error))
         return FALSE;
-    if (es && ((opt_vmsa_cpu0 && !(vmsa.cpu0 = read_vmsa(opt_vmsa_cpu0, error))) ||
-               (opt_vmsa_cpu1 && !(vmsa.cpu1 = read_vmsa(opt_vmsa_cpu1, error)))))
+    if (es && ((vo->vmsa_cpu0 && !(vmsa.cpu0 = read_vmsa(vo->vmsa_cpu0, error))) ||
+               (vo->vmsa_cpu1 && !(vmsa.cpu1 = read_vmsa(vo->vmsa_cpu1, error)))))
         return FALSE;
     in.vmsa_cpu0 = vmsa.cpu0;
     in.vmsa_cpu1 = vmsa.cpu1;
@@ -350,18 +388,18 @@ compute_digest(SevirtCli *cli, guint32 policy, guint8 digest[SEVIRT_LAUNCH_DIGES
 }
 
 static gboolean
-parse_launch_info(SevirtLaunchInfo *info, GError **error)
+parse_launch_info(const VerifyMeasurementOpts *o, SevirtLaunchInfo *info, GError **error)
 {
     guint64 major = 0, minor = 0, build = 0, policy = 0;
 
-    if (!require_option("--api-major", opt_api_major, error) ||
-        !require_option("--api-minor", opt_api_minor, error) ||
-        !require_option("--build-id", opt_build_id, error) ||
-        !require_option("--policy", opt_policy, error) ||
-        !sevirt_parse_uint("--api-major", opt_api_major, 0xff, &major, error) ||
-        !sevirt_parse_uint("--api-minor", opt_api_minor, 0xff, &minor, error) ||
-        !sevirt_parse_uint("--build-id", opt_build_id, 0xff, &build, error) ||
-        !sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &policy, error))
+    if (!require_option("--api-major", o->api_major, error) ||
+        !require_option("--api-minor", o->api_minor, error) ||
+        !require_option("--build-id", o->build_id, error) ||
+        !require_option("--policy", o->policy, error) ||
+        !sevirt_parse_uint("--api-major", o->api_major, 0xff, &major, error) ||
+        !sevirt_parse_uint("--api-minor", o->api_minor, 0xff, &minor, error) ||
+        !sevirt_parse_uint("--build-id", o->build_id, 0xff, &build, error) ||
+        !sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, o->policy, &policy, error))
         return FALSE;
     info->api_major = major;
     info->api_minor = minor;
@@ -371,7 +409,7 @@ parse_launch_info(SevirtLaunchInfo *info, GError **error)
 }
 
 static void
-print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
+print_measurement_json(SevirtCli *cli, const char *reported, gboolean compared, gboolean match,
                        const char *expected, const guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE])
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -381,7 +419,7 @@ print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
         json_builder_set_member_name(b, "match");
         json_builder_add_boolean_value(b, match);
         json_builder_set_member_name(b, "reported");
-        json_builder_add_string_value(b, opt_measurement);
+        json_builder_add_string_value(b, reported);
     }
     json_builder_set_member_name(b, "expected");
     json_builder_add_string_value(b, expected);
@@ -392,8 +430,10 @@ print_measurement_json(SevirtCli *cli, gboolean compared, gboolean match,
 }
 
 static gboolean
-cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_verify_measurement(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
+                       GError **error)
 {
+    const VerifyMeasurementOpts *o = opts;
     g_autoptr(SevirtSecret) tek = NULL;
     g_autoptr(SevirtSecret) tik = NULL;
     g_autoptr(GError) verdict = NULL;
@@ -404,32 +444,32 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
     guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
     gboolean match;
 
-    if (opt_nonce && !opt_print_expected)
+    if (o->nonce && !o->print_expected)
         return sevirt_cli_usage_error(error, _("--nonce is only used with --print-expected"));
-    if (opt_nonce && opt_measurement)
+    if (o->nonce && o->measurement)
         return sevirt_cli_usage_error(error, _("--nonce and --measurement are mutually exclusive"));
-    if (!opt_print_expected && !opt_measurement)
+    if (!o->print_expected && !o->measurement)
         return sevirt_cli_usage_error(error, _("option --measurement is required (or --print-expected with --nonce)"));
-    if (opt_print_expected && !opt_measurement && !opt_nonce)
+    if (o->print_expected && !o->measurement && !o->nonce)
         return sevirt_cli_usage_error(error, _("--print-expected needs the platform's nonce: give --nonce or --measurement"));
-    if (!parse_launch_info(&info, error))
+    if (!parse_launch_info(o, &info, error))
         return FALSE;
-    if (opt_measurement &&
-        !sevirt_measurement_parse("--measurement", opt_measurement, &reported, error))
+    if (o->measurement &&
+        !sevirt_measurement_parse("--measurement", o->measurement, &reported, error))
         return FALSE;
-    if (opt_nonce) {
+    if (o->nonce) {
         g_autofree guint8 *nonce = NULL;
         gsize len = 0;
 
-        nonce = sevirt_base64_decode_strict("--nonce", opt_nonce, SEVIRT_MNONCE_SIZE, &len, error);
+        nonce = sevirt_base64_decode_strict("--nonce", o->nonce, SEVIRT_MNONCE_SIZE, &len, error);
         if (!nonce)
             return FALSE;
         memcpy(reported.nonce, nonce, SEVIRT_MNONCE_SIZE);
     }
     /* The TEK plays no part in the measurement: it is read (and checked)
      * only when given, as virt-qemu-sev-validate's command lines do. */
-    if (!read_transport_keys(opt_tek ? &tek : NULL, &tik, error) ||
-        !compute_digest(cli, info.policy, digest, error))
+    if (!read_transport_keys(&o->keys, o->keys.tek ? &tek : NULL, &tik, error) ||
+        !compute_digest(cli, o, info.policy, digest, error))
         return FALSE;
 
     memcpy(expected.nonce, reported.nonce, SEVIRT_MNONCE_SIZE);
@@ -437,9 +477,9 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
         return FALSE;
     expected_b64 = sevirt_measurement_to_base64(&expected);
 
-    if (opt_print_expected) {
+    if (o->print_expected) {
         if (cli->json)
-            print_measurement_json(cli, FALSE, FALSE, expected_b64, digest);
+            print_measurement_json(cli, o->measurement, FALSE, FALSE, expected_b64, digest);
         else
             printf("%s\n", expected_b64);
         return TRUE;
@@ -451,7 +491,7 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
         return FALSE;
     }
     if (cli->json)
-        print_measurement_json(cli, TRUE, match, expected_b64, digest);
+        print_measurement_json(cli, o->measurement, TRUE, match, expected_b64, digest);
     else if (match)
         sevirt_cli_step(cli, _("measurement matches"));
     if (!match) {
@@ -464,36 +504,49 @@ cmd_verify_measurement(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error
 /* ---------------------------------------------------------------------- */
 /* build-secret */
 
-static char **opt_secrets;
-static char *opt_iv;
-static char *opt_header_out;
-static char *opt_payload_out;
+typedef struct {
+    KeyOpts keys;
+    char *measurement;
+    char **secrets;
+    char *iv;
+    char *header_out;
+    char *payload_out;
+} BuildSecretOpts;
 
-static const GOptionEntry build_secret_entries[] = {
-    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
-      N_("the transport encryption key (16 bytes)"), N_("FILE") },
-    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
-      N_("the transport integrity key (16 bytes)"), N_("FILE") },
-    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
-      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
-    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
-      N_("accept key and secret files readable by group or others"), NULL },
-    { "measurement", 'm', 0, G_OPTION_ARG_STRING, &opt_measurement,
-      N_("the guest's verified measurement (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
-    { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_secrets,
-      N_("a secret to inject: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
-    { "iv", 0, 0, G_OPTION_ARG_STRING, &opt_iv,
-      N_("the AES-CTR IV (base64, 16 bytes) instead of a random one; only to reproduce a known packet"), N_("B64") },
-    { "header-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_header_out,
-      N_("file to write the packet header to (base64: sev-secret-header)"), N_("FILE") },
-    { "payload-out", 0, 0, G_OPTION_ARG_FILENAME, &opt_payload_out,
-      N_("file to write the encrypted secrets to (base64: sev-secret)"), N_("FILE") },
-    { NULL }
-};
+static GOptionEntry *
+build_secret_entries(gpointer data)
+{
+    BuildSecretOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "tek", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tek,
+          N_("the transport encryption key (16 bytes)"), N_("FILE") },
+        { "tik", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tik,
+          N_("the transport integrity key (16 bytes)"), N_("FILE") },
+        { "tk", 0, 0, G_OPTION_ARG_FILENAME, &o->keys.tk,
+          N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+        { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &o->keys.insecure_keys,
+          N_("accept key and secret files readable by group or others"), NULL },
+        { "measurement", 'm', 0, G_OPTION_ARG_STRING, &o->measurement,
+          N_("the guest's verified measurement (base64, 48 bytes: libvirt's sev-measurement)"), N_("B64") },
+        { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->secrets,
+          N_("a secret to inject: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
+        { "iv", 0, 0, G_OPTION_ARG_STRING, &o->iv,
+          N_("the AES-CTR IV (base64, 16 bytes) instead of a random one; only to reproduce a known packet"), N_("B64") },
+        { "header-out", 0, 0, G_OPTION_ARG_FILENAME, &o->header_out,
+          N_("file to write the packet header to (base64: sev-secret-header)"), N_("FILE") },
+        { "payload-out", 0, 0, G_OPTION_ARG_FILENAME, &o->payload_out,
+          N_("file to write the encrypted secrets to (base64: sev-secret)"), N_("FILE") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_build_secret(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
+                 GError **error)
 {
+    const BuildSecretOpts *o = opts;
     g_autoptr(SevirtSecret) tek = NULL;
     g_autoptr(SevirtSecret) tik = NULL;
     g_autoptr(SevirtSecretTable) table = sevirt_secret_table_new();
@@ -506,22 +559,22 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     SevirtCliOutFile files[2];
     gsize len = 0;
 
-    if (!require_option("--measurement", opt_measurement, error) ||
-        !require_option("--header-out", opt_header_out, error) ||
-        !require_option("--payload-out", opt_payload_out, error))
+    if (!require_option("--measurement", o->measurement, error) ||
+        !require_option("--header-out", o->header_out, error) ||
+        !require_option("--payload-out", o->payload_out, error))
         return FALSE;
-    if (!opt_secrets || !opt_secrets[0])
+    if (!o->secrets || !o->secrets[0])
         return sevirt_cli_usage_error(error, _("give at least one --secret GUID-OR-ALIAS:FILE"));
-    if (g_str_equal(opt_header_out, opt_payload_out))
+    if (g_str_equal(o->header_out, o->payload_out))
         return sevirt_cli_usage_error(error, _("--header-out and --payload-out must be different files"));
-    if (!sevirt_measurement_parse("--measurement", opt_measurement, &measurement, error))
+    if (!sevirt_measurement_parse("--measurement", o->measurement, &measurement, error))
         return FALSE;
-    if (opt_iv && !(iv = sevirt_base64_decode_strict("--iv", opt_iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
+    if (o->iv && !(iv = sevirt_base64_decode_strict("--iv", o->iv, SEVIRT_SECRET_IV_SIZE, &len, error)))
         return FALSE;
-    if (!read_transport_keys(&tek, &tik, error))
+    if (!read_transport_keys(&o->keys, &tek, &tik, error))
         return FALSE;
-    for (guint i = 0; opt_secrets[i]; i++) {
-        if (!sevirt_cli_add_secret(cli, table, opt_secrets[i], opt_insecure_keys, error))
+    for (guint i = 0; o->secrets[i]; i++) {
+        if (!sevirt_cli_add_secret(cli, table, o->secrets[i], o->keys.insecure_keys, error))
             return FALSE;
     }
     if (!sevirt_secret_packet_build(tek, tik, measurement.measure, iv, table,
@@ -530,8 +583,8 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 
     header_b64 = g_base64_encode((const guchar *) &header, sizeof(header));
     payload_b64 = g_base64_encode(g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
-    files[0] = (SevirtCliOutFile) { opt_header_out, header_b64, strlen(header_b64), 0644 };
-    files[1] = (SevirtCliOutFile) { opt_payload_out, payload_b64, strlen(payload_b64), 0644 };
+    files[0] = (SevirtCliOutFile) { o->header_out, header_b64, strlen(header_b64), 0644 };
+    files[1] = (SevirtCliOutFile) { o->payload_out, payload_b64, strlen(payload_b64), 0644 };
     if (!sevirt_cli_write_new_files(files, G_N_ELEMENTS(files), error))
         return FALSE;
 
@@ -542,9 +595,9 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
         json_builder_set_member_name(b, "secrets");
         json_builder_add_int_value(b, sevirt_secret_table_get_count(table));
         json_builder_set_member_name(b, "header");
-        json_builder_add_string_value(b, opt_header_out);
+        json_builder_add_string_value(b, o->header_out);
         json_builder_set_member_name(b, "payload");
-        json_builder_add_string_value(b, opt_payload_out);
+        json_builder_add_string_value(b, o->payload_out);
         json_builder_end_object(b);
         sevirt_cli_print_json(cli, json_builder_get_root(b));
         return TRUE;
@@ -552,7 +605,7 @@ cmd_build_secret(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     sevirt_cli_step(cli, ngettext("Secret packet with %u secret: header in '%s', payload in '%s'",
                                   "Secret packet with %u secrets: header in '%s', payload in '%s'",
                                   sevirt_secret_table_get_count(table)),
-                    sevirt_secret_table_get_count(table), opt_header_out, opt_payload_out);
+                    sevirt_secret_table_get_count(table), o->header_out, o->payload_out);
     return TRUE;
 }
 
@@ -565,25 +618,25 @@ static const SevirtCmd attest_cmds[] = {
          "OCA -> PEK, CEK -> PEK and PEK -> PDH, and names the first link that fails.\n"
          "The ARK and ASK of the processor generation come from AMD; nothing is\n"
          "downloaded."),
-      verify_certs_entries, 0, 0, cmd_verify_certs, 0 },
+      SEVIRT_CMD_OPTIONS(VerifyCertsOpts, verify_certs_entries), 0, 0, cmd_verify_certs, 0 },
     { "session", NULL,
       N_("create the guest owner's launch session for a platform's PDH (offline)"),
       N_("Writes godh.b64 (<dhCert>) and session.b64 (<session>) for the domain XML,\n"
          "and the transport keys tek.bin and tik.bin (mode 0600) needed later to\n"
          "verify the measurement and build the secret.  Existing files are never\n"
          "overwritten."),
-      session_entries, 0, 0, cmd_session, 0 },
+      SEVIRT_CMD_OPTIONS(SessionOpts, session_entries), 0, 0, cmd_session, 0 },
     { "verify-measurement", NULL,
       N_("check a launch measurement against the expected firmware, kernel and vCPUs (offline)"),
       N_("Takes the inputs of libvirt's virt-qemu-sev-validate in its offline mode.\n"
          "Exits 0 and prints \"measurement matches\" on a match, 5 on a mismatch."),
-      verify_measurement_entries, 0, 0, cmd_verify_measurement, 0 },
+      SEVIRT_CMD_OPTIONS(VerifyMeasurementOpts, verify_measurement_entries), 0, 0, cmd_verify_measurement, 0 },
     { "build-secret", NULL,
       N_("build the LAUNCH_SECRET packet to inject into a verified guest (offline)"),
       N_("Encrypts the secrets with the TEK and authenticates them with the TIK and\n"
          "the guest's measurement; writes header and payload in base64 as libvirt's\n"
          "domsetlaunchsecstate takes them."),
-      build_secret_entries, 0, 0, cmd_build_secret, 0 },
+      SEVIRT_CMD_OPTIONS(BuildSecretOpts, build_secret_entries), 0, 0, cmd_build_secret, 0 },
     { NULL }
 };
 

@@ -61,18 +61,29 @@ json_add_strings(JsonBuilder *b, const char *member, const GPtrArray *values)
 /* ------------------------------------------------------------------ */
 /* create */
 
-static gboolean opt_create_start;
-static gboolean opt_create_paused;
+typedef struct {
+    SevirtCliSpecOptions spec;    /* first: see cli-spec.h */
+    gboolean start;
+    gboolean paused;
+} CreateOpts;
+G_STATIC_ASSERT(G_STRUCT_OFFSET(CreateOpts, spec) == 0);
 
-static const GOptionEntry create_options[] = {
-    SEVIRT_CLI_SPEC_OPTION_ENTRIES,
-    SEVIRT_CLI_ATTEST_OPTION_ENTRIES,
-    { "start", 0, 0, G_OPTION_ARG_NONE, &opt_create_start,
-      N_("start the guest once it is defined"), NULL },
-    { "paused", 0, 0, G_OPTION_ARG_NONE, &opt_create_paused,
-      N_("start it with its vCPUs paused (implies --start)"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+create_entries(gpointer data)
+{
+    CreateOpts *o = data;
+    const GOptionEntry entries[] = {
+        SEVIRT_CLI_SPEC_OPTION_ENTRIES(&o->spec),
+        SEVIRT_CLI_ATTEST_OPTION_ENTRIES(&o->spec),
+        { "start", 0, 0, G_OPTION_ARG_NONE, &o->start,
+          N_("start the guest once it is defined"), NULL },
+        { "paused", 0, 0, G_OPTION_ARG_NONE, &o->paused,
+          N_("start it with its vCPUs paused (implies --start)"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static void
 create_json(SevirtCli *cli, virDomainPtr dom, const SevirtVmSpec *spec, GPtrArray *notes,
@@ -120,16 +131,17 @@ create_host_caps(SevirtCli *cli, virConnectPtr conn, const SevirtVmSpec *spec,
 }
 
 static gboolean
-cmd_create(SevirtCli *cli, char **args, GError **error)
+cmd_create(SevirtCli *cli, gconstpointer data, char **args, GError **error)
 {
-    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&sevirt_cli_spec_opts, args[0], error);
+    const CreateOpts *o = data;
+    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&o->spec, args[0], error);
     g_autoptr(SevirtHostCaps) caps = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(virDomain) dom = NULL;
     g_auto(SevirtCliAttest) attest = { .cli = cli, .notes = notes };
     SevirtCreateOptions opts = {
-        .start = opt_create_start,
-        .paused = opt_create_paused,
+        .start = o->start,
+        .paused = o->paused,
         .progress = cli_progress,
         .progress_data = cli,
         .notes = notes,
@@ -156,9 +168,9 @@ cmd_create(SevirtCli *cli, char **args, GError **error)
         return FALSE;
     if (cli->json)
         create_json(cli, dom, spec, notes, &attest);
-    else if (opt_create_paused)
+    else if (o->paused)
         sevirt_cli_step(cli, _("Domain '%s' created and started paused"), spec->name);
-    else if (opt_create_start)
+    else if (o->start)
         sevirt_cli_step(cli, _("Domain '%s' created and started"), spec->name);
     else
         sevirt_cli_step(cli, _("Domain '%s' created"), spec->name);
@@ -171,45 +183,66 @@ cmd_create(SevirtCli *cli, char **args, GError **error)
 /* ------------------------------------------------------------------ */
 /* start, stop, destroy, delete, wait */
 
-static gboolean opt_paused;
+typedef struct {
+    gboolean paused;
+} StartOpts;
 
-static const GOptionEntry start_options[] = {
-    { "paused", 0, 0, G_OPTION_ARG_NONE, &opt_paused,
-      N_("start with the vCPUs paused (resume with 'virsh resume')"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+start_entries(gpointer data)
+{
+    StartOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "paused", 0, 0, G_OPTION_ARG_NONE, &o->paused,
+          N_("start with the vCPUs paused (resume with 'virsh resume')"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_start(SevirtCli *cli, char **args, GError **error)
+cmd_start(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const StartOpts *o = opts;
     g_autoptr(virDomain) dom = lookup(cli, args[0], error);
 
-    if (!dom || !sevirt_domain_start(dom, opt_paused, error))
+    if (!dom || !sevirt_domain_start(dom, o->paused, error))
         return FALSE;
-    sevirt_cli_step(cli, opt_paused ? _("Domain '%s' started paused") : _("Domain '%s' started"),
+    sevirt_cli_step(cli, o->paused ? _("Domain '%s' started paused") : _("Domain '%s' started"),
                     virDomainGetName(dom));
     return TRUE;
 }
 
-static gint opt_stop_timeout = 60;
+typedef struct {
+    gint timeout;
+} StopOpts;
 
-static const GOptionEntry stop_options[] = {
-    { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_stop_timeout,
-      N_("seconds to wait for the guest to power off before destroying it (default 60)"),
-      N_("SECONDS") },
-    { NULL }
-};
+static GOptionEntry *
+stop_entries(gpointer data)
+{
+    StopOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &o->timeout,
+          N_("seconds to wait for the guest to power off before destroying it (default 60)"),
+          N_("SECONDS") },
+        { NULL }
+    };
+
+    o->timeout = 60;
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_stop(SevirtCli *cli, char **args, GError **error)
+cmd_stop(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const StopOpts *o = opts;
     g_autoptr(virDomain) dom = NULL;
     SevirtStopResult result;
 
-    if (opt_stop_timeout < 0)
+    if (o->timeout < 0)
         return sevirt_cli_usage_error(error, _("--timeout must not be negative"));
     dom = lookup(cli, args[0], error);
-    if (!dom || !sevirt_domain_stop(dom, opt_stop_timeout, &result, error))
+    if (!dom || !sevirt_domain_stop(dom, o->timeout, &result, error))
         return FALSE;
     switch (result) {
     case SEVIRT_STOP_WAS_OFF:
@@ -219,15 +252,17 @@ cmd_stop(SevirtCli *cli, char **args, GError **error)
         sevirt_cli_step(cli, _("Domain '%s' shut down"), virDomainGetName(dom));
         break;
     case SEVIRT_STOP_DESTROYED:
-        sevirt_cli_warn(cli, _("domain '%s' did not shut down within %d seconds; destroyed it"),
-                        virDomainGetName(dom), opt_stop_timeout);
+        sevirt_cli_warn(cli, ngettext("domain '%s' did not shut down within %d second; destroyed it",
+                                      "domain '%s' did not shut down within %d seconds; destroyed it",
+                                      o->timeout),
+                        virDomainGetName(dom), o->timeout);
         break;
     }
     return TRUE;
 }
 
 static gboolean
-cmd_destroy(SevirtCli *cli, char **args, GError **error)
+cmd_destroy(SevirtCli *cli, gconstpointer opts G_GNUC_UNUSED, char **args, GError **error)
 {
     g_autoptr(virDomain) dom = lookup(cli, args[0], error);
 
@@ -237,13 +272,22 @@ cmd_destroy(SevirtCli *cli, char **args, GError **error)
     return TRUE;
 }
 
-static gboolean opt_keep_storage;
+typedef struct {
+    gboolean keep_storage;
+} DeleteOpts;
 
-static const GOptionEntry delete_options[] = {
-    { "keep-storage", 0, 0, G_OPTION_ARG_NONE, &opt_keep_storage,
-      N_("keep the volumes sevirt created for the domain"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+delete_entries(gpointer data)
+{
+    DeleteOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "keep-storage", 0, 0, G_OPTION_ARG_NONE, &o->keep_storage,
+          N_("keep the volumes sevirt created for the domain"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /*
  * The emulated SEV platform keeps a record of each guest it launched (and
@@ -268,8 +312,9 @@ forget_emulated_guest(SevirtCli *cli, virConnectPtr conn, const char *emulator,
 }
 
 static gboolean
-cmd_delete(SevirtCli *cli, char **args, GError **error)
+cmd_delete(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const DeleteOpts *o = opts;
     g_autoptr(virDomain) dom = lookup(cli, args[0], error);
     g_autofree char *name = NULL;
     g_autofree char *emulator = NULL;
@@ -288,39 +333,50 @@ cmd_delete(SevirtCli *cli, char **args, GError **error)
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
-    if (!sevirt_domain_delete(dom, opt_keep_storage, cli_progress, cli, error))
+    if (!sevirt_domain_delete(dom, o->keep_storage, cli_progress, cli, error))
         return FALSE;
     forget_emulated_guest(cli, virDomainGetConnect(dom), emulator, uuid);
     sevirt_cli_step(cli, _("Domain '%s' deleted"), name);
     return TRUE;
 }
 
-static char *opt_wait_state;
-static gint opt_wait_timeout = -1;
+typedef struct {
+    char *state;
+    gint timeout;
+} WaitOpts;
 
-static const GOptionEntry wait_options[] = {
-    { "state", 's', 0, G_OPTION_ARG_STRING, &opt_wait_state,
-      N_("the state to wait for: running, paused or shutoff (required)"), N_("STATE") },
-    { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_wait_timeout,
-      N_("give up after this many seconds (exit status 6); default: wait forever"),
-      N_("SECONDS") },
-    { NULL }
-};
+static GOptionEntry *
+wait_entries(gpointer data)
+{
+    WaitOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "state", 's', 0, G_OPTION_ARG_STRING, &o->state,
+          N_("the state to wait for: running, paused or shutoff (required)"), N_("STATE") },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &o->timeout,
+          N_("give up after this many seconds (exit status 6); default: wait forever"),
+          N_("SECONDS") },
+        { NULL }
+    };
+
+    o->timeout = -1;
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_wait(SevirtCli *cli, char **args, GError **error)
+cmd_wait(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const WaitOpts *o = opts;
     g_autoptr(virDomain) dom = NULL;
     SevirtWaitState state;
 
-    if (!opt_wait_state)
+    if (!o->state)
         return sevirt_cli_usage_error(error, _("--state is required"));
-    if (!sevirt_wait_state_from_string(opt_wait_state, &state, error))
+    if (!sevirt_wait_state_from_string(o->state, &state, error))
         return FALSE;
     dom = lookup(cli, args[0], error);
-    if (!dom || !sevirt_domain_wait(dom, state, opt_wait_timeout, error))
+    if (!dom || !sevirt_domain_wait(dom, state, o->timeout, error))
         return FALSE;
-    sevirt_cli_step(cli, _("Domain '%s' is %s"), virDomainGetName(dom), opt_wait_state);
+    sevirt_cli_step(cli, _("Domain '%s' is %s"), virDomainGetName(dom), o->state);
     return TRUE;
 }
 
@@ -378,21 +434,31 @@ first_address(const SevirtDomainInfo *info)
            ((SevirtAddress *) info->addresses->pdata[0])->address : "-";
 }
 
-static gboolean opt_list_all;
+typedef struct {
+    gboolean all;
+} ListOpts;
 
-static const GOptionEntry list_options[] = {
-    { "all", 'a', 0, G_OPTION_ARG_NONE, &opt_list_all,
-      N_("also list domains that are not running"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+list_entries(gpointer data)
+{
+    ListOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          N_("also list domains that are not running"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_list(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_list(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
+    const ListOpts *o = opts;
     virConnectPtr conn = lifecycle_connect(cli, error);
     g_autoptr(GPtrArray) infos = NULL;
 
-    if (!conn || !(infos = sevirt_domain_list(conn, opt_list_all, error)))
+    if (!conn || !(infos = sevirt_domain_list(conn, o->all, error)))
         return FALSE;
 
     if (cli->json) {
@@ -551,7 +617,7 @@ status_text(const SevirtDomainInfo *info)
 }
 
 static gboolean
-cmd_status(SevirtCli *cli, char **args, GError **error)
+cmd_status(SevirtCli *cli, gconstpointer opts G_GNUC_UNUSED, char **args, GError **error)
 {
     g_autoptr(virDomain) dom = lookup(cli, args[0], error);
     g_autoptr(SevirtDomainInfo) info = NULL;
@@ -565,25 +631,35 @@ cmd_status(SevirtCli *cli, char **args, GError **error)
     return TRUE;
 }
 
-static gint opt_ip_wait;
+typedef struct {
+    gint wait;
+} IpOpts;
 
-static const GOptionEntry ip_options[] = {
-    { "wait", 'w', 0, G_OPTION_ARG_INT, &opt_ip_wait,
-      N_("keep asking for up to SECONDS until an address shows up (exit status 6 if none)"),
-      N_("SECONDS") },
-    { NULL }
-};
+static GOptionEntry *
+ip_entries(gpointer data)
+{
+    IpOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "wait", 'w', 0, G_OPTION_ARG_INT, &o->wait,
+          N_("keep asking for up to SECONDS until an address shows up (exit status 6 if none)"),
+          N_("SECONDS") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static gboolean
-cmd_ip(SevirtCli *cli, char **args, GError **error)
+cmd_ip(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
+    const IpOpts *o = opts;
     g_autoptr(virDomain) dom = NULL;
     g_autoptr(GPtrArray) addrs = NULL;
 
-    if (opt_ip_wait < 0)
+    if (o->wait < 0)
         return sevirt_cli_usage_error(error, _("--wait must not be negative"));
     dom = lookup(cli, args[0], error);
-    if (!dom || !(addrs = sevirt_domain_addresses(dom, opt_ip_wait, error)))
+    if (!dom || !(addrs = sevirt_domain_addresses(dom, o->wait, error)))
         return FALSE;
     if (cli->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -611,36 +687,36 @@ static const SevirtCmd domain_cmds[] = {
          "With --attest it first makes the guest owner's launch session for the platform's\n"
          "PDH (--pdh FILE, or --from-host) into --keys-dir and puts it in the definition,\n"
          "ready for 'sevirt launch'."),
-      create_options, 0, 1, cmd_create, 0 },
+      SEVIRT_CMD_OPTIONS(CreateOpts, create_entries), 0, 1, cmd_create, 0 },
     { "start", N_("DOMAIN"), N_("start a defined guest"),
       N_("Starts the guest (a name or UUID).  For an SEV, SEV-ES or SEV-SNP guest the host's "
          "domain capabilities for the guest's emulator are checked first."),
-      start_options, 1, 1, cmd_start, 0 },
+      SEVIRT_CMD_OPTIONS(StartOpts, start_entries), 1, 1, cmd_start, 0 },
     { "stop", N_("DOMAIN"), N_("shut a guest down, destroying it after a timeout"),
       N_("Sends an ACPI power-button event and waits for the guest to power off "
          "(libvirt lifecycle events); destroys it when --timeout passes and says so."),
-      stop_options, 1, 1, cmd_stop, 0 },
+      SEVIRT_CMD_OPTIONS(StopOpts, stop_entries), 1, 1, cmd_stop, 0 },
     { "destroy", N_("DOMAIN"), N_("power a guest off at once"), NULL,
-      NULL, 1, 1, cmd_destroy, 0 },
+      0, NULL, 1, 1, cmd_destroy, 0 },
     { "delete", N_("DOMAIN"), N_("remove a guest, its NVRAM and the volumes sevirt created"),
       N_("Destroys the guest if it runs, undefines it with its NVRAM and deletes the volumes "
          "recorded in sevirt's metadata, and no others."),
-      delete_options, 1, 1, cmd_delete, 0 },
+      SEVIRT_CMD_OPTIONS(DeleteOpts, delete_entries), 1, 1, cmd_delete, 0 },
     { "wait", N_("DOMAIN"), N_("wait until a guest is running, paused or shut off"), NULL,
-      wait_options, 1, 1, cmd_wait, 0 },
+      SEVIRT_CMD_OPTIONS(WaitOpts, wait_entries), 1, 1, cmd_wait, 0 },
     { "list", NULL, N_("list the guests sevirt manages"),
       N_("Lists the domains that carry sevirt's metadata with their state, SEV type, policy, "
          "vCPUs, memory and IP address (from DHCP leases)."),
-      list_options, 0, 0, cmd_list, 0 },
+      SEVIRT_CMD_OPTIONS(ListOpts, list_entries), 0, 0, cmd_list, 0 },
     { "status", N_("DOMAIN"), N_("show everything about a guest"),
       N_("State, SEV type and policy, vCPUs, memory, uptime (when sevirt started it), "
          "addresses, disks, networks, the volumes sevirt owns and, for a running SEV guest, "
          "its launch security information."),
-      NULL, 1, 1, cmd_status, 0 },
+      0, NULL, 1, 1, cmd_status, 0 },
     { "ip", N_("DOMAIN"), N_("print a guest's IP addresses"),
       N_("Asks the DHCP leases of libvirt networks, then the QEMU guest agent, then the "
          "host's ARP table, and prints the first answer, one address per line."),
-      ip_options, 1, 1, cmd_ip, 0 },
+      SEVIRT_CMD_OPTIONS(IpOpts, ip_entries), 1, 1, cmd_ip, 0 },
     { NULL }
 };
 

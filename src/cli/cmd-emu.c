@@ -30,22 +30,31 @@
  * _MINOR): openable, reads nothing, and no SEV driver is ever 1:3. */
 #define DEV_SEV SEVIRT_DEV_SEV_PATH
 
-static char *opt_emulator;
-static char *opt_user;
-static gboolean opt_undo;
-static gboolean opt_purge;
+typedef struct {
+    char *emulator;
+    char *user;
+    gboolean undo;
+    gboolean purge;
+} SetupOpts;
 
-static const GOptionEntry setup_entries[] = {
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator,
-      N_("the emulator program (default: the installed sevirt-qemu-emu)"), N_("PATH") },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user,
-      N_("user (and group) QEMU runs as (default: the owner of /var/lib/libvirt/qemu)"), N_("USER[:GROUP]") },
-    { "undo", 0, 0, G_OPTION_ARG_NONE, &opt_undo,
-      N_("remove the /dev/sev placeholder again"), NULL },
-    { "purge", 0, 0, G_OPTION_ARG_NONE, &opt_purge,
-      N_("with --undo: also delete the state directory (platform identity, domain records, received secrets)"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+setup_entries(gpointer data)
+{
+    SetupOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &o->emulator,
+          N_("the emulator program (default: the installed sevirt-qemu-emu)"), N_("PATH") },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &o->user,
+          N_("user (and group) QEMU runs as (default: the owner of /var/lib/libvirt/qemu)"), N_("USER[:GROUP]") },
+        { "undo", 0, 0, G_OPTION_ARG_NONE, &o->undo,
+          N_("remove the /dev/sev placeholder again"), NULL },
+        { "purge", 0, 0, G_OPTION_ARG_NONE, &o->purge,
+          N_("with --undo: also delete the state directory (platform identity, domain records, received secrets)"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /* A user or group by name or number. */
 static gboolean
@@ -82,12 +91,12 @@ lookup_id(const char *text, gboolean is_user, guint64 *id, GError **error)
 #define QEMU_DRIVER_LIBDIR "/var/lib/libvirt/qemu"
 
 static gboolean
-qemu_run_ids(guint64 *uid, guint64 *gid, GError **error)
+qemu_run_ids(const char *user, guint64 *uid, guint64 *gid, GError **error)
 {
     g_auto(GStrv) parts = NULL;
     struct stat st;
 
-    if (!opt_user) {
+    if (!user) {
         if (stat(QEMU_DRIVER_LIBDIR, &st) < 0) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
                         _("Cannot find the user QEMU runs as ('%s': %s); give it with --user"),
@@ -98,7 +107,7 @@ qemu_run_ids(guint64 *uid, guint64 *gid, GError **error)
         *gid = st.st_gid;
         return TRUE;
     }
-    parts = g_strsplit(opt_user, ":", 2);
+    parts = g_strsplit(user, ":", 2);
     if (!lookup_id(parts[0], TRUE, uid, error))
         return FALSE;
     if (parts[1])
@@ -187,14 +196,16 @@ uri_is_local(const char *uri)
 }
 
 static gboolean
-cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_emulator_setup(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
+                   GError **error)
 {
-    g_autofree char *emulator = g_strdup(opt_emulator ? opt_emulator
+    const SetupOpts *o = opts;
+    g_autofree char *emulator = g_strdup(o->emulator ? o->emulator
                                                       : LIBEXECDIR "/sevirt-qemu-emu");
     guint64 uid = 0, gid = 0;
     g_autofree char *owner = NULL;
 
-    if (opt_purge && !opt_undo)
+    if (o->purge && !o->undo)
         return sevirt_cli_usage_error(error, _("--purge goes with --undo"));
     if (!g_file_test(emulator, G_FILE_TEST_IS_EXECUTABLE)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
@@ -213,15 +224,15 @@ cmd_emulator_setup(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     }
 
     sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
-    if (opt_undo) {
+    if (o->undo) {
         if (!undo_dev_sev(cli, error))
             return FALSE;
-        if (opt_purge)
+        if (o->purge)
             return sevirt_cli_run_emulator(cli, emulator, "--emu-purge", NULL, error);
         return TRUE;
     }
 
-    if (!qemu_run_ids(&uid, &gid, error) || !setup_dev_sev(cli, error))
+    if (!qemu_run_ids(o->user, &uid, &gid, error) || !setup_dev_sev(cli, error))
         return FALSE;
     owner = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, uid, gid);
     return sevirt_cli_run_emulator(cli, emulator, "--emu-setup", owner, error);
@@ -239,7 +250,7 @@ static const SevirtCmd emu_cmds[] = {
          "(emulated ARK, ASK, CEK, OCA, PEK, PDH) once, and makes libvirt probe the\n"
          "emulator again. Running it again changes nothing. --undo removes the\n"
          "placeholder; --undo --purge also deletes the state directory."),
-      setup_entries, 0, 0, cmd_emulator_setup, 0 },
+      SEVIRT_CMD_OPTIONS(SetupOpts, setup_entries), 0, 0, cmd_emulator_setup, 0 },
     { NULL }
 };
 

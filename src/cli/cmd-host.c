@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static gboolean
-cmd_version(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_version(SevirtCli *cli, gconstpointer opts G_GNUC_UNUSED, char **args G_GNUC_UNUSED, GError **error)
 {
     unsigned long lib_local = 0;
     unsigned long lib_daemon = 0;
@@ -67,47 +67,64 @@ cmd_version(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 /* ---------------------------------------------------------------------- */
 /* host-info, host-check */
 
-static char *opt_emulator;
-static char *opt_virt_type;
-static char *opt_machine;
-static char *opt_sev;
+/* The options of both; host-info leaves sev unset. */
+typedef struct {
+    char *emulator;
+    char *virt_type;
+    char *machine;
+    char *sev;
+} HostOpts;
 
-#define HOST_CAPS_OPTION_ENTRIES \
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator, \
+#define HOST_CAPS_OPTION_ENTRIES(o) \
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &(o)->emulator, \
       N_("emulator binary to ask about (default: the host's)"), N_("PATH") }, \
-    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &opt_virt_type, \
+    { "virt-type", 0, 0, G_OPTION_ARG_STRING, &(o)->virt_type, \
       N_("kvm or qemu (default: kvm, else qemu)"), N_("TYPE") }, \
-    { "machine", 0, 0, G_OPTION_ARG_STRING, &opt_machine, \
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &(o)->machine, \
       N_("machine type (default q35)"), N_("MACHINE") }
 
-static const GOptionEntry host_info_options[] = {
-    HOST_CAPS_OPTION_ENTRIES,
-    { NULL }
-};
+static GOptionEntry *
+host_info_entries(gpointer data)
+{
+    HostOpts *o = data;
+    const GOptionEntry entries[] = {
+        HOST_CAPS_OPTION_ENTRIES(o),
+        { NULL }
+    };
 
-static const GOptionEntry host_check_options[] = {
-    HOST_CAPS_OPTION_ENTRIES,
-    { "sev", 0, 0, G_OPTION_ARG_STRING, &opt_sev,
-      N_("the SEV type guests need: sev (default), sev-es or sev-snp"), N_("TYPE") },
-    { NULL }
-};
+    return g_memdup2(entries, sizeof(entries));
+}
+
+static GOptionEntry *
+host_check_entries(gpointer data)
+{
+    HostOpts *o = data;
+    const GOptionEntry entries[] = {
+        HOST_CAPS_OPTION_ENTRIES(o),
+        { "sev", 0, 0, G_OPTION_ARG_STRING, &o->sev,
+          N_("the SEV type guests need: sev (default), sev-es or sev-snp"), N_("TYPE") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static SevirtHostCaps *
-query_caps(SevirtCli *cli, GError **error)
+query_caps(SevirtCli *cli, const HostOpts *o, GError **error)
 {
     virConnectPtr conn;
     SevirtVirtType vt;
 
-    if (opt_virt_type && !sevirt_virt_type_from_string(opt_virt_type, &vt, error)) {
+    if (o->virt_type && !sevirt_virt_type_from_string(o->virt_type, &vt, error)) {
         g_prefix_error(error, "--virt-type: ");
         return NULL;
     }
     conn = sevirt_cli_connect(cli, error);
     if (!conn)
         return NULL;
-    return sevirt_host_caps_query(conn, opt_emulator,
-                                  opt_virt_type ? sevirt_virt_type_to_string(vt) : NULL,
-                                  opt_machine, error);
+    return sevirt_host_caps_query(conn, o->emulator,
+                                  o->virt_type ? sevirt_virt_type_to_string(vt) : NULL,
+                                  o->machine, error);
 }
 
 static void
@@ -265,8 +282,9 @@ describe_slots(const SevirtHostCaps *caps, SevirtSevType type)
                                running);
     if (max < 0)
         return g_strdup_printf(_("%d running, slot count not reported"), running);
-    return g_strdup_printf(_("%d running, %d of %d slots free"), running,
-                           sevirt_host_caps_free_slots(caps, type), max);
+    return g_strdup_printf(ngettext("%d running, %d of %d slot free",
+                                    "%d running, %d of %d slots free", max),
+                           running, sevirt_host_caps_free_slots(caps, type), max);
 }
 
 /* What the emulated platform says about itself, under the "Platform:" line. */
@@ -371,9 +389,9 @@ print_host_info_text(const SevirtHostCaps *caps)
 }
 
 static gboolean
-cmd_host_info(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_host_info(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
-    g_autoptr(SevirtHostCaps) caps = query_caps(cli, error);
+    g_autoptr(SevirtHostCaps) caps = query_caps(cli, opts, error);
 
     if (!caps)
         return FALSE;
@@ -429,15 +447,16 @@ print_checks_text(const GPtrArray *checks)
 }
 
 static gboolean
-cmd_host_check(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_host_check(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
+    const HostOpts *o = opts;
     g_autoptr(SevirtHostCaps) caps = NULL;
     g_autoptr(GPtrArray) checks = NULL;
     SevirtSevType type = SEVIRT_SEV_SEV;
     guint failed = 0;
 
-    if (opt_sev) {
-        if (!sevirt_sev_type_from_string(opt_sev, &type, error)) {
+    if (o->sev) {
+        if (!sevirt_sev_type_from_string(o->sev, &type, error)) {
             g_prefix_error(error, "--sev: ");
             return FALSE;
         }
@@ -445,7 +464,7 @@ cmd_host_check(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
             return sevirt_cli_usage_error(error, _("--sev: invalid value 'none': host-check "
                                                    "checks sev, sev-es or sev-snp"));
     }
-    caps = query_caps(cli, error);
+    caps = query_caps(cli, o, error);
     if (!caps)
         return FALSE;
     checks = sevirt_host_check(caps, type, sevirt_conn_is_local(cli->conn) ? "/" : NULL);
@@ -469,7 +488,7 @@ cmd_host_check(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 
 static const SevirtCmd host_cmds[] = {
     { "version", NULL, N_("show the versions of sevirt, libvirt and the hypervisor"),
-      NULL, NULL, 0, 0, cmd_version, 0 },
+      NULL, 0, NULL, 0, 0, cmd_version, 0 },
     { "host-info", NULL, N_("show what the host offers for SEV, SEV-ES and SEV-SNP guests"),
       N_("Reports the libvirt and QEMU versions, whether SEV, SEV-ES and SEV-SNP are\n"
          "usable with the emulator, cbitpos, reduced-phys-bits, the ASID slots and how\n"
@@ -478,14 +497,14 @@ static const SevirtCmd host_cmds[] = {
          "(--emulator PATH/sevirt-qemu-emu) it says that guests get no memory\n"
          "encryption, and shows the emulator's state directory, SEV API version and\n"
          "CPU signature. A host without SEV is reported plainly, with exit status 0."),
-      host_info_options, 0, 0, cmd_host_info, 0 },
+      SEVIRT_CMD_OPTIONS(HostOpts, host_info_entries), 0, 0, cmd_host_info, 0 },
     { "host-check", NULL, N_("check that the host can run confidential guests"),
       N_("Runs preflight checks in the spirit of virt-host-validate: one PASS, WARN or\n"
          "FAIL line per check with the fix. With the emulated SEV platform\n"
          "(--emulator PATH/sevirt-qemu-emu) it checks what that platform needs instead\n"
          "of SEV hardware: its identity and the /dev/sev placeholder of 'sevirt\n"
          "emulator-setup'. Exits 4 when any check fails."),
-      host_check_options, 0, 0, cmd_host_check, 0 },
+      SEVIRT_CMD_OPTIONS(HostOpts, host_check_entries), 0, 0, cmd_host_check, 0 },
     { NULL }
 };
 

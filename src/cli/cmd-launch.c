@@ -17,16 +17,25 @@
 /* ---------------------------------------------------------------------- */
 /* export-certs */
 
-static char *opt_out_dir;
-static char *opt_emulator;
+typedef struct {
+    char *out_dir;
+    char *emulator;
+} ExportCertsOpts;
 
-static const GOptionEntry export_certs_entries[] = {
-    { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out_dir,
-      N_("directory to write pdh.cert, pek.cert, oca.cert, cek.cert and cpu0-id.bin into (default: the current one)"), N_("DIR") },
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &opt_emulator,
-      N_("ask this emulator binary on the host (e.g. the emulated SEV platform) instead of the host's default QEMU"), N_("PATH") },
-    { NULL }
-};
+static GOptionEntry *
+export_certs_entries(gpointer data)
+{
+    ExportCertsOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir,
+          N_("directory to write pdh.cert, pek.cert, oca.cert, cek.cert and cpu0-id.bin into (default: the current one)"), N_("DIR") },
+        { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &o->emulator,
+          N_("ask this emulator binary on the host (e.g. the emulated SEV platform) instead of the host's default QEMU"), N_("PATH") },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static void
 print_export_json(SevirtCli *cli, const SevirtPlatformInfo *info, const SevirtCliOutFile *files,
@@ -56,9 +65,11 @@ print_export_json(SevirtCli *cli, const SevirtPlatformInfo *info, const SevirtCl
 }
 
 static gboolean
-cmd_export_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
+cmd_export_certs(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
+                 GError **error)
 {
-    const char *dir = opt_out_dir ? opt_out_dir : ".";
+    const ExportCertsOpts *o = opts;
+    const char *dir = o->out_dir ? o->out_dir : ".";
     const SevirtSevCert *certs[4];
     static const char *const names[] = { "pdh.cert", "pek.cert", "oca.cert", "cek.cert" };
     g_autoptr(SevirtPlatformInfo) info = NULL;
@@ -68,7 +79,7 @@ cmd_export_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
     guint n = 0;
 
     if (!(conn = sevirt_cli_connect(cli, error)) ||
-        !(info = sevirt_platform_info_query(conn, opt_emulator, error)))
+        !(info = sevirt_platform_info_query(conn, o->emulator, error)))
         return FALSE;
     if (g_mkdir_with_parents(dir, 0755) < 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
@@ -120,36 +131,47 @@ cmd_export_certs(SevirtCli *cli, char **args G_GNUC_UNUSED, GError **error)
 /* ---------------------------------------------------------------------- */
 /* launch */
 
-static char *opt_tek;
-static char *opt_tik;
-static char *opt_tk;
-static gboolean opt_insecure_keys;
-static char *opt_policy;
-static char **opt_secrets;
-static char *opt_secret_address;
-static gboolean opt_no_resume;
+typedef struct {
+    char *tek;
+    char *tik;
+    char *tk;
+    gboolean insecure_keys;
+    SevirtCliExpectOptions expect;
+    char *policy;
+    char **secrets;
+    char *secret_address;
+    gboolean no_resume;
+} LaunchOpts;
 
-static const GOptionEntry launch_entries[] = {
-    { "tek", 0, 0, G_OPTION_ARG_FILENAME, &opt_tek,
-      N_("the transport encryption key of the domain's session (16 bytes)"), N_("FILE") },
-    { "tik", 0, 0, G_OPTION_ARG_FILENAME, &opt_tik,
-      N_("the transport integrity key of the domain's session (16 bytes)"), N_("FILE") },
-    { "tk", 0, 0, G_OPTION_ARG_FILENAME, &opt_tk,
-      N_("TEK and TIK in one 32-byte file"), N_("FILE") },
-    { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_keys,
-      N_("accept key and secret files readable by group or others"), NULL },
-    SEVIRT_CLI_EXPECT_OPTION_ENTRIES(N_("SEV-ES: the number of vCPUs expected (default: the domain's)"),
-                                     N_("SEV-ES: CPU family in the VMSAs (default: the host's, as libvirt reports it)")),
-    { "policy", 0, 0, G_OPTION_ARG_STRING, &opt_policy,
-      N_("the guest policy expected (default: the domain's): a number or flags"), N_("POLICY") },
-    { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_secrets,
-      N_("a secret to inject once verified: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
-    { "secret-address", 0, 0, G_OPTION_ARG_STRING, &opt_secret_address,
-      N_("guest physical address for the secret, needed when the firmware reserves no secret area"), N_("GPA") },
-    { "no-resume", 0, 0, G_OPTION_ARG_NONE, &opt_no_resume,
-      N_("leave the guest paused after the injection"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+launch_entries(gpointer data)
+{
+    LaunchOpts *o = data;
+    const GOptionEntry entries[] = {
+        { "tek", 0, 0, G_OPTION_ARG_FILENAME, &o->tek,
+          N_("the transport encryption key of the domain's session (16 bytes)"), N_("FILE") },
+        { "tik", 0, 0, G_OPTION_ARG_FILENAME, &o->tik,
+          N_("the transport integrity key of the domain's session (16 bytes)"), N_("FILE") },
+        { "tk", 0, 0, G_OPTION_ARG_FILENAME, &o->tk,
+          N_("TEK and TIK in one 32-byte file"), N_("FILE") },
+        { "insecure-keys", 0, 0, G_OPTION_ARG_NONE, &o->insecure_keys,
+          N_("accept key and secret files readable by group or others"), NULL },
+        SEVIRT_CLI_EXPECT_OPTION_ENTRIES(&o->expect,
+                                         N_("SEV-ES: the number of vCPUs expected (default: the domain's)"),
+                                         N_("SEV-ES: CPU family in the VMSAs (default: the host's, as libvirt reports it)")),
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+          N_("the guest policy expected (default: the domain's): a number or flags"), N_("POLICY") },
+        { "secret", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->secrets,
+          N_("a secret to inject once verified: GUID or alias (luks-key), colon, file; repeatable"), N_("GUID-OR-ALIAS:FILE") },
+        { "secret-address", 0, 0, G_OPTION_ARG_STRING, &o->secret_address,
+          N_("guest physical address for the secret, needed when the firmware reserves no secret area"), N_("GPA") },
+        { "no-resume", 0, 0, G_OPTION_ARG_NONE, &o->no_resume,
+          N_("leave the guest paused after the injection"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 /* Everything read from files for the launch; freed together. */
 typedef struct {
@@ -171,26 +193,26 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LaunchInputs, launch_inputs_clear)
 
 /* Options into SevirtLaunchOptions, reading every file before anything starts. */
 static gboolean
-parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts,
-                     GError **error)
+parse_launch_options(SevirtCli *cli, const LaunchOpts *o, LaunchInputs *in,
+                     SevirtLaunchOptions *opts, GError **error)
 {
-    SevirtCliKeyFiles keys = { opt_tek, opt_tik, opt_tk, opt_insecure_keys };
-    const SevirtCliExpectOptions *expect = &sevirt_cli_expect_opts;
-    gboolean inject = opt_secrets && opt_secrets[0];
+    SevirtCliKeyFiles keys = { o->tek, o->tik, o->tk, o->insecure_keys };
+    const SevirtCliExpectOptions *expect = &o->expect;
+    gboolean inject = o->secrets && o->secrets[0];
     guint64 value = 0;
 
     if (!sevirt_cli_expect_parse(expect, &opts->expected, NULL, error))
         return FALSE;
-    if (opt_secret_address && !inject)
+    if (o->secret_address && !inject)
         return sevirt_cli_usage_error(error, _("--secret-address is only used with --secret"));
-    if (opt_policy) {
-        if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, opt_policy, &value, error))
+    if (o->policy) {
+        if (!sevirt_policy_parse("--policy", SEVIRT_SEV_SEV, o->policy, &value, error))
             return FALSE;
         opts->policy_set = TRUE;
         opts->policy = (guint32) value;
     }
-    if (opt_secret_address) {
-        if (!sevirt_parse_uint("--secret-address", opt_secret_address, G_MAXUINT64, &value, error))
+    if (o->secret_address) {
+        if (!sevirt_parse_uint("--secret-address", o->secret_address, G_MAXUINT64, &value, error))
             return FALSE;
         opts->secret_address_set = TRUE;
         opts->secret_address = value;
@@ -198,8 +220,8 @@ parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts
     if (!sevirt_cli_read_transport_keys(&keys, inject ? &in->tek : NULL, &in->tik, error))
         return FALSE;
     in->secrets = sevirt_secret_table_new();
-    for (guint i = 0; inject && opt_secrets[i]; i++) {
-        if (!sevirt_cli_add_secret(cli, in->secrets, opt_secrets[i], opt_insecure_keys, error))
+    for (guint i = 0; inject && o->secrets[i]; i++) {
+        if (!sevirt_cli_add_secret(cli, in->secrets, o->secrets[i], o->insecure_keys, error))
             return FALSE;
     }
     if (!sevirt_cli_expect_read_images(expect, &in->images, &opts->expected, error))
@@ -208,14 +230,21 @@ parse_launch_options(SevirtCli *cli, LaunchInputs *in, SevirtLaunchOptions *opts
     opts->tek = in->tek;
     opts->tik = in->tik;
     opts->secrets = in->secrets;
-    opts->no_resume = opt_no_resume;
+    opts->no_resume = o->no_resume;
     return TRUE;
 }
+
+/* What print_step() needs: the command line state and the firmware asked for. */
+typedef struct {
+    SevirtCli *cli;
+    const char *firmware;
+} LaunchProgress;
 
 static void
 print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
 {
-    SevirtCli *cli = data;
+    const LaunchProgress *progress = data;
+    SevirtCli *cli = progress->cli;
     g_autofree char *measurement = NULL;
     g_autofree char *flags = NULL;
 
@@ -241,13 +270,15 @@ print_step(SevirtLaunchStep step, const SevirtLaunchResult *r, gpointer data)
         break;
     case SEVIRT_LAUNCH_STEP_VERIFIED:
         if (r->sev_es)
-            sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s"),
-                            sevirt_cli_expect_opts.firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
+            sevirt_cli_step(cli, ngettext("Measurement verified: firmware '%s'%s, %u vCPU with CPU signature 0x%08x%s",
+                                          "Measurement verified: firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s",
+                                          r->num_cpus),
+                            progress->firmware, r->kernel_hashes ? _(" and kernel hashes") : "",
                             r->num_cpus, r->cpu_signature,
                             r->cpu_signature_from_host ? _(" (the host's)") : "");
         else
             sevirt_cli_step(cli, _("Measurement verified: firmware '%s'%s"),
-                            sevirt_cli_expect_opts.firmware, r->kernel_hashes ? _(" and kernel hashes") : "");
+                            progress->firmware, r->kernel_hashes ? _(" and kernel hashes") : "");
         break;
     case SEVIRT_LAUNCH_STEP_INJECTED:
         if (r->secret_address_set)
@@ -327,20 +358,22 @@ print_launch_json(SevirtCli *cli, const SevirtLaunchResult *r, const GError *fai
 }
 
 static gboolean
-cmd_launch(SevirtCli *cli, char **args, GError **error)
+cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
 {
+    const LaunchOpts *o = data;
+    LaunchProgress progress = { cli, o->expect.firmware };
     g_auto(LaunchInputs) in = { 0 };
     g_auto(SevirtLaunchResult) result = { 0 };
     SevirtLaunchOptions opts = { 0 };
     g_autoptr(virDomain) dom = NULL;
     virConnectPtr conn;
 
-    if (!parse_launch_options(cli, &in, &opts, error) ||
+    if (!parse_launch_options(cli, o, &in, &opts, error) ||
         !(conn = sevirt_cli_connect(cli, error)) ||
         !(dom = sevirt_lookup_domain(conn, args[0], error)))
         return FALSE;
     opts.progress = print_step;
-    opts.progress_data = cli;
+    opts.progress_data = &progress;
     if (!sevirt_launch(dom, &opts, &result, error)) {
         if (cli->json && (*error)->code == SEVIRT_ERROR_VERIFY)
             print_launch_json(cli, &result, *error);
@@ -367,7 +400,7 @@ static const SevirtCmd launch_cmds[] = {
       N_("Writes the platform's PDH, PEK, OCA and CEK certificates (and its chip id)\n"
          "as the host reports them.  Verify them with 'sevirt verify-certs' before\n"
          "making a session with the PDH.  Exit status 4 on a host without SEV."),
-      export_certs_entries, 0, 0, cmd_export_certs, 0 },
+      SEVIRT_CMD_OPTIONS(ExportCertsOpts, export_certs_entries), 0, 0, cmd_export_certs, 0 },
     { "launch", N_("DOMAIN"),
       N_("start an SEV/SEV-ES guest paused, verify its measurement, inject the secret, resume"),
       N_("The guest must carry the guest owner's dhCert and session ('sevirt session',\n"
@@ -378,7 +411,7 @@ static const SevirtCmd launch_cmds[] = {
          "secret is injected and the exit status is 5, with the likely cause.  A guest\n"
          "found paused after it had run (suspended later) is past its launch: it is\n"
          "left paused, and the exit status is 1."),
-      launch_entries, 1, 1, cmd_launch, 0 },
+      SEVIRT_CMD_OPTIONS(LaunchOpts, launch_entries), 1, 1, cmd_launch, 0 },
     { NULL }
 };
 

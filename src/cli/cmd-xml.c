@@ -9,14 +9,25 @@
 #include "cli.h"
 #include "cli-spec.h"
 
-static gboolean opt_validate;
+typedef struct {
+    SevirtCliSpecOptions spec;    /* first: see cli-spec.h */
+    gboolean validate;
+} XmlOpts;
+G_STATIC_ASSERT(G_STRUCT_OFFSET(XmlOpts, spec) == 0);
 
-static const GOptionEntry xml_options[] = {
-    SEVIRT_CLI_SPEC_OPTION_ENTRIES,
-    { "validate", 0, 0, G_OPTION_ARG_NONE, &opt_validate,
-      N_("validate the XML against the installed libvirt RelaxNG schema"), NULL },
-    { NULL }
-};
+static GOptionEntry *
+xml_entries(gpointer data)
+{
+    XmlOpts *o = data;
+    const GOptionEntry entries[] = {
+        SEVIRT_CLI_SPEC_OPTION_ENTRIES(&o->spec),
+        { "validate", 0, 0, G_OPTION_ARG_NONE, &o->validate,
+          N_("validate the XML against the installed libvirt RelaxNG schema"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static void
 print_xml_json(SevirtCli *cli, const char *xml, GPtrArray *notes)
@@ -36,9 +47,10 @@ print_xml_json(SevirtCli *cli, const char *xml, GPtrArray *notes)
 }
 
 static gboolean
-cmd_xml(SevirtCli *cli, char **args, GError **error)
+cmd_xml(SevirtCli *cli, gconstpointer opts, char **args, GError **error)
 {
-    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&sevirt_cli_spec_opts, args[0], error);
+    const XmlOpts *o = opts;
+    g_autoptr(SevirtVmSpec) spec = sevirt_cli_spec_load(&o->spec, args[0], error);
     g_autoptr(SevirtHostCaps) caps = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *xml = NULL;
@@ -53,7 +65,7 @@ cmd_xml(SevirtCli *cli, char **args, GError **error)
     xml = sevirt_domxml_format(spec, error);
     if (!xml)
         return FALSE;
-    if (opt_validate && !sevirt_domxml_validate(xml, NULL, error))
+    if (o->validate && !sevirt_domxml_validate(xml, NULL, error))
         return FALSE;
 
     if (cli->json) {
@@ -74,7 +86,7 @@ static const SevirtCmd xml_cmds[] = {
          "NAME may come from the --spec file instead; options override the file.\n"
          "Offline unless --connect is given; connected, cbitpos, reduced-phys-bits, the\n"
          "virt type and the SEV types the host supports come from its domain capabilities."),
-      xml_options, 0, 1, cmd_xml, 0 },
+      SEVIRT_CMD_OPTIONS(XmlOpts, xml_entries), 0, 1, cmd_xml, 0 },
     { NULL }
 };
 

@@ -21,19 +21,34 @@ static const SevirtCmdGroup *const cmd_groups[] = {
 };
 
 /* Options every command accepts after its name, as well as before it. */
-static char *opt_connect;
-static gboolean opt_json;
-static gboolean opt_quiet;
+typedef struct {
+    char *connect;
+    gboolean json;
+    gboolean quiet;
+} CommonOpts;
 
-static const GOptionEntry common_entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &opt_connect,
-      N_("libvirt connection URI (default: LIBVIRT_DEFAULT_URI, then libvirt's default)"), N_("URI") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
-      N_("machine-readable JSON output"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
-      N_("no progress messages"), NULL },
-    { NULL }
-};
+static void
+common_opts_clear(CommonOpts *o)
+{
+    g_clear_pointer(&o->connect, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CommonOpts, common_opts_clear)
+
+static GOptionEntry *
+common_entries(CommonOpts *o)
+{
+    const GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &o->connect,
+          N_("libvirt connection URI (default: LIBVIRT_DEFAULT_URI, then libvirt's default)"), N_("URI") },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+          N_("machine-readable JSON output"), NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
+          N_("no progress messages"), NULL },
+        { NULL }
+    };
+
+    return g_memdup2(entries, sizeof(entries));
+}
 
 static const SevirtCmd *
 find_cmd(const char *name)
@@ -124,8 +139,9 @@ print_command_list(void)
 }
 
 static GOptionContext *
-make_context(const SevirtCmd *cmd)
+make_context(const SevirtCmd *cmd, const SevirtCmdOpts *opts, CommonOpts *common)
 {
+    g_autofree GOptionEntry *common_table = common_entries(common);
     GOptionContext *ctx = g_option_context_new(cmd->args ? _(cmd->args) : NULL);
     g_autofree char *prgname = g_strdup_printf("sevirt %s", cmd->name);
 
@@ -133,9 +149,9 @@ make_context(const SevirtCmd *cmd)
     g_option_context_set_summary(ctx, _(cmd->summary));
     if (cmd->description)
         g_option_context_set_description(ctx, _(cmd->description));
-    if (cmd->options)
-        g_option_context_add_main_entries(ctx, cmd->options, GETTEXT_PACKAGE);
-    g_option_context_add_main_entries(ctx, common_entries, GETTEXT_PACKAGE);
+    if (opts->entries)
+        g_option_context_add_main_entries(ctx, opts->entries, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, common_table, GETTEXT_PACKAGE);
     /* GLib's usage line reads "Usage: sevirt COMMAND [OPTION...] ARGS". */
     g_set_prgname(prgname);
     return ctx;
@@ -144,7 +160,9 @@ make_context(const SevirtCmd *cmd)
 static void
 print_cmd_help(const SevirtCmd *cmd)
 {
-    g_autoptr(GOptionContext) ctx = make_context(cmd);
+    g_autoptr(SevirtCmdOpts) opts = sevirt_cmd_opts_new(cmd);
+    g_auto(CommonOpts) common = { 0 };
+    g_autoptr(GOptionContext) ctx = make_context(cmd, opts, &common);
     g_autofree char *text = g_option_context_get_help(ctx, FALSE, NULL);
 
     fputs(text, stdout);
@@ -208,7 +226,10 @@ run_help(char **args)
 static void
 complete_options(const SevirtCmd *cmd, const char *prefix)
 {
-    const GOptionEntry *tables[] = { cmd ? cmd->options : NULL, common_entries };
+    g_autoptr(SevirtCmdOpts) opts = cmd ? sevirt_cmd_opts_new(cmd) : NULL;
+    g_auto(CommonOpts) common = { 0 };
+    g_autofree GOptionEntry *common_table = common_entries(&common);
+    const GOptionEntry *tables[] = { opts ? opts->entries : NULL, common_table };
 
     for (guint t = 0; t < G_N_ELEMENTS(tables); t++) {
         for (const GOptionEntry *e = tables[t]; e && e->long_name; e++) {
@@ -265,7 +286,9 @@ run_complete(char **words)
 static int
 run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) ctx = make_context(cmd);
+    g_autoptr(SevirtCmdOpts) opts = sevirt_cmd_opts_new(cmd);
+    g_auto(CommonOpts) common = { 0 };
+    g_autoptr(GOptionContext) ctx = make_context(cmd, opts, &common);
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) args = NULL;
     guint nargs;
@@ -280,12 +303,12 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
         args[i - 1] = g_strdup(argv[i]);
     nargs = argc - 1;
 
-    if (opt_connect) {
+    if (common.connect) {
         g_free(cli->uri);
-        cli->uri = g_strdup(opt_connect);
+        cli->uri = g_steal_pointer(&common.connect);
     }
-    cli->json |= opt_json;
-    cli->quiet |= opt_quiet;
+    cli->json |= common.json;
+    cli->quiet |= common.quiet;
 
     if (nargs < cmd->min_args)
         return usage_error(cmd->name, _("command '%s' requires %s"),
@@ -294,7 +317,7 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
         return usage_error(cmd->name, _("unexpected argument '%s'"),
                            args[cmd->max_args]);
 
-    if (!cmd->run(cli, args, &error))
+    if (!cmd->run(cli, opts->data, args, &error))
         return report_error(error);
     return SEVIRT_EXIT_OK;
 }
@@ -367,6 +390,5 @@ main(int argc, char **argv)
     if (cli.conn)
         virConnectClose(cli.conn);
     g_free(cli.uri);
-    g_free(opt_connect);
     return ret;
 }

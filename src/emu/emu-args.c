@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 #include "emu-args.h"
 
 /* Options of QEMU that take a value, as far as libvirt uses them: the walk
@@ -317,8 +318,18 @@ emu_walk_clear(EmuWalk *walk)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EmuWalk, emu_walk_clear)
 
+/* What a handler decides about the option it read. */
+typedef struct {
+    char *rewritten;     /* the value to pass on instead of the original */
+    gboolean drop;       /* remove the option and its value */
+} EmuStep;
+
+/* One option's handler: reads @value into @args or @walk. */
+typedef gboolean (*EmuOptHandler)(EmuArgs *args, EmuWalk *walk, const char *value,
+                                  EmuStep *step, GError **error);
+
 static gboolean
-handle_object(EmuArgs *args, EmuWalk *walk, const char *value, gboolean *drop,
+handle_object(EmuArgs *args, EmuWalk *walk, const char *value, EmuStep *step,
               GError **error)
 {
     g_autoptr(JsonObject) obj = emu_opts_parse(value, "qom-type", error);
@@ -339,12 +350,13 @@ handle_object(EmuArgs *args, EmuWalk *walk, const char *value, gboolean *drop,
         return FALSE;
     }
     args->sev = sev_guest_from_opts(obj, error);
-    *drop = TRUE;
+    step->drop = TRUE;
     return args->sev != NULL;
 }
 
 static gboolean
-handle_machine(EmuWalk *walk, const char *value, char **rewritten)
+handle_machine(EmuArgs *args G_GNUC_UNUSED, EmuWalk *walk, const char *value, EmuStep *step,
+               GError **error G_GNUC_UNUSED)
 {
     g_autoptr(GPtrArray) opts = keyval_split(value, "type");
     gboolean changed = FALSE;
@@ -367,12 +379,13 @@ handle_machine(EmuWalk *walk, const char *value, char **rewritten)
         i++;
     }
     if (changed)
-        *rewritten = keyval_join(opts, "type");
-    return changed;
+        step->rewritten = keyval_join(opts, "type");
+    return TRUE;
 }
 
 static gboolean
-handle_blockdev(EmuWalk *walk, const char *value, GError **error)
+handle_blockdev(EmuArgs *args G_GNUC_UNUSED, EmuWalk *walk, const char *value,
+                EmuStep *step G_GNUC_UNUSED, GError **error)
 {
     g_autoptr(JsonObject) obj = emu_opts_parse(value, NULL, error);
     g_autofree char *node = NULL;
@@ -386,63 +399,156 @@ handle_blockdev(EmuWalk *walk, const char *value, GError **error)
     return TRUE;
 }
 
-static void
-handle_drive(EmuWalk *walk, const char *value)
+static gboolean
+handle_drive(EmuArgs *args G_GNUC_UNUSED, EmuWalk *walk, const char *value,
+             EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
     g_autoptr(JsonObject) obj = emu_opts_parse(value, NULL, NULL);
     g_autofree char *iface = NULL;
     g_autofree char *unit = NULL;
 
     if (!obj)
-        return;
+        return TRUE;
     iface = opts_get_string(obj, "if");
     unit = opts_get_string(obj, "unit");
     if (!iface || !g_str_equal(iface, "pflash") || walk->pflash0_drive)
-        return;
+        return TRUE;
     if (!unit || g_str_equal(unit, "0"))
         walk->pflash0_drive = opts_get_string(obj, "file");
+    return TRUE;
 }
 
-static void
-handle_mon(EmuWalk *walk, const char *value)
+/* -chardev: remembered by id, for the monitor -mon names. */
+static gboolean
+handle_chardev(EmuArgs *args, EmuWalk *walk, const char *value,
+               EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    g_autoptr(JsonObject) obj = emu_opts_parse(value, "backend", NULL);
+    g_autofree char *id = obj ? opts_get_string(obj, "id") : NULL;
+
+    /* the value goes in after the option name: at argv->len + 1 */
+    if (id)
+        g_hash_table_insert(walk->chardevs, g_steal_pointer(&id),
+                            GINT_TO_POINTER(args->argv->len + 1));
+    return TRUE;
+}
+
+static gboolean
+handle_mon(EmuArgs *args G_GNUC_UNUSED, EmuWalk *walk, const char *value,
+           EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
     g_autoptr(JsonObject) obj = emu_opts_parse(value, "chardev", NULL);
     g_autofree char *mode = NULL;
 
     if (!obj || walk->monitor_chardev)
-        return;
+        return TRUE;
     mode = opts_get_string(obj, "mode");
     if (mode && g_str_equal(mode, "control"))
         walk->monitor_chardev = opts_get_string(obj, "chardev");
+    return TRUE;
 }
 
-/* -qmp unix:PATH,server=on,wait=off: libvirt's capability probe. */
+/*
+ * -qmp unix:PATH,server=on,wait=off: libvirt's capability probe.  Anything
+ * else, an empty or missing PATH included, is no probe: QEMU gets it as it
+ * is and judges it.  A repeated key counts with its last value, as in QEMU.
+ */
 static gboolean
-handle_qmp(EmuArgs *args, const char *value)
+handle_qmp(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+           EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
     g_autoptr(GPtrArray) opts = NULL;
-    const char *path = NULL;
+    const EmuOpt *addr;
     const char *server = NULL;
 
     if (!g_str_has_prefix(value, "unix:") || args->mode != EMU_MODE_PASSTHROUGH)
-        return FALSE;
-    /* "unix:" alone has no element at all; the last of repeated keys wins */
+        return TRUE;
     opts = keyval_split(value + strlen("unix:"), "path");
-    for (guint i = 0; i < opts->len; i++) {
+    if (opts->len == 0)
+        return TRUE;
+    addr = g_ptr_array_index(opts, 0);
+    if (!g_str_equal(addr->key, "path") || !*addr->value)
+        return TRUE;
+    for (guint i = 1; i < opts->len; i++) {
         const EmuOpt *opt = g_ptr_array_index(opts, i);
 
-        if (g_str_equal(opt->key, "path"))
-            path = opt->value;
-        else if (g_str_equal(opt->key, "server"))
+        if (g_str_equal(opt->key, "server"))
             server = opt->value;
     }
-    /* no socket to listen on: QEMU itself reports what is wrong */
-    if (!path || !*path)
-        return FALSE;
     if (!server || !(g_str_equal(server, "on") || g_str_equal(server, "true")))
-        return FALSE;
+        return TRUE;
     args->mode = EMU_MODE_PROBE;
-    args->monitor_path = g_strdup(path);
+    args->monitor_path = g_strdup(addr->value);
+    /* the value goes in after the option name: at argv->len + 1 */
+    args->monitor_mon_at = args->argv->len + 1;
+    return TRUE;
+}
+
+/* Options whose value replaces an earlier one's: -bios, -kernel, ... */
+static void
+replace_string(char **field, const char *value)
+{
+    g_free(*field);
+    *field = g_strdup(value);
+}
+
+static gboolean
+handle_bios(EmuArgs *args G_GNUC_UNUSED, EmuWalk *walk, const char *value,
+            EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&walk->bios, value);
+    return TRUE;
+}
+
+static gboolean
+handle_kernel(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+              EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&args->kernel, value);
+    return TRUE;
+}
+
+static gboolean
+handle_initrd(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+              EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&args->initrd, value);
+    return TRUE;
+}
+
+static gboolean
+handle_append(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+              EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&args->append, value);
+    return TRUE;
+}
+
+static gboolean
+handle_cpu(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+           EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&args->cpu_model, value);
+    return TRUE;
+}
+
+static gboolean
+handle_uuid(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+            EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    replace_string(&args->uuid, value);
+    return TRUE;
+}
+
+/* -name guest=NAME,debug-threads=on or -name NAME */
+static gboolean
+handle_name(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+            EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    g_autoptr(JsonObject) obj = emu_opts_parse(value, "guest", NULL);
+
+    g_free(args->name);
+    args->name = obj ? opts_get_string(obj, "guest") : NULL;
     return TRUE;
 }
 
@@ -487,6 +593,59 @@ parse_ram(const char *value)
 
 /* The file behind a block node: a "file" driver node, or what the node's
  * "file" child refers to (libvirt: raw format node -> file storage node). */
+static gboolean
+handle_smp(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+           EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    args->smp_cpus = parse_smp(value);
+    return TRUE;
+}
+
+static gboolean
+handle_ram(EmuArgs *args, EmuWalk *walk G_GNUC_UNUSED, const char *value,
+           EmuStep *step G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    guint64 ram = parse_ram(value);
+
+    if (ram)
+        args->ram_bytes = ram;
+    return TRUE;
+}
+
+/* The options the emulator reads; every other one passes through. */
+static const struct {
+    const char *name;
+    EmuOptHandler handler;
+} option_handlers[] = {
+    { "object", handle_object },
+    { "machine", handle_machine },
+    { "M", handle_machine },
+    { "blockdev", handle_blockdev },
+    { "drive", handle_drive },
+    { "chardev", handle_chardev },
+    { "mon", handle_mon },
+    { "qmp", handle_qmp },
+    { "bios", handle_bios },
+    { "kernel", handle_kernel },
+    { "initrd", handle_initrd },
+    { "append", handle_append },
+    { "cpu", handle_cpu },
+    { "m", handle_ram },
+    { "smp", handle_smp },
+    { "uuid", handle_uuid },
+    { "name", handle_name },
+};
+
+static EmuOptHandler
+find_handler(const char *name)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(option_handlers); i++) {
+        if (g_str_equal(option_handlers[i].name, name))
+            return option_handlers[i].handler;
+    }
+    return NULL;
+}
+
 static char *
 blockdev_filename(GHashTable *blockdevs, const char *node, guint depth)
 {
@@ -595,8 +754,8 @@ emu_args_parse(const char *const *argv, GError **error)
         const char *arg = argv[i];
         const char *name = arg[0] == '-' ? arg + (arg[1] == '-' ? 2 : 1) : NULL;
         const char *value;
-        g_autofree char *rewritten = NULL;
-        gboolean drop = FALSE;
+        EmuOptHandler handler;
+        EmuStep step = { 0 };
 
         if (!name || !is_value_option(name)) {
             g_ptr_array_add(args->argv, g_strdup(arg));
@@ -610,66 +769,19 @@ emu_args_parse(const char *const *argv, GError **error)
         }
         i++;
 
-        if (g_str_equal(name, "object")) {
-            if (!handle_object(args, &walk, value, &drop, error))
-                return NULL;
-        } else if (g_str_equal(name, "machine") || g_str_equal(name, "M")) {
-            handle_machine(&walk, value, &rewritten);
-        } else if (g_str_equal(name, "blockdev")) {
-            if (!handle_blockdev(&walk, value, error))
-                return NULL;
-        } else if (g_str_equal(name, "drive")) {
-            handle_drive(&walk, value);
-        } else if (g_str_equal(name, "chardev")) {
-            g_autoptr(JsonObject) obj = emu_opts_parse(value, "backend", NULL);
-            g_autofree char *id = obj ? opts_get_string(obj, "id") : NULL;
-
-            if (id)
-                g_hash_table_insert(walk.chardevs, g_steal_pointer(&id),
-                                    GINT_TO_POINTER(args->argv->len + 1));
-        } else if (g_str_equal(name, "mon")) {
-            handle_mon(&walk, value);
-        } else if (g_str_equal(name, "qmp")) {
-            if (handle_qmp(args, value))
-                args->monitor_mon_at = args->argv->len + 1;
-        } else if (g_str_equal(name, "bios")) {
-            g_free(walk.bios);
-            walk.bios = g_strdup(value);
-        } else if (g_str_equal(name, "kernel")) {
-            g_free(args->kernel);
-            args->kernel = g_strdup(value);
-        } else if (g_str_equal(name, "initrd")) {
-            g_free(args->initrd);
-            args->initrd = g_strdup(value);
-        } else if (g_str_equal(name, "append")) {
-            g_free(args->append);
-            args->append = g_strdup(value);
-        } else if (g_str_equal(name, "cpu")) {
-            g_free(args->cpu_model);
-            args->cpu_model = g_strdup(value);
-        } else if (g_str_equal(name, "m")) {
-            guint64 ram = parse_ram(value);
-
-            if (ram)
-                args->ram_bytes = ram;
-        } else if (g_str_equal(name, "smp")) {
-            args->smp_cpus = parse_smp(value);
-        } else if (g_str_equal(name, "uuid")) {
-            g_free(args->uuid);
-            args->uuid = g_strdup(value);
-        } else if (g_str_equal(name, "name")) {
-            g_autoptr(JsonObject) obj = emu_opts_parse(value, "guest", NULL);
-
-            g_free(args->name);
-            args->name = obj ? opts_get_string(obj, "guest") : NULL;
+        handler = find_handler(name);
+        if (handler && !handler(args, &walk, value, &step, error)) {
+            g_free(step.rewritten);
+            return NULL;
         }
 
-        if (drop) {
+        if (step.drop) {
+            g_free(step.rewritten);
             g_ptr_array_add(args->removed, g_strdup_printf("%s %s", arg, value));
             continue;
         }
         g_ptr_array_add(args->argv, g_strdup(arg));
-        g_ptr_array_add(args->argv, rewritten ? g_steal_pointer(&rewritten) : g_strdup(value));
+        g_ptr_array_add(args->argv, step.rewritten ? step.rewritten : g_strdup(value));
     }
 
     if (!resolve_confidential_guest(args, &walk, error))

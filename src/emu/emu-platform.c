@@ -18,7 +18,10 @@
 #include <openssl/rand.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
+#include "sevirt-certmint.h"
 #include "sevirt-crypto-private.h"
+#include "sevirt-emuinfo-private.h"
 #include "emu-platform.h"
 
 void
@@ -490,27 +493,28 @@ describe_identity(JsonBuilder *b, EmuPlatform *platform)
     const guint8 *data;
     gsize len = 0;
 
-    json_builder_set_member_name(b, "identity");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_IDENTITY);
     if (!platform->have_identity && !emu_platform_load_identity(platform, FALSE, &error)) {
         json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "identity_error");
+        json_builder_set_member_name(b, SEVIRT_EMU_INFO_IDENTITY_ERROR);
         json_builder_add_string_value(b, error->message);
         return;
     }
     dir = g_build_filename(platform->state_dir, PLATFORM_DIR, NULL);
     chain = sevirt_cert_chain_get_platform(&platform->chain);
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "dir");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_IDENTITY_DIR);
     json_builder_add_string_value(b, dir);
-    add_base64(b, "pdh", sevirt_sev_cert_get_data(platform->chain.pdh), SEVIRT_SEV_CERT_SIZE);
+    add_base64(b, SEVIRT_EMU_INFO_IDENTITY_PDH, sevirt_sev_cert_get_data(platform->chain.pdh),
+               SEVIRT_SEV_CERT_SIZE);
     data = g_bytes_get_data(chain, &len);
-    add_base64(b, "cert_chain", data, len);
+    add_base64(b, SEVIRT_EMU_INFO_IDENTITY_CERT_CHAIN, data, len);
     data = sevirt_amd_cert_get_data(platform->chain.ark, &len);
-    add_base64(b, "ark", data, len);
+    add_base64(b, SEVIRT_EMU_INFO_IDENTITY_ARK, data, len);
     data = sevirt_amd_cert_get_data(platform->chain.ask, &len);
-    add_base64(b, "ask", data, len);
+    add_base64(b, SEVIRT_EMU_INFO_IDENTITY_ASK, data, len);
     data = g_bytes_get_data(platform->cpu0_id, &len);
-    add_base64(b, "cpu0_id", data, len);
+    add_base64(b, SEVIRT_EMU_INFO_IDENTITY_CPU0_ID, data, len);
     json_builder_end_object(b);
 }
 
@@ -520,23 +524,23 @@ emu_platform_describe(EmuPlatform *platform)
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "emulated");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_EMULATED);
     json_builder_add_boolean_value(b, TRUE);
-    json_builder_set_member_name(b, "notice");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_NOTICE);
     json_builder_add_string_value(b, "EMULATED SEV PLATFORM: no memory encryption, no confidentiality");
-    json_builder_set_member_name(b, "state_dir");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_STATE_DIR);
     json_builder_add_string_value(b, platform->state_dir);
-    json_builder_set_member_name(b, "qemu");
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_QEMU);
     json_builder_add_string_value(b, platform->qemu);
-    add_uint(b, "cbitpos", platform->cbitpos);
-    add_uint(b, "reduced_phys_bits", platform->reduced_phys_bits);
-    add_uint(b, "api_major", platform->api_major);
-    add_uint(b, "api_minor", platform->api_minor);
-    add_uint(b, "build_id", platform->build_id);
-    add_uint(b, "cpu_family", platform->cpu_family);
-    add_uint(b, "cpu_model", platform->cpu_model);
-    add_uint(b, "cpu_stepping", platform->cpu_stepping);
-    json_builder_set_member_name(b, "vmsa_fpu_init");
+    add_uint(b, SEVIRT_EMU_INFO_CBITPOS, platform->cbitpos);
+    add_uint(b, SEVIRT_EMU_INFO_REDUCED_PHYS_BITS, platform->reduced_phys_bits);
+    add_uint(b, SEVIRT_EMU_INFO_API_MAJOR, platform->api_major);
+    add_uint(b, SEVIRT_EMU_INFO_API_MINOR, platform->api_minor);
+    add_uint(b, SEVIRT_EMU_INFO_BUILD_ID, platform->build_id);
+    add_uint(b, SEVIRT_EMU_INFO_CPU_FAMILY, platform->cpu_family);
+    add_uint(b, SEVIRT_EMU_INFO_CPU_MODEL, platform->cpu_model);
+    add_uint(b, SEVIRT_EMU_INFO_CPU_STEPPING, platform->cpu_stepping);
+    json_builder_set_member_name(b, SEVIRT_EMU_INFO_VMSA_FPU_INIT);
     json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
     describe_identity(b, platform);
     json_builder_end_object(b);

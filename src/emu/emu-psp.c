@@ -22,6 +22,7 @@
 #include "sevirt-ovmf.h"
 #include "sevirt-psp.h"
 #include "sevirt-secret.h"
+#include "sevirt-util.h"
 #include "emu-psp.h"
 
 /* Largest firmware image accepted (QEMU maps at most 8 MiB of pflash under

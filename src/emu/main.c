@@ -29,6 +29,7 @@
 #include <glib-unix.h>
 
 #include "sevirt.h"
+#include "sevirt-util.h"
 #include "emu-args.h"
 #include "emu-platform.h"
 #include "emu-psp.h"

@@ -9,10 +9,10 @@
  *    generation, as AMD publishes them.
  *
  * The chain is ARK (self-signed) -> ASK -> CEK, OCA (self-signed) -> PEK,
- * CEK -> PEK (second signature), PEK -> PDH.  Everything here can be parsed,
- * serialised, verified and also created and signed, so that an emulated
- * platform can mint a chain of its own (which then verifies under its own
- * ARK only, never under AMD's).
+ * CEK -> PEK (second signature), PEK -> PDH.  Certificates are parsed,
+ * serialised and verified here; minting them (for an emulated platform,
+ * whose chain verifies under its own ARK only, never under AMD's) is not
+ * part of the installed library.
  *
  * Keys are OpenSSL 3 EVP_PKEY handles; sevirt never prints key material.
  */
@@ -20,8 +20,6 @@
 
 #include <glib.h>
 #include <openssl/evp.h>
-
-#include "sevirt-util.h"
 
 G_BEGIN_DECLS
 
@@ -63,24 +61,6 @@ const char *sevirt_cert_usage_to_string(guint32 usage);
 const char *sevirt_cert_algo_to_string(guint32 algo);
 
 /* ---------------------------------------------------------------------- */
-/* Keys */
-
-/** A fresh ECDSA/ECDH key on NIST P-384 (what SEV platforms use). */
-EVP_PKEY *sevirt_key_generate_p384(GError **error);
-/** A fresh RSA key of @bits (2048 or 4096) for an emulated ARK/ASK. */
-EVP_PKEY *sevirt_key_generate_rsa(guint bits, GError **error);
-/** The private key as unencrypted PKCS#8 PEM, in a cleansed buffer. */
-SevirtSecret *sevirt_key_to_pem(EVP_PKEY *key, GError **error);
-/**
- * sevirt_key_from_pem:
- * @what: name of the input for errors (a file name)
- *
- * Reads a private key written by sevirt_key_to_pem().
- */
-EVP_PKEY *sevirt_key_from_pem(const guint8 *pem, gsize len, const char *what,
-                              GError **error);
-
-/* ---------------------------------------------------------------------- */
 /* SEV certificates (0x824 bytes) */
 
 typedef struct _SevirtSevCert SevirtSevCert;
@@ -103,33 +83,6 @@ SevirtSevCert *sevirt_sev_cert_parse(const guint8 *data, gsize len,
  * nodesevinfo and libvirt's dhCert carry it).
  */
 SevirtSevCert *sevirt_sev_cert_read(const char *path, GError **error);
-
-/**
- * sevirt_sev_cert_new:
- * @usage: the certificate's usage (PDH, PEK, OCA, CEK)
- * @key: its public key: P-384 (any usage) or RSA
- *
- * Creates an unsigned version-1 certificate.  The key algorithm follows
- * from @usage and @key: ECDH-SHA256 for a PDH, ECDSA-SHA256 for other EC
- * keys, RSA-SHA256 (2048-bit) or RSA-SHA384 (4096-bit) for RSA keys.  Both
- * signature slots are empty.  The guest owner's DH certificate is
- * sevirt_sev_cert_new(SEVIRT_CERT_USAGE_PDH, 0, 0, key): firmware does not
- * check its signatures.
- */
-SevirtSevCert *sevirt_sev_cert_new(SevirtCertUsage usage, guint8 api_major,
-                                   guint8 api_minor, EVP_PKEY *key,
-                                   GError **error);
-
-/**
- * sevirt_sev_cert_sign:
- * @slot: 0 or 1, the signature slot to fill
- * @signer_usage: usage of the signing certificate (OCA, CEK, PEK, ASK)
- * @signer: its private key (EC: ECDSA-SHA256; RSA: RSASSA-PSS with SHA-256
- *          for 2048-bit keys, SHA-384 for 4096-bit keys)
- */
-gboolean sevirt_sev_cert_sign(SevirtSevCert *cert, guint slot,
-                              SevirtCertUsage signer_usage, EVP_PKEY *signer,
-                              GError **error);
 
 /**
  * sevirt_sev_cert_verify:
@@ -169,24 +122,6 @@ typedef struct _SevirtAmdCert SevirtAmdCert;
 SevirtAmdCert *sevirt_amd_cert_parse(const guint8 *data, gsize len,
                                      const char *what, GError **error);
 SevirtAmdCert *sevirt_amd_cert_read(const char *path, GError **error);
-
-/**
- * sevirt_amd_cert_new:
- * @usage: SEVIRT_CERT_USAGE_ARK or SEVIRT_CERT_USAGE_ASK
- * @key_id: this key's id
- * @certifying_id: the signer's key id (@key_id for a self-signed ARK)
- * @key: RSA key, 2048 or 4096 bits
- *
- * Creates an unsigned certificate (signature zero).
- */
-SevirtAmdCert *sevirt_amd_cert_new(SevirtCertUsage usage,
-                                   const guint8 key_id[SEVIRT_AMD_KEY_ID_SIZE],
-                                   const guint8 certifying_id[SEVIRT_AMD_KEY_ID_SIZE],
-                                   EVP_PKEY *key, GError **error);
-
-/** Signs with @signer (RSASSA-PSS, SHA-256 for 2048-bit, SHA-384 for 4096-bit keys). */
-gboolean sevirt_amd_cert_sign(SevirtAmdCert *cert, EVP_PKEY *signer,
-                              GError **error);
 
 /**
  * sevirt_amd_cert_verify:
@@ -272,18 +207,5 @@ GBytes *sevirt_cert_chain_get_platform(const SevirtCertChain *chain);
  */
 gboolean sevirt_cert_chain_read_dir(SevirtCertChain *chain, const char *dir,
                                     GError **error);
-
-/**
- * sevirt_cert_chain_generate:
- * @pdh_key: (out) the PDH private key
- * @rsa_bits: ARK/ASK key size, 2048 (SHA-256) or 4096 (SHA-384)
- *
- * Mints a complete, self-consistent platform identity: random ARK and ASK
- * key ids, ARK -> ASK -> CEK, OCA -> PEK (CEK as second signer) -> PDH.
- * The other private keys are discarded.  For an emulated platform only.
- */
-gboolean sevirt_cert_chain_generate(SevirtCertChain *chain, EVP_PKEY **pdh_key,
-                                    guint8 api_major, guint8 api_minor,
-                                    guint rsa_bits, GError **error);
 
 G_END_DECLS

@@ -88,3 +88,34 @@ sevirt_lookup_domain(virConnectPtr conn, const char *ident, GError **error)
     virResetLastError();
     return dom;
 }
+
+/* The event loop belongs to the process, not to one connection: one
+ * thread serves every connection opened after it started. */
+static GMutex loop_lock;
+static GThread *loop_thread;
+
+static gpointer
+event_loop_run(gpointer data G_GNUC_UNUSED)
+{
+    for (;;) {
+        if (virEventRunDefaultImpl() < 0)
+            virResetLastError();
+    }
+    return NULL;
+}
+
+gboolean
+sevirt_event_loop_start(GError **error)
+{
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&loop_lock);
+
+    if (loop_thread)
+        return TRUE;
+    sevirt_libvirt_init();
+    if (virEventRegisterDefaultImpl() < 0) {
+        sevirt_error_libvirt(error, _("Cannot set up the libvirt event loop"));
+        return FALSE;
+    }
+    loop_thread = g_thread_new("sevirt-events", event_loop_run, NULL);
+    return TRUE;
+}

@@ -46,4 +46,16 @@ gboolean sevirt_conn_is_local(virConnectPtr conn);
  */
 virDomainPtr sevirt_lookup_domain(virConnectPtr conn, const char *ident, GError **error);
 
+/**
+ * sevirt_event_loop_start:
+ *
+ * Registers libvirt's default event loop implementation and runs it in a
+ * background thread, as libvirt clients do, so that lifecycle events and
+ * connection keep-alives are delivered.  Call it before opening the
+ * connections whose events you want (events of a connection opened earlier
+ * are never delivered).  Idempotent; the thread lives until the process
+ * exits.
+ */
+gboolean sevirt_event_loop_start(GError **error);
+
 G_END_DECLS

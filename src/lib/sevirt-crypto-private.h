@@ -18,6 +18,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include "sevirt-secretbuf.h"
+
 G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY, EVP_PKEY_free)
@@ -63,7 +65,7 @@ gboolean sevirt_hmac_sha256(const guint8 *key, gsize key_len,
                             guint8 out[SEVIRT_SHA256_LEN], GError **error);
 
 /** AES-128-CTR with a 16-byte @key and @iv; @out may equal @in. */
-gboolean sevirt_aes128_ctr(const guint8 key[16], const guint8 iv[16],
+gboolean sevirt_aes128_ctr(const guint8 key[SEVIRT_KEY_SIZE], const guint8 iv[SEVIRT_KEY_SIZE],
                            const guint8 *in, gsize len, guint8 *out,
                            GError **error);
 

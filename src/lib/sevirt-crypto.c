@@ -77,7 +77,7 @@ sevirt_hmac_sha256(const guint8 *key, gsize key_len,
 }
 
 gboolean
-sevirt_aes128_ctr(const guint8 key[16], const guint8 iv[16],
+sevirt_aes128_ctr(const guint8 key[SEVIRT_KEY_SIZE], const guint8 iv[SEVIRT_KEY_SIZE],
                   const guint8 *in, gsize len, guint8 *out, GError **error)
 {
     g_autoptr(EVP_CIPHER_CTX) ctx = EVP_CIPHER_CTX_new();

@@ -1,15 +1,37 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Helpers shared by the modules that manage domains (sevirt-domain.c,
- * sevirt-create.c, sevirt-launch.c).
+ * sevirt-domstatus.c, sevirt-create.c, sevirt-launch.c).
  */
 #pragma once
 
 #include <libxml/xpath.h>
 
 #include "sevirt-domain.h"
+#include "sevirt-domxml.h"
 
 G_BEGIN_DECLS
+
+/* Live-only metadata recording when sevirt started the domain, for uptime:
+ * libvirt has no uptime API, and live metadata vanishes at power-off. */
+#define SEVIRT_RUNTIME_XMLNS "https://sevirt.org/xmlns/runtime/1.0"
+#define SEVIRT_RUNTIME_PREFIX "sevirt-run"
+
+/**
+ * sevirt_domain_xml_load:
+ * @flags: VIR_DOMAIN_XML_* flags
+ *
+ * @dom's XML, parsed; SEVIRT_ERROR_LIBVIRT when libvirt gives none or
+ * malformed XML.
+ */
+xmlDoc *sevirt_domain_xml_load(virDomainPtr dom, unsigned int flags, GError **error);
+
+/**
+ * sevirt_domain_managed_metadata:
+ * sevirt's metadata of @dom; NULL without error when it has none (the
+ * domain is not sevirt's).
+ */
+SevirtVmMetadata *sevirt_domain_managed_metadata(virDomainPtr dom, GError **error);
 
 /* Formats one progress line and hands it to @progress, when there is one. */
 void sevirt_progress_say(SevirtProgressFunc progress, gpointer data,

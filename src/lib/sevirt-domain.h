@@ -14,18 +14,6 @@
 G_BEGIN_DECLS
 
 /**
- * sevirt_event_loop_start:
- *
- * Registers libvirt's default event loop implementation and runs it in a
- * background thread, as libvirt clients do, so that lifecycle events and
- * connection keep-alives are delivered.  Call it before opening the
- * connections whose events you want (events of a connection opened earlier
- * are never delivered).  Idempotent; the thread lives until the process
- * exits.
- */
-gboolean sevirt_event_loop_start(GError **error);
-
-/**
  * SevirtProgressFunc:
  * Called with one translated line per step of a long operation, so that a
  * front end can show progress; the library itself never prints.

@@ -31,7 +31,7 @@
 
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
-#include "sevirt-util.h"
+#include "sevirt-secretbuf.h"
 
 G_BEGIN_DECLS
 

@@ -13,6 +13,7 @@
 #include "sevirt-guid.h"
 #include "sevirt-measure.h"
 #include "sevirt-ovmf.h"
+#include "sevirt-util.h"
 
 /* Kernel hashes table (QEMU's SevHashTable): GUIDs and sizes. */
 static const SevirtGuid guid_hash_table =
@@ -254,7 +255,7 @@ sevirt_measurement_compute(const SevirtSecret *tik, const SevirtLaunchInfo *info
         { nonce, SEVIRT_MNONCE_SIZE },
     };
 
-    if (tik->len != 16) {
+    if (tik->len != SEVIRT_KEY_SIZE) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("The TIK must be 16 bytes, not %" G_GSIZE_FORMAT), tik->len);
         return FALSE;

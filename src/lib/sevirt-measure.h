@@ -18,7 +18,7 @@
 
 #include <glib.h>
 
-#include "sevirt-util.h"
+#include "sevirt-secretbuf.h"
 
 G_BEGIN_DECLS
 

@@ -20,6 +20,10 @@
 #include "sevirt-xml-private.h"
 
 #define CPU0_ID_SIZE 64
+/* Older libvirt headers lack the name; a newer daemon still reports it. */
+#if !LIBVIR_CHECK_VERSION(8, 4, 0)
+# define VIR_NODE_SEV_CPU0_ID "cpu0-id"
+#endif
 /* The transient domain only has to exist: it never runs a single
  * instruction. */
 #define PROBE_MEMORY_MIB "64"

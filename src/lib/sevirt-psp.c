@@ -11,6 +11,7 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-error.h"
 #include "sevirt-psp.h"
+#include "sevirt-session-private.h"
 
 G_DEFINE_QUARK(sevirt-psp-error-quark, sevirt_psp_error)
 
@@ -84,7 +85,7 @@ sevirt_psp_unwrap_session(EVP_PKEY *pdh_key,
     g_autoptr(SevirtSecret) k_i = NULL;
     SevirtSessionBlob blob;
     SevirtBuf wrapped = { blob.wrap_tk, sizeof(blob.wrap_tk) };
-    guint8 mac[32];
+    guint8 mac[SEVIRT_MAC_SIZE];
     GError *local = NULL;
 
     if (session_len != sizeof(blob)) {
@@ -133,7 +134,7 @@ sevirt_psp_open_secret(const SevirtSecret *tek, const SevirtSecret *tik,
 {
     SevirtSecretHeader hdr;
     g_autoptr(SevirtSecret) plain = NULL;
-    guint8 mac[32];
+    guint8 mac[SEVIRT_MAC_SIZE];
     GError *local = NULL;
 
     if (tek->len != SEVIRT_SESSION_KEY_SIZE || tik->len != SEVIRT_SESSION_KEY_SIZE ||

@@ -8,7 +8,8 @@
  * MACs; LAUNCH_SECRET authenticates and decrypts a secret packet.  The
  * emulated SEV platform runs this for real, and the tests use it to prove
  * that what sevirt produces is accepted.  It gives no confidentiality: the
- * keys live in ordinary process memory.
+ * keys live in ordinary process memory.  Part of the platform convenience
+ * library (libsevirt-platform.la), not of the installed libsevirt.
  *
  * Failures are in their own error domain, one code per check, so that a
  * caller can answer like firmware does (sevirt_psp_error_fw_status()).

@@ -209,7 +209,7 @@ gboolean
 sevirt_secret_header_mac(const SevirtSecret *tik, const SevirtSecretHeader *header,
                          const guint8 *ciphertext, gsize len,
                          const guint8 measure[SEVIRT_MEASURE_SIZE],
-                         guint8 mac[32], GError **error)
+                         guint8 mac[SEVIRT_MAC_SIZE], GError **error)
 {
     static const guint8 tag = 0x01;
     guint8 len_le[4];
@@ -239,7 +239,7 @@ sevirt_secret_packet_build(const SevirtSecret *tek, const SevirtSecret *tik,
     g_autofree guint8 *cipher = NULL;
     gsize len;
 
-    if (tek->len != 16 || tik->len != 16) {
+    if (tek->len != SEVIRT_KEY_SIZE || tik->len != SEVIRT_KEY_SIZE) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("TEK and TIK must be 16 bytes each"));
         return FALSE;

@@ -17,7 +17,7 @@
 
 #include "sevirt-guid.h"
 #include "sevirt-measure.h"
-#include "sevirt-util.h"
+#include "sevirt-secretbuf.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 typedef struct {
     guint8 flags[4];                    /* le32, 0 */
     guint8 iv[SEVIRT_SECRET_IV_SIZE];
-    guint8 mac[32];
+    guint8 mac[SEVIRT_MAC_SIZE];
 } SevirtSecretHeader;
 
 G_STATIC_ASSERT(sizeof(SevirtSecretHeader) == 52);
@@ -100,6 +100,6 @@ gboolean sevirt_secret_packet_build(const SevirtSecret *tek, const SevirtSecret 
 gboolean sevirt_secret_header_mac(const SevirtSecret *tik, const SevirtSecretHeader *header,
                                   const guint8 *ciphertext, gsize len,
                                   const guint8 measure[SEVIRT_MEASURE_SIZE],
-                                  guint8 mac[32], GError **error);
+                                  guint8 mac[SEVIRT_MAC_SIZE], GError **error);
 
 G_END_DECLS

@@ -8,9 +8,17 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sevirt-cert-private.h"
 #include "sevirt-crypto-private.h"
 #include "sevirt-error.h"
-#include "sevirt-session.h"
+#include "sevirt-session-private.h"
+
+struct _SevirtSession {
+    SevirtSevCert *godh;
+    SevirtSessionBlob blob;
+    SevirtSecret *tek;
+    SevirtSecret *tik;
+};
 
 gboolean
 sevirt_session_check_pdh(const SevirtSevCert *pdh, const char *what, GError **error)
@@ -74,14 +82,14 @@ sevirt_kdf(const guint8 *key, gsize key_len, const char *label,
 
 gboolean
 sevirt_session_derive_keys(const guint8 *shared, gsize shared_len,
-                           const guint8 nonce[16], SevirtSecret **kek,
+                           const guint8 nonce[SEVIRT_KEY_SIZE], SevirtSecret **kek,
                            SevirtSecret **kik, GError **error)
 {
     g_autoptr(SevirtSecret) master = sevirt_secret_new(SEVIRT_SESSION_KEY_SIZE);
     g_autoptr(SevirtSecret) k_e = sevirt_secret_new(SEVIRT_SESSION_KEY_SIZE);
     g_autoptr(SevirtSecret) k_i = sevirt_secret_new(SEVIRT_SESSION_KEY_SIZE);
 
-    if (!sevirt_kdf(shared, shared_len, "sev-master-secret", nonce, 16,
+    if (!sevirt_kdf(shared, shared_len, "sev-master-secret", nonce, SEVIRT_KEY_SIZE,
                     master->data, master->len, error) ||
         !sevirt_kdf(master->data, master->len, "sev-kek", NULL, 0,
                     k_e->data, k_e->len, error) ||
@@ -94,7 +102,8 @@ sevirt_session_derive_keys(const guint8 *shared, gsize shared_len,
 }
 
 gboolean
-sevirt_policy_mac(const SevirtSecret *tik, guint32 policy, guint8 mac[32], GError **error)
+sevirt_policy_mac(const SevirtSecret *tik, guint32 policy, guint8 mac[SEVIRT_MAC_SIZE],
+                  GError **error)
 {
     guint8 policy_le[4];
     SevirtBuf part = { policy_le, sizeof(policy_le) };
@@ -185,4 +194,28 @@ sevirt_session_free(SevirtSession *session)
     sevirt_secret_free(session->tek);
     sevirt_secret_free(session->tik);
     g_free(session);
+}
+
+const SevirtSevCert *
+sevirt_session_get_godh(const SevirtSession *session)
+{
+    return session->godh;
+}
+
+const SevirtSessionBlob *
+sevirt_session_get_blob(const SevirtSession *session)
+{
+    return &session->blob;
+}
+
+const SevirtSecret *
+sevirt_session_get_tek(const SevirtSession *session)
+{
+    return session->tek;
+}
+
+const SevirtSecret *
+sevirt_session_get_tik(const SevirtSession *session)
+{
+    return session->tik;
 }

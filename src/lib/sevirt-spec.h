@@ -222,7 +222,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtCloudInitSpec, sevirt_cloud_init_spec_free)
 
 /*
  * Parsers for the values of --disk, --network and --share (the spec file
- * uses the same forms).  @what names the input in error messages
+ * uses the same forms; sevirt-specitems.c).  @what names the input in error messages
  * ("--disk", "disks[2]"); errors are SEVIRT_ERROR_INVALID, one line, naming
  * @what, the text and what is wrong.  Values cannot contain commas.
  */

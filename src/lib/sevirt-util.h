@@ -1,29 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Small helpers shared across libsevirt: files, base64, secret buffers.
+ * Small helpers shared inside libsevirt: files, base64, cleansing.  Not
+ * installed: the public key buffer type is in sevirt-secretbuf.h.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "sevirt-secretbuf.h"
+
 G_BEGIN_DECLS
-
-/**
- * SevirtSecret:
- *
- * A heap buffer for key material (TEK, TIK, session keys, secret payloads).
- * sevirt_secret_free() overwrites the bytes with OPENSSL_cleanse() before
- * releasing them, so use g_autoptr(SevirtSecret) for anything secret.
- */
-typedef struct {
-    guint8 *data;
-    gsize len;
-} SevirtSecret;
-
-SevirtSecret *sevirt_secret_new(gsize len);
-SevirtSecret *sevirt_secret_new_from(const guint8 *data, gsize len);
-void sevirt_secret_free(SevirtSecret *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSecret, sevirt_secret_free)
 
 /** sevirt_cleanse: overwrite @len bytes at @p in a way the compiler keeps. */
 void sevirt_cleanse(void *p, gsize len);

@@ -9,6 +9,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "sevirt-util.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -37,6 +39,13 @@ gint64 sevirt_xpath_int(xmlXPathContext *ctx, const char *expr, gint64 fallback)
 
 /** sevirt_xpath_strings: the string values of every node @expr selects. */
 GPtrArray *sevirt_xpath_strings(xmlXPathContext *ctx, const char *expr);
+
+/**
+ * sevirt_xpath_nodes:
+ * The nodes @expr selects, in document order, as xmlNode* owned by the
+ * document (the array does not free them).
+ */
+GPtrArray *sevirt_xpath_nodes(xmlXPathContext *ctx, const char *expr);
 
 /** sevirt_xml_doc_to_string: @doc serialised, indented, without the XML declaration. */
 char *sevirt_xml_doc_to_string(xmlDoc *doc);

@@ -89,6 +89,19 @@ sevirt_xpath_strings(xmlXPathContext *ctx, const char *expr)
     return values;
 }
 
+GPtrArray *
+sevirt_xpath_nodes(xmlXPathContext *ctx, const char *expr)
+{
+    g_autoptr(xmlXPathObject) obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    GPtrArray *nodes = g_ptr_array_new();
+
+    if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval)
+        return nodes;
+    for (int i = 0; i < obj->nodesetval->nodeNr; i++)
+        g_ptr_array_add(nodes, obj->nodesetval->nodeTab[i]);
+    return nodes;
+}
+
 char *
 sevirt_xml_doc_to_string(xmlDoc *doc)
 {

@@ -9,11 +9,14 @@
 
 #include "sevirt-error.h"
 #include "sevirt-autoptr.h"
-#include "sevirt-util.h"
+#include "sevirt-secretbuf.h"
 #include "sevirt-conn.h"
 #include "sevirt-spec.h"
 #include "sevirt-policy.h"
+#include "sevirt-firmware.h"
+#include "sevirt-emuprobe.h"
 #include "sevirt-hostcaps.h"
+#include "sevirt-preflight.h"
 #include "sevirt-domxml.h"
 /* attestation */
 #include "sevirt-guid.h"
@@ -22,7 +25,6 @@
 #include "sevirt-ovmf.h"
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
-#include "sevirt-psp.h"
 /* lifecycle */
 #include "sevirt-storage.h"
 #include "sevirt-cloudinit.h"

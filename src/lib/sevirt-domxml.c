@@ -531,6 +531,10 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
                        spec->sev_type == SEVIRT_SEV_SNP ? "sev-snp" : "sev");
     if (spec->kernel)
         set_attr(ls, "kernelHashes", spec->kernel_hashes == SEVIRT_TRISTATE_YES ? "yes" : "no");
+    if (spec->author_key != SEVIRT_TRISTATE_DEFAULT)
+        set_attr(ls, "authorKey", spec->author_key == SEVIRT_TRISTATE_YES ? "yes" : "no");
+    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
+        set_attr(ls, "vcek", spec->vcek == SEVIRT_TRISTATE_YES ? "yes" : "no");
     /* Left out, libvirt fills them from the host (since 6.9). */
     if (spec->cbitpos >= 0)
         add_elem_printf(ls, "cbitpos", "%d", spec->cbitpos);
@@ -542,6 +546,15 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
         add_elem(ls, "dhCert", spec->dh_cert);
     if (spec->session)
         add_elem(ls, "session", spec->session);
+    /* SEV-SNP (validation keeps them off other types), in libvirt's order. */
+    if (spec->guest_visible_workarounds)
+        add_elem(ls, "guestVisibleWorkarounds", spec->guest_visible_workarounds);
+    if (spec->id_block)
+        add_elem(ls, "idBlock", spec->id_block);
+    if (spec->id_auth)
+        add_elem(ls, "idAuth", spec->id_auth);
+    if (spec->host_data)
+        add_elem(ls, "hostData", spec->host_data);
 }
 
 xmlDoc *

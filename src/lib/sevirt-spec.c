@@ -94,6 +94,10 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_free(spec->name);
     g_free(spec->dh_cert);
     g_free(spec->session);
+    g_free(spec->guest_visible_workarounds);
+    g_free(spec->id_block);
+    g_free(spec->id_auth);
+    g_free(spec->host_data);
     sevirt_attest_spec_free(spec->attest);
     g_free(spec->kernel);
     g_free(spec->initrd);
@@ -389,6 +393,66 @@ validate_blob(const SevirtVmSpec *spec, const char *field, const char *what, con
     return raw || sevirt_vm_spec_locate_error(spec, field, error);
 }
 
+/* The spec key of the first SEV-SNP-only field @spec sets, or NULL. */
+static const char *
+snp_field_set(const SevirtVmSpec *spec)
+{
+    if (spec->guest_visible_workarounds)
+        return "sev.guest_visible_workarounds";
+    if (spec->id_block)
+        return "sev.id_block";
+    if (spec->id_auth)
+        return "sev.id_auth";
+    if (spec->host_data)
+        return "sev.host_data";
+    if (spec->author_key != SEVIRT_TRISTATE_DEFAULT)
+        return "sev.author_key";
+    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
+        return "sev.vcek";
+    return NULL;
+}
+
+/*
+ * The SEV-SNP launch parameters as SNP_LAUNCH_START/FINISH take them: the
+ * firmware checks the ID block only together with its authentication
+ * information, and the author key flag says what that information holds.
+ */
+static gboolean
+validate_snp(const SevirtVmSpec *spec, GError **error)
+{
+    const char *field = snp_field_set(spec);
+
+    if (spec->sev_type != SEVIRT_SEV_SNP) {
+        if (!field)
+            return TRUE;
+        return spec_invalid(spec, field, error,
+                            _("Only SEV-SNP guests take guest-visible workarounds, an ID block, "
+                              "ID authentication, host data, an author key or a VCEK setting "
+                              "(the SEV type is %s)"), sevirt_sev_type_to_string(spec->sev_type));
+    }
+    if (!spec->id_block != !spec->id_auth)
+        return spec_invalid(spec, spec->id_block ? "sev.id_block" : "sev.id_auth", error,
+                            _("An ID block needs its ID authentication information and the "
+                              "other way round: give both or neither"));
+    if (spec->author_key == SEVIRT_TRISTATE_YES && !spec->id_auth)
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("An author key signs the ID key: it needs an ID block and its "
+                              "ID authentication information"));
+    return (!spec->guest_visible_workarounds ||
+            validate_blob(spec, "sev.guest_visible_workarounds", _("guest-visible workarounds"),
+                          spec->guest_visible_workarounds, SEVIRT_GUEST_WORKAROUNDS_SIZE,
+                          error)) &&
+           (!spec->id_block ||
+            validate_blob(spec, "sev.id_block", _("ID block"), spec->id_block,
+                          SEVIRT_ID_BLOCK_SIZE, error)) &&
+           (!spec->id_auth ||
+            validate_blob(spec, "sev.id_auth", _("ID authentication"), spec->id_auth,
+                          SEVIRT_ID_AUTH_SIZE, error)) &&
+           (!spec->host_data ||
+            validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
+                          SEVIRT_HOST_DATA_SIZE, error));
+}
+
 static gboolean
 validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                          GPtrArray *notes, GError **error)
@@ -663,7 +727,8 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
         !validate_paths(spec, error) ||
         !validate_boot(spec, error) ||
         !validate_cloud_init(spec, error) ||
-        !sevirt_vm_spec_resolve_policy(spec, error))
+        !sevirt_vm_spec_resolve_policy(spec, error) ||
+        !validate_snp(spec, error))
         return FALSE;
 
     if (spec->sev_type == SEVIRT_SEV_NONE) {

@@ -125,6 +125,13 @@ typedef struct {
     char *session;             /* base64 of the 0x80-byte session blob */
     SevirtAttestSpec *attest;  /* NULL: no session to make (create --attest) */
     SevirtTristate kernel_hashes;
+    /* SEV-SNP only (libvirt >= 10.5), base64 as <launchSecurity> takes them: */
+    char *guest_visible_workarounds;   /* 16 bytes: CPUID workarounds the guest sees */
+    char *id_block;            /* 96 bytes: the owner's signed ID block */
+    char *id_auth;             /* 4096 bytes: its ID authentication information */
+    char *host_data;           /* 32 bytes: copied into every attestation report */
+    SevirtTristate author_key; /* id_auth carries an author key signature */
+    SevirtTristate vcek;       /* reports signed with the VCEK (NO: the VLEK) */
 
     char *kernel;
     char *initrd;
@@ -324,5 +331,9 @@ gboolean sevirt_vm_spec_is_attested(const SevirtVmSpec *spec);
 /* Sizes of the guest owner's blobs, once base64-decoded. */
 #define SEVIRT_DH_CERT_SIZE 0x824
 #define SEVIRT_SESSION_SIZE 0x80
+#define SEVIRT_GUEST_WORKAROUNDS_SIZE 16
+#define SEVIRT_ID_BLOCK_SIZE 96
+#define SEVIRT_ID_AUTH_SIZE 4096
+#define SEVIRT_HOST_DATA_SIZE 32
 
 G_END_DECLS

@@ -397,6 +397,36 @@ static void tw_snp_session(SevirtVmSpec *s)
     s->dh_cert = fake_blob(SEVIRT_DH_CERT_SIZE);
     s->session = fake_blob(SEVIRT_SESSION_SIZE);
 }
+static void tw_es_id_block(SevirtVmSpec *s) { s->policy = 0x37; s->policy_set = TRUE; s->sev_type = SEVIRT_SEV_ES; s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE); }
+static void tw_plain_host_data(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_NONE; s->host_data = fake_blob(SEVIRT_HOST_DATA_SIZE); }
+static void tw_sev_vcek(SevirtVmSpec *s) { s->vcek = SEVIRT_TRISTATE_NO; }
+static void tw_snp_block_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE); }
+static void tw_snp_auth_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_auth = fake_blob(SEVIRT_ID_AUTH_SIZE); }
+static void tw_snp_author_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->author_key = SEVIRT_TRISTATE_YES; }
+/* ID authentication with an ID key algorithm and no author key. */
+static char *
+id_auth_without_author(void)
+{
+    g_autofree guint8 *auth = g_malloc0(SEVIRT_ID_AUTH_SIZE);
+
+    auth[0] = 1;
+    return g_base64_encode(auth, SEVIRT_ID_AUTH_SIZE);
+}
+static void tw_snp_author_missing(SevirtVmSpec *s)
+{
+    s->sev_type = SEVIRT_SEV_SNP;
+    s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE);
+    s->id_auth = id_auth_without_author();
+    s->author_key = SEVIRT_TRISTATE_YES;
+}
+static void tw_snp_block_short(SevirtVmSpec *s)
+{
+    s->sev_type = SEVIRT_SEV_SNP;
+    s->id_block = fake_blob(95);
+    s->id_auth = fake_blob(SEVIRT_ID_AUTH_SIZE);
+}
+static void tw_snp_host_data_long(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->host_data = fake_blob(33); }
+static void tw_snp_gvw_b64(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->guest_visible_workarounds = g_strdup("AAAA*"); }
 static void tw_initrd_alone(SevirtVmSpec *s) { s->initrd = g_strdup("/i"); }
 static void tw_cmdline_alone(SevirtVmSpec *s) { s->cmdline = g_strdup("x"); }
 static void tw_hashes_alone(SevirtVmSpec *s) { s->kernel_hashes = SEVIRT_TRISTATE_YES; }
@@ -422,6 +452,24 @@ static void tw_overlay_raw(SevirtVmSpec *s)
     d->backing = g_strdup("base.qcow2");
     d->format = g_strdup("raw");
     g_ptr_array_add(s->disks, d);
+}
+
+/* Left unset, authorKey says whether the ID authentication has an author key. */
+static void
+test_validate_snp_author_key(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+
+    for (guint with_author = 0; with_author < 2; with_author++) {
+        g_autoptr(SevirtVmSpec) spec = new_spec("snp-author", SEVIRT_SEV_SNP);
+
+        spec->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE);
+        /* fake_blob()'s byte 4, AUTH_KEY_ALGO's low byte, is not 0 */
+        spec->id_auth = with_author ? fake_blob(SEVIRT_ID_AUTH_SIZE) : id_auth_without_author();
+        if (!sevirt_vm_spec_validate(spec, NULL, NULL, &error))
+            fail_msg("%s", error->message);
+        assert_int_equal(spec->author_key, with_author ? SEVIRT_TRISTATE_YES : SEVIRT_TRISTATE_NO);
+    }
 }
 
 static void
@@ -450,6 +498,16 @@ test_validate_rejects(void **state G_GNUC_UNUSED)
         { tw_session_long, "session decodes to 129 bytes, expected 128" },
         { tw_session_b64, "session is not valid base64: unexpected character '*'" },
         { tw_snp_session, "SEV-SNP guests take no dhCert or session" },
+        { tw_es_id_block, "Only SEV-SNP guests take guest-visible workarounds, an ID block" },
+        { tw_plain_host_data, "(the SEV type is none)" },
+        { tw_sev_vcek, "(the SEV type is sev)" },
+        { tw_snp_block_alone, "An ID block needs its ID authentication information" },
+        { tw_snp_auth_alone, "An ID block needs its ID authentication information" },
+        { tw_snp_author_alone, "An author key signs the ID key: it needs an ID block" },
+        { tw_snp_author_missing, "carries no author key (its author key algorithm is 0)" },
+        { tw_snp_block_short, "ID block decodes to 95 bytes, expected 96" },
+        { tw_snp_host_data_long, "host data decodes to 33 bytes, expected 32" },
+        { tw_snp_gvw_b64, "guest-visible workarounds is not valid base64" },
         { tw_initrd_alone, "An initrd needs a kernel" },
         { tw_cmdline_alone, "A kernel command line needs a kernel" },
         { tw_hashes_alone, "Kernel hashes need a kernel" },
@@ -875,6 +933,7 @@ main(void)
         cmocka_unit_test(test_golden_sev_snp),
         cmocka_unit_test(test_golden_sev_snp_firmware),
         cmocka_unit_test(test_golden_sev_snp_full),
+        cmocka_unit_test(test_validate_snp_author_key),
         cmocka_unit_test(test_golden_sev_kernel),
         cmocka_unit_test(test_golden_sev_kernel_no_hashes),
         cmocka_unit_test(test_golden_plain),

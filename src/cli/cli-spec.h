@@ -40,6 +40,13 @@ typedef struct {
     char *reduced_phys_bits;
     char *dh_cert;
     char *session;
+    char *guest_visible_workarounds;
+    char *id_block;
+    char *id_auth;
+    char *host_data;
+    gboolean no_id_author_key;
+    gboolean vcek;
+    gboolean no_vcek;
     char *kernel;
     char *initrd;
     char *cmdline;
@@ -89,6 +96,22 @@ typedef struct {
       N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &(o)->session, \
       N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
+    { "guest-visible-workarounds", 0, 0, G_OPTION_ARG_FILENAME, \
+      &(o)->guest_visible_workarounds, \
+      N_("SEV-SNP: CPUID workarounds the guest sees, 16 bytes in base64"), N_("FILE") }, \
+    { "id-block", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_block, \
+      N_("SEV-SNP: the signed ID block, base64 (as 'sevirt id-block' writes it)"), N_("FILE") }, \
+    { "id-auth", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_auth, \
+      N_("SEV-SNP: the ID block's authentication information, base64"), N_("FILE") }, \
+    { "host-data", 0, 0, G_OPTION_ARG_FILENAME, &(o)->host_data, \
+      N_("SEV-SNP: 32 bytes in base64 that every attestation report carries"), N_("FILE") }, \
+    { "no-id-author-key", 0, 0, G_OPTION_ARG_NONE, &(o)->no_id_author_key, \
+      N_("SEV-SNP: ignore the author key of the ID authentication (used when it has one)"), \
+      NULL }, \
+    { "vcek", 0, 0, G_OPTION_ARG_NONE, &(o)->vcek, \
+      N_("SEV-SNP: reports may be signed with the VCEK (libvirt's default)"), NULL }, \
+    { "no-vcek", 0, 0, G_OPTION_ARG_NONE, &(o)->no_vcek, \
+      N_("SEV-SNP: reports are signed with the VLEK, never the VCEK"), NULL }, \
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
     { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \

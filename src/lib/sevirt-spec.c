@@ -417,8 +417,42 @@ snp_field_set(const SevirtVmSpec *spec)
  * firmware checks the ID block only together with its authentication
  * information, and the author key flag says what that information holds.
  */
+/* Offset of AUTH_KEY_ALGO in the ID authentication information (SEV-SNP
+ * ABI, SNP_LAUNCH_FINISH): zero when no author key signed the ID key. */
+#define ID_AUTH_AUTHOR_KEY_ALGO 0x4
+
+/*
+ * authorKey left unset follows the ID authentication information: libvirt
+ * (and the firmware) would otherwise ignore an author key that is there, and
+ * every report would carry a zero author key digest.  Set to yes, the
+ * information must carry one.
+ */
 static gboolean
-validate_snp(const SevirtVmSpec *spec, GError **error)
+resolve_author_key(SevirtVmSpec *spec, GError **error)
+{
+    g_autofree guint8 *auth = NULL;
+    gsize len = 0;
+    gboolean present;
+
+    if (!spec->id_auth)
+        return TRUE;
+    auth = sevirt_base64_decode_strict(_("ID authentication"), spec->id_auth,
+                                       SEVIRT_ID_AUTH_SIZE, &len, error);
+    if (!auth)
+        return sevirt_vm_spec_locate_error(spec, "sev.id_auth", error);
+    present = (auth[ID_AUTH_AUTHOR_KEY_ALGO] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 1] |
+               auth[ID_AUTH_AUTHOR_KEY_ALGO + 2] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 3]) != 0;
+    if (spec->author_key == SEVIRT_TRISTATE_DEFAULT)
+        spec->author_key = present ? SEVIRT_TRISTATE_YES : SEVIRT_TRISTATE_NO;
+    else if (spec->author_key == SEVIRT_TRISTATE_YES && !present)
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("The ID authentication information carries no author key "
+                              "(its author key algorithm is 0)"));
+    return TRUE;
+}
+
+static gboolean
+validate_snp(SevirtVmSpec *spec, GError **error)
 {
     const char *field = snp_field_set(spec);
 
@@ -450,7 +484,8 @@ validate_snp(const SevirtVmSpec *spec, GError **error)
                           SEVIRT_ID_AUTH_SIZE, error)) &&
            (!spec->host_data ||
             validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
-                          SEVIRT_HOST_DATA_SIZE, error));
+                          SEVIRT_HOST_DATA_SIZE, error)) &&
+           resolve_author_key(spec, error);
 }
 
 static gboolean

@@ -130,7 +130,7 @@ typedef struct {
     char *id_block;            /* 96 bytes: the owner's signed ID block */
     char *id_auth;             /* 4096 bytes: its ID authentication information */
     char *host_data;           /* 32 bytes: copied into every attestation report */
-    SevirtTristate author_key; /* id_auth carries an author key signature */
+    SevirtTristate author_key; /* id_auth's author key is used (DEFAULT: when it has one) */
     SevirtTristate vcek;       /* reports signed with the VCEK (NO: the VLEK) */
 
     char *kernel;

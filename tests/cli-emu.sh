@@ -45,7 +45,11 @@ expect 1 "$EMU" -machine q35,confidential-guest-support=s -object sev-guest,id=s
 expect 0 "$EMU" --emu-setup "$(id -u):$(id -g)" && out_has "created a new platform identity"
 expect 0 "$EMU" --emu-setup "$(id -u):$(id -g)" && out_has "kept the platform identity" && out_lacks "created"
 expect 1 "$EMU" --emu-setup nobody && err_has "needs UID:GID"
-expect 0 sevirt verify-certs --dir "$TEST_TMP/state/platform"
+# its chain leads to its own root, never to AMD's: refused unless named
+P=$TEST_TMP/state/platform
+expect 5 sevirt verify-certs --dir "$P" && err_has "does not lead to an AMD root"
+expect 0 sevirt verify-certs --dir "$P" --ark "$P/ark.cert" --ask "$P/ask.cert" &&
+    out_has "which is NOT an AMD root" && err_has "THE ROOT IS NOT AMD'S"
 expect 0 "$EMU" --emu-info && out_has '"dir" : "'"$TEST_TMP/state/platform"'"'
 
 # --- a guest's record, dropped once the guest is deleted

@@ -56,8 +56,9 @@ fi
 # --- the guest: every SNP field libvirt 11 takes ------------------------------
 cd "$TEST_TMP" || die "cannot cd to $TEST_TMP"
 head -c 96 /dev/urandom | base64 -w0 >idb.b64
-head -c 4096 /dev/urandom | base64 >ida.b64
-head -c 32 /dev/urandom | base64 -w0 >hd.b64
+# ID auth: ID key and author key algorithm 1 (ECDSA P-384), then noise
+{ printf '\001\000\000\000\001\000\000\000'; head -c 4088 /dev/urandom; } | base64 >ida.b64
+hd=$(head -c 32 /dev/urandom | base64 -w0)
 head -c 16 /dev/zero | base64 -w0 >gvw.b64
 : >vmlinuz
 cat >snp.yaml <<EOT
@@ -75,9 +76,9 @@ sev:
   guest_visible_workarounds: gvw.b64
   id_block: idb.b64
   id_auth: ida.b64
-  host_data: hd.b64
-  author_key: false
-  vcek: true
+  host_data: "$hd"
+  author_key: true
+  vcek: false
 EOT
 
 # create: libvirt decides, and refuses in its own words (no SNP in this QEMU
@@ -96,11 +97,11 @@ xmllint --noout --relaxng "$CACHE/trixie-rootfs/usr/share/libvirt/schemas/domain
 virsh -c "$T_TEST_URI" "define snp.xml; dumpxml snp-integ" >parsed.xml 2>virsh.err ||
     { fail "libvirt 11.3's test driver refused the SNP XML"; sed 's/^/    /' virsh.err >&2; }
 ls_line=$(grep '<launchSecurity' parsed.xml)
-for attr in "type='sev-snp'" "kernelHashes='yes'" "authorKey='no'" "vcek='yes'"; do
+for attr in "type='sev-snp'" "kernelHashes='yes'" "authorKey='yes'" "vcek='no'"; do
     echo "$ls_line" | grep -q -F "$attr" || fail "parsed back: <launchSecurity> lacks $attr: $ls_line"
 done
 for pair in "policy:0x00030000" "guestVisibleWorkarounds:$(cat gvw.b64)" \
-            "idBlock:$(cat idb.b64)" "idAuth:$(tr -d '\n' <ida.b64)" "hostData:$(cat hd.b64)"; do
+            "idBlock:$(cat idb.b64)" "idAuth:$(tr -d '\n' <ida.b64)" "hostData:$hd"; do
     el=${pair%%:*}
     grep -q -F "<$el>${pair#*:}</$el>" parsed.xml || fail "parsed back: <$el> lost or changed"
 done

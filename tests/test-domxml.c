@@ -232,15 +232,16 @@ test_golden_sev_snp_full(void **state G_GNUC_UNUSED)
 {
     g_autoptr(SevirtVmSpec) spec = new_spec("snp-full", SEVIRT_SEV_SNP);
     g_autoptr(SevirtHostCaps) caps = fixture_caps("amd-snp-11.3.xml");
-    g_autofree guint8 *id_block = g_malloc(SEVIRT_ID_BLOCK_SIZE);
-    g_autofree guint8 *id_auth = g_malloc0(SEVIRT_ID_AUTH_SIZE);
-    guint8 host_data[SEVIRT_HOST_DATA_SIZE], gvw[SEVIRT_GUEST_WORKAROUNDS_SIZE] = { 0 };
+    g_autofree guint8 *id_block = g_malloc(SEVIRT_SNP_ID_BLOCK_SIZE);
+    g_autofree guint8 *id_auth = g_malloc0(SEVIRT_SNP_ID_AUTH_SIZE);
+    guint8 host_data[32], gvw[SEVIRT_GUEST_WORKAROUNDS_SIZE] = { 0 };
 
-    for (guint i = 0; i < SEVIRT_ID_BLOCK_SIZE; i++)
+    for (guint i = 0; i < SEVIRT_SNP_ID_BLOCK_SIZE; i++)
         id_block[i] = (guint8) i;
-    for (guint i = 0; i < SEVIRT_HOST_DATA_SIZE; i++)
+    for (guint i = 0; i < 32; i++)
         host_data[i] = (guint8) (0xa0 + i);
     id_auth[0] = 1;    /* ID key algorithm: ECDSA P-384 with SHA-384 */
+    id_auth[4] = 1;    /* author key algorithm: the same */
     gvw[0] = 0x10;
     caps->libvirt_version = 11003000;
     spec->firmware = g_strdup("/usr/share/OVMF/OVMF.amdsev.fd");
@@ -250,11 +251,11 @@ test_golden_sev_snp_full(void **state G_GNUC_UNUSED)
     /* SMT, reserved bit 17 and single-socket (bit 20) of the 64-bit policy. */
     spec->policy = G_GUINT64_CONSTANT(0x30000) | (G_GUINT64_CONSTANT(1) << 20);
     spec->policy_set = TRUE;
-    spec->id_block = g_base64_encode(id_block, SEVIRT_ID_BLOCK_SIZE);
-    spec->id_auth = g_base64_encode(id_auth, SEVIRT_ID_AUTH_SIZE);
+    spec->id_block = g_base64_encode(id_block, SEVIRT_SNP_ID_BLOCK_SIZE);
+    spec->id_auth = g_base64_encode(id_auth, SEVIRT_SNP_ID_AUTH_SIZE);
     spec->host_data = g_base64_encode(host_data, sizeof(host_data));
     spec->guest_visible_workarounds = g_base64_encode(gvw, sizeof(gvw));
-    spec->author_key = SEVIRT_TRISTATE_NO;
+    spec->author_key = TRUE;
     spec->vcek = SEVIRT_TRISTATE_YES;
     check_golden(spec, caps, "sev-snp-full.xml");
     assert_int_equal(spec->kernel_hashes, SEVIRT_TRISTATE_YES);
@@ -397,33 +398,34 @@ static void tw_snp_session(SevirtVmSpec *s)
     s->dh_cert = fake_blob(SEVIRT_DH_CERT_SIZE);
     s->session = fake_blob(SEVIRT_SESSION_SIZE);
 }
-static void tw_es_id_block(SevirtVmSpec *s) { s->policy = 0x37; s->policy_set = TRUE; s->sev_type = SEVIRT_SEV_ES; s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE); }
-static void tw_plain_host_data(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_NONE; s->host_data = fake_blob(SEVIRT_HOST_DATA_SIZE); }
+static void tw_es_id_block(SevirtVmSpec *s) { s->policy = 0x37; s->policy_set = TRUE; s->sev_type = SEVIRT_SEV_ES; s->id_block = fake_blob(SEVIRT_SNP_ID_BLOCK_SIZE); }
+static void tw_plain_host_data(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_NONE; s->host_data = fake_blob(32); }
 static void tw_sev_vcek(SevirtVmSpec *s) { s->vcek = SEVIRT_TRISTATE_NO; }
-static void tw_snp_block_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE); }
-static void tw_snp_auth_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_auth = fake_blob(SEVIRT_ID_AUTH_SIZE); }
-static void tw_snp_author_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->author_key = SEVIRT_TRISTATE_YES; }
+static void tw_sev_gvw(SevirtVmSpec *s) { s->guest_visible_workarounds = fake_blob(16); }
+static void tw_snp_block_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_block = fake_blob(SEVIRT_SNP_ID_BLOCK_SIZE); }
+static void tw_snp_auth_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->id_auth = fake_blob(SEVIRT_SNP_ID_AUTH_SIZE); }
+static void tw_snp_author_alone(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->author_key = TRUE; }
 /* ID authentication with an ID key algorithm and no author key. */
 static char *
 id_auth_without_author(void)
 {
-    g_autofree guint8 *auth = g_malloc0(SEVIRT_ID_AUTH_SIZE);
+    g_autofree guint8 *auth = g_malloc0(SEVIRT_SNP_ID_AUTH_SIZE);
 
     auth[0] = 1;
-    return g_base64_encode(auth, SEVIRT_ID_AUTH_SIZE);
+    return g_base64_encode(auth, SEVIRT_SNP_ID_AUTH_SIZE);
 }
 static void tw_snp_author_missing(SevirtVmSpec *s)
 {
     s->sev_type = SEVIRT_SEV_SNP;
-    s->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE);
+    s->id_block = fake_blob(SEVIRT_SNP_ID_BLOCK_SIZE);
     s->id_auth = id_auth_without_author();
-    s->author_key = SEVIRT_TRISTATE_YES;
+    s->author_key = TRUE;
 }
 static void tw_snp_block_short(SevirtVmSpec *s)
 {
     s->sev_type = SEVIRT_SEV_SNP;
     s->id_block = fake_blob(95);
-    s->id_auth = fake_blob(SEVIRT_ID_AUTH_SIZE);
+    s->id_auth = fake_blob(SEVIRT_SNP_ID_AUTH_SIZE);
 }
 static void tw_snp_host_data_long(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->host_data = fake_blob(33); }
 static void tw_snp_gvw_b64(SevirtVmSpec *s) { s->sev_type = SEVIRT_SEV_SNP; s->guest_visible_workarounds = g_strdup("AAAA*"); }
@@ -454,24 +456,6 @@ static void tw_overlay_raw(SevirtVmSpec *s)
     g_ptr_array_add(s->disks, d);
 }
 
-/* Left unset, authorKey says whether the ID authentication has an author key. */
-static void
-test_validate_snp_author_key(void **state G_GNUC_UNUSED)
-{
-    g_autoptr(GError) error = NULL;
-
-    for (guint with_author = 0; with_author < 2; with_author++) {
-        g_autoptr(SevirtVmSpec) spec = new_spec("snp-author", SEVIRT_SEV_SNP);
-
-        spec->id_block = fake_blob(SEVIRT_ID_BLOCK_SIZE);
-        /* fake_blob()'s byte 4, AUTH_KEY_ALGO's low byte, is not 0 */
-        spec->id_auth = with_author ? fake_blob(SEVIRT_ID_AUTH_SIZE) : id_auth_without_author();
-        if (!sevirt_vm_spec_validate(spec, NULL, NULL, &error))
-            fail_msg("%s", error->message);
-        assert_int_equal(spec->author_key, with_author ? SEVIRT_TRISTATE_YES : SEVIRT_TRISTATE_NO);
-    }
-}
-
 static void
 test_validate_rejects(void **state G_GNUC_UNUSED)
 {
@@ -498,13 +482,14 @@ test_validate_rejects(void **state G_GNUC_UNUSED)
         { tw_session_long, "session decodes to 129 bytes, expected 128" },
         { tw_session_b64, "session is not valid base64: unexpected character '*'" },
         { tw_snp_session, "SEV-SNP guests take no dhCert or session" },
-        { tw_es_id_block, "Only SEV-SNP guests take guest-visible workarounds, an ID block" },
-        { tw_plain_host_data, "(the SEV type is none)" },
-        { tw_sev_vcek, "(the SEV type is sev)" },
-        { tw_snp_block_alone, "An ID block needs its ID authentication information" },
-        { tw_snp_auth_alone, "An ID block needs its ID authentication information" },
-        { tw_snp_author_alone, "An author key signs the ID key: it needs an ID block" },
-        { tw_snp_author_missing, "carries no author key (its author key algorithm is 0)" },
+        { tw_es_id_block, "is for SEV-SNP guests only" },
+        { tw_plain_host_data, "is for SEV-SNP guests only" },
+        { tw_sev_vcek, "ID block, ID auth, author key, host data, guest-visible workarounds or VCEK" },
+        { tw_sev_gvw, "is for SEV-SNP guests only" },
+        { tw_snp_block_alone, "The ID block and the ID auth go together" },
+        { tw_snp_auth_alone, "The ID block and the ID auth go together" },
+        { tw_snp_author_alone, "An author key is only used with an ID block and ID auth" },
+        { tw_snp_author_missing, "The ID auth carries no author key (its author key algorithm is 0)" },
         { tw_snp_block_short, "ID block decodes to 95 bytes, expected 96" },
         { tw_snp_host_data_long, "host data decodes to 33 bytes, expected 32" },
         { tw_snp_gvw_b64, "guest-visible workarounds is not valid base64" },
@@ -933,7 +918,6 @@ main(void)
         cmocka_unit_test(test_golden_sev_snp),
         cmocka_unit_test(test_golden_sev_snp_firmware),
         cmocka_unit_test(test_golden_sev_snp_full),
-        cmocka_unit_test(test_validate_snp_author_key),
         cmocka_unit_test(test_golden_sev_kernel),
         cmocka_unit_test(test_golden_sev_kernel_no_hashes),
         cmocka_unit_test(test_golden_plain),

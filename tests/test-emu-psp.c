@@ -23,7 +23,6 @@
 
 typedef struct {
     char *dir;                /* scratch: state directory and inputs */
-    char *vectors;
     EmuPlatform *platform;
     SevirtSession *session;
 } Fixture;
@@ -35,9 +34,11 @@ fixture_path(Fixture *f, const char *name)
 }
 
 static char *
-vector_path(Fixture *f, const char *name)
+vector_path(const char *name)
 {
-    return g_build_filename(f->vectors, "sev-measurement", name, NULL);
+    g_autofree char *rel = g_build_filename("sev-measurement", name, NULL);
+
+    return sevirt_test_vector(rel);
 }
 
 static void
@@ -107,8 +108,6 @@ fixture_setup(void **state, const char *conf)
     gboolean created = TRUE;
     gint status = 0;
 
-    f->vectors = sevirt_test_vectors_dir();
-    sevirt_test_require(f->vectors != NULL, "the published test vectors are needed");
     f->dir = g_dir_make_tmp("sevirt-emu-psp-XXXXXX", &error);
     g_assert_no_error(error);
     state_dir = fixture_path(f, "state");
@@ -159,7 +158,6 @@ fixture_teardown(void **state)
     emu_platform_free(f->platform);
     sevirt_session_free(f->session);
     g_free(f->dir);
-    g_free(f->vectors);
     g_free(f);
     return 0;
 }
@@ -189,9 +187,9 @@ guest_args(Fixture *f, guint32 policy, guint vcpus, gboolean with_session, gbool
     g_autoptr(GError) error = NULL;
     g_autofree char *godh = fixture_path(f, "dh_cert.base64");
     g_autofree char *blob = fixture_path(f, "session.base64");
-    g_autofree char *fw = firmware ? g_strdup(firmware) : vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *vmlinuz = vector_path(f, "vmlinuz-fake");
-    g_autofree char *initrd = vector_path(f, "initrd-fake");
+    g_autofree char *fw = firmware ? g_strdup(firmware) : vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *vmlinuz = vector_path("vmlinuz-fake");
+    g_autofree char *initrd = vector_path("initrd-fake");
     g_autofree char *object = NULL;
     g_autofree char *smp = g_strdup_printf("%u,sockets=%u,cores=1,threads=1", vcpus, vcpus);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -307,9 +305,9 @@ test_launch_with_session(void **state)
     SevirtSecretHeader header;
     guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
     gsize len = 0;
-    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *p_kernel = vector_path(f, "vmlinuz-fake");
-    g_autofree char *p_initrd = vector_path(f, "initrd-fake");
+    g_autofree char *p_fw = vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_kernel = vector_path("vmlinuz-fake");
+    g_autofree char *p_initrd = vector_path("initrd-fake");
 
     make_session(f, 0x33);
     args = guest_args(f, 0x33, 2, TRUE, TRUE, NULL);
@@ -390,9 +388,9 @@ test_launch_es_matches_qemu_vmsas(void **state)
     g_autoptr(EmuArgs) args = NULL;
     g_autoptr(EmuPsp) psp = NULL;
     g_autofree guint8 *fw = NULL, *vmsa0 = NULL, *vmsa1 = NULL;
-    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *p_v0 = vector_path(f, "vmsa-cpu0.bin");
-    g_autofree char *p_v1 = vector_path(f, "vmsa-cpu1.bin");
+    g_autofree char *p_fw = vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_v0 = vector_path("vmsa-cpu0.bin");
+    g_autofree char *p_v1 = vector_path("vmsa-cpu1.bin");
     SevirtLaunchInput input = { 0 };
     SevirtLaunchInfo info = { 1, 49, 6, 0x5 };
     SevirtMeasurement m;
@@ -432,7 +430,7 @@ test_launch_refusals(void **state)
     Fixture *f = *state;
     g_autoptr(GError) error = NULL;
     g_autofree char *godh_path = fixture_path(f, "dh_cert.base64");
-    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+    g_autofree char *ovmfx64 = sevirt_test_vector("snp/ovmf-ovmfx64-suffix.bin");
 
     /* a session made for another policy */
     make_session(f, 0x33);
@@ -541,7 +539,7 @@ test_qmp_answers(void **state)
 {
     Fixture *f = *state;
     g_autoptr(GError) error = NULL;
-    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+    g_autofree char *ovmfx64 = sevirt_test_vector("snp/ovmf-ovmfx64-suffix.bin");
     g_autoptr(EmuArgs) args = guest_args(f, 0x1, 1, FALSE, FALSE, ovmfx64);
     g_autoptr(EmuArgs) probe_args = NULL;
     g_autoptr(EmuPsp) psp = NULL;
@@ -637,5 +635,5 @@ main(void)
         cmocka_unit_test(test_platform_cpu),
     };
 
-    return cmocka_run_group_tests(tests, mint_platform, discard_platform);
+    return sevirt_test_status(cmocka_run_group_tests(tests, mint_platform, discard_platform));
 }

@@ -13,12 +13,11 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-psp.h"
 
-static char *vectors;
-
 static SevirtSecret *
 vector_key(const char *name)
 {
-    g_autofree char *path = g_build_filename(vectors, "sev-secret", name, NULL);
+    g_autofree char *rel = g_build_filename("sev-secret", name, NULL);
+    g_autofree char *path = sevirt_test_vector(rel);
     g_autofree char *data = NULL;
     gsize len = 0;
 
@@ -278,10 +277,6 @@ main(void)
         cmocka_unit_test(test_secret_table),
         cmocka_unit_test(test_packet_random_iv),
     };
-    int ret;
 
-    vectors = sevirt_test_vectors_require();
-    ret = cmocka_run_group_tests(tests, NULL, NULL);
-    g_free(vectors);
-    return ret;
+    return sevirt_test_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -119,48 +119,21 @@ apply_blob(const char *option, const char *path, gsize size, char **b64, GError 
     return TRUE;
 }
 
-/* --NAME and --no-NAME into @out; both at once is a usage error. */
-static gboolean
-apply_flag_pair(const char *option, gboolean yes, gboolean no, SevirtTristate *out,
-                GError **error)
-{
-    if (yes && no)
-        return sevirt_cli_usage_error(error, _("%s and --no-%s exclude each other"),
-                                      option, option + 2);
-    if (yes)
-        *out = SEVIRT_TRISTATE_YES;
-    if (no)
-        *out = SEVIRT_TRISTATE_NO;
-    return TRUE;
-}
+static void replace_string(char **field, const char *value);
 
-/* The SEV-SNP launch parameters: base64 files, as for --dh-cert. */
+/* SEV-SNP launch parameters beyond the ID block's. */
 static gboolean
 apply_snp(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
 {
-    const struct {
-        const char *option;
-        const char *path;
-        gsize size;
-        char **b64;
-    } blobs[] = {
-        { "--guest-visible-workarounds", opts->guest_visible_workarounds,
-          SEVIRT_GUEST_WORKAROUNDS_SIZE, &spec->guest_visible_workarounds },
-        { "--id-block", opts->id_block, SEVIRT_ID_BLOCK_SIZE, &spec->id_block },
-        { "--id-auth", opts->id_auth, SEVIRT_ID_AUTH_SIZE, &spec->id_auth },
-        { "--host-data", opts->host_data, SEVIRT_HOST_DATA_SIZE, &spec->host_data },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS(blobs); i++) {
-        if (blobs[i].path &&
-            !apply_blob(blobs[i].option, blobs[i].path, blobs[i].size, blobs[i].b64, error))
-            return FALSE;
-    }
-    /* No --id-author-key: the author key is used whenever the ID
-     * authentication carries one (sevirt_vm_spec_validate()). */
-    if (opts->no_id_author_key)
-        spec->author_key = SEVIRT_TRISTATE_NO;
-    return apply_flag_pair("--vcek", opts->vcek, opts->no_vcek, &spec->vcek, error);
+    if (opts->guest_visible_workarounds &&
+        !apply_blob("--guest-visible-workarounds", opts->guest_visible_workarounds,
+                    SEVIRT_GUEST_WORKAROUNDS_SIZE, &spec->guest_visible_workarounds, error))
+        return FALSE;
+    /* No --vcek: libvirt's default already allows the VCEK, and verify-report's
+     * --vcek names a certificate file. */
+    if (opts->no_vcek)
+        spec->vcek = SEVIRT_TRISTATE_NO;
+    return TRUE;
 }
 
 static void
@@ -282,12 +255,12 @@ forget_file_marks(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
         { opts->kernel_hashes || opts->no_kernel_hashes, "sev.kernel_hashes" },
         { opts->dh_cert != NULL, "sev.dh_cert" },
         { opts->session != NULL, "sev.session" },
-        { opts->guest_visible_workarounds != NULL, "sev.guest_visible_workarounds" },
         { opts->id_block != NULL, "sev.id_block" },
         { opts->id_auth != NULL, "sev.id_auth" },
+        { opts->author_key, "sev.author_key" },
         { opts->host_data != NULL, "sev.host_data" },
-        { opts->no_id_author_key, "sev.author_key" },
-        { opts->vcek || opts->no_vcek, "sev.vcek" },
+        { opts->guest_visible_workarounds != NULL, "sev.guest_visible_workarounds" },
+        { opts->no_vcek, "sev.vcek" },
         { opts->kernel != NULL, "kernel" },
         { opts->initrd != NULL, "initrd" },
         { opts->cmdline != NULL, "cmdline" },
@@ -333,6 +306,15 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
     if (opts->session &&
         !apply_blob("--session", opts->session, SEVIRT_SESSION_SIZE, &spec->session, error))
         return FALSE;
+    if (opts->id_block &&
+        !apply_blob("--id-block", opts->id_block, SEVIRT_SNP_ID_BLOCK_SIZE, &spec->id_block, error))
+        return FALSE;
+    if (opts->id_auth &&
+        !apply_blob("--id-auth", opts->id_auth, SEVIRT_SNP_ID_AUTH_SIZE, &spec->id_auth, error))
+        return FALSE;
+    if (opts->author_key)
+        spec->author_key = TRUE;
+    replace_string(&spec->host_data, opts->host_data);
     if (!apply_snp(opts, spec, error))
         return FALSE;
     apply_strings(opts, spec);

@@ -40,12 +40,11 @@ typedef struct {
     char *reduced_phys_bits;
     char *dh_cert;
     char *session;
-    char *guest_visible_workarounds;
     char *id_block;
     char *id_auth;
+    gboolean author_key;
     char *host_data;
-    gboolean no_id_author_key;
-    gboolean vcek;
+    char *guest_visible_workarounds;
     gboolean no_vcek;
     char *kernel;
     char *initrd;
@@ -96,20 +95,17 @@ typedef struct {
       N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &(o)->session, \
       N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
+    { "id-block", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_block, \
+      N_("SEV-SNP ID block, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "id-auth", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_auth, \
+      N_("SEV-SNP ID authentication, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "author-key", 0, 0, G_OPTION_ARG_NONE, &(o)->author_key, \
+      N_("the SEV-SNP ID auth carries an author key"), NULL }, \
+    { "host-data", 0, 0, G_OPTION_ARG_STRING, &(o)->host_data, \
+      N_("32 bytes, base64, that SEV-SNP attestation reports of the guest carry"), N_("B64") }, \
     { "guest-visible-workarounds", 0, 0, G_OPTION_ARG_FILENAME, \
       &(o)->guest_visible_workarounds, \
       N_("SEV-SNP: CPUID workarounds the guest sees, 16 bytes in base64"), N_("FILE") }, \
-    { "id-block", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_block, \
-      N_("SEV-SNP: the signed ID block, base64 (as 'sevirt id-block' writes it)"), N_("FILE") }, \
-    { "id-auth", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_auth, \
-      N_("SEV-SNP: the ID block's authentication information, base64"), N_("FILE") }, \
-    { "host-data", 0, 0, G_OPTION_ARG_FILENAME, &(o)->host_data, \
-      N_("SEV-SNP: 32 bytes in base64 that every attestation report carries"), N_("FILE") }, \
-    { "no-id-author-key", 0, 0, G_OPTION_ARG_NONE, &(o)->no_id_author_key, \
-      N_("SEV-SNP: ignore the author key of the ID authentication (used when it has one)"), \
-      NULL }, \
-    { "vcek", 0, 0, G_OPTION_ARG_NONE, &(o)->vcek, \
-      N_("SEV-SNP: reports may be signed with the VCEK (libvirt's default)"), NULL }, \
     { "no-vcek", 0, 0, G_OPTION_ARG_NONE, &(o)->no_vcek, \
       N_("SEV-SNP: reports are signed with the VLEK, never the VCEK"), NULL }, \
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
@@ -161,15 +157,15 @@ typedef struct {
       N_("make the guest owner's launch session for the platform (attested launch; needs " \
          "--pdh or --from-host, and --keys-dir)"), NULL }, \
     { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &(o)->pdh, \
-      N_("with --attest: the platform's PDH certificate, as export-certs wrote it (verify it " \
-         "with verify-certs first)"), N_("FILE") }, \
+      N_("with --attest: the platform's PDH certificate, as export-certs wrote it, with " \
+         "pek.cert, oca.cert and cek.cert beside it (its chain is verified)"), N_("FILE") }, \
     { "from-host", 0, 0, G_OPTION_ARG_NONE, &(o)->from_host, \
       N_("with --attest: take the PDH from the host (or from the --emulator's platform)"), NULL }, \
     { "ark", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ark, \
-      N_("with --from-host: AMD's root key certificate, to verify the host's chain first"), \
-      N_("FILE") }, \
+      N_("with --attest: trust this root key certificate instead of AMD's built-in ones " \
+         "(an emulated platform's, for development only)"), N_("FILE") }, \
     { "ask", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ask, \
-      N_("with --from-host: AMD's signing key certificate"), N_("FILE") }, \
+      N_("with --ark: the signing key certificate under that root"), N_("FILE") }, \
     { "keys-dir", 0, 0, G_OPTION_ARG_FILENAME, &(o)->keys_dir, \
       N_("with --attest: directory for tek.bin, tik.bin, tk.bin (0600), godh.b64 and " \
          "session.b64; existing files are never overwritten"), N_("DIR") }

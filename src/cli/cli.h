@@ -106,6 +106,7 @@ extern const SevirtCmdGroup sevirt_cmds_host;
 extern const SevirtCmdGroup sevirt_cmds_xml;
 extern const SevirtCmdGroup sevirt_cmds_domain;
 extern const SevirtCmdGroup sevirt_cmds_attest;
+extern const SevirtCmdGroup sevirt_cmds_snp;
 extern const SevirtCmdGroup sevirt_cmds_launch;
 extern const SevirtCmdGroup sevirt_cmds_emu;
 

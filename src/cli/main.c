@@ -15,6 +15,7 @@ static const SevirtCmdGroup *const cmd_groups[] = {
     &sevirt_cmds_xml,
     &sevirt_cmds_domain,
     &sevirt_cmds_attest,
+    &sevirt_cmds_snp,
     &sevirt_cmds_launch,
     &sevirt_cmds_emu,
     NULL,

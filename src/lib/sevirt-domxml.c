@@ -531,8 +531,8 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
                        spec->sev_type == SEVIRT_SEV_SNP ? "sev-snp" : "sev");
     if (spec->kernel)
         set_attr(ls, "kernelHashes", spec->kernel_hashes == SEVIRT_TRISTATE_YES ? "yes" : "no");
-    if (spec->author_key != SEVIRT_TRISTATE_DEFAULT)
-        set_attr(ls, "authorKey", spec->author_key == SEVIRT_TRISTATE_YES ? "yes" : "no");
+    if (spec->author_key)
+        set_attr(ls, "authorKey", "yes");
     if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
         set_attr(ls, "vcek", spec->vcek == SEVIRT_TRISTATE_YES ? "yes" : "no");
     /* Left out, libvirt fills them from the host (since 6.9). */
@@ -546,7 +546,7 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
         add_elem(ls, "dhCert", spec->dh_cert);
     if (spec->session)
         add_elem(ls, "session", spec->session);
-    /* SEV-SNP (validation keeps them off other types), in libvirt's order. */
+    /* SNP: what SNP_LAUNCH_FINISH checks and the report carries */
     if (spec->guest_visible_workarounds)
         add_elem(ls, "guestVisibleWorkarounds", spec->guest_visible_workarounds);
     if (spec->id_block)

@@ -170,3 +170,62 @@ sevirt_ovmf_get_snp_metadata_offset(const SevirtOvmf *ovmf, guint32 *offset)
     *offset = sevirt_le32(data);
     return TRUE;
 }
+
+/* The "ASEV" header: signature, u32 size, u32 version, u32 number of items. */
+#define SNP_META_HEADER_LEN 16
+#define SNP_META_ITEM_LEN   12
+#define SNP_META_VERSION    1
+
+static gboolean
+snp_meta_bad(GError **error, const char *what, const char *why)
+{
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                _("Firmware '%s' has malformed SEV metadata: %s"), what, why);
+    return FALSE;
+}
+
+GArray *
+sevirt_ovmf_get_snp_sections(const SevirtOvmf *ovmf, const guint8 *image, gsize len,
+                             const char *what, GError **error)
+{
+    g_autoptr(GArray) sections = NULL;
+    const guint8 *meta;
+    guint32 offset = 0, count;
+
+    if (!sevirt_ovmf_get_snp_metadata_offset(ovmf, &offset)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                    _("Firmware '%s' has no SEV metadata (no SNP sections in its footer table), so it cannot launch SEV-SNP guests"),
+                    what);
+        return NULL;
+    }
+    if (offset > len || offset < SNP_META_HEADER_LEN) {
+        snp_meta_bad(error, what, _("its offset lies outside the image"));
+        return NULL;
+    }
+    meta = image + len - offset;
+    if (memcmp(meta, "ASEV", 4) != 0) {
+        snp_meta_bad(error, what, _("no 'ASEV' signature at the offset the footer gives"));
+        return NULL;
+    }
+    if (sevirt_le32(meta + 8) != SNP_META_VERSION) {
+        snp_meta_bad(error, what, _("unknown version"));
+        return NULL;
+    }
+    count = sevirt_le32(meta + 12);
+    if (count > (offset - SNP_META_HEADER_LEN) / SNP_META_ITEM_LEN) {
+        snp_meta_bad(error, what, _("its items run past the end of the image"));
+        return NULL;
+    }
+    sections = g_array_sized_new(FALSE, FALSE, sizeof(SevirtSnpSection), count);
+    for (guint32 i = 0; i < count; i++) {
+        const guint8 *item = meta + SNP_META_HEADER_LEN + i * SNP_META_ITEM_LEN;
+        SevirtSnpSection s = {
+            .gpa = sevirt_le32(item),
+            .size = sevirt_le32(item + 4),
+            .type = sevirt_le32(item + 8),
+        };
+
+        g_array_append_val(sections, s);
+    }
+    return g_steal_pointer(&sections);
+}

@@ -70,4 +70,34 @@ gboolean sevirt_ovmf_get_hash_table_area(const SevirtOvmf *ovmf, guint32 *base, 
 /** Offset from the end of the image of the SNP metadata ("ASEV"), if any. */
 gboolean sevirt_ovmf_get_snp_metadata_offset(const SevirtOvmf *ovmf, guint32 *offset);
 
+/* SEV metadata section types (OvmfPkg/ResetVector SEV metadata). */
+typedef enum {
+    SEVIRT_SNP_SECTION_SEC_MEM = 1,
+    SEVIRT_SNP_SECTION_SECRETS = 2,
+    SEVIRT_SNP_SECTION_CPUID = 3,
+    SEVIRT_SNP_SECTION_SVSM_CAA = 4,
+    SEVIRT_SNP_SECTION_KERNEL_HASHES = 0x10,
+} SevirtSnpSectionType;
+
+typedef struct {
+    guint32 gpa;
+    guint32 size;
+    guint32 type;       /* SevirtSnpSectionType, or an unknown value */
+} SevirtSnpSection;
+
+/**
+ * sevirt_ovmf_get_snp_sections:
+ * @ovmf: the footer table of @image
+ * @image: the image it was parsed from
+ * @what: name for error messages
+ *
+ * Reads the SEV metadata ("ASEV" header at the offset from the end of the
+ * image the metadata entry gives) into an array of SevirtSnpSection, in
+ * image order.  SEVIRT_ERROR_UNSUPPORTED when the image has no metadata
+ * entry (such a firmware cannot run SNP guests), SEVIRT_ERROR_INVALID when
+ * the header or items do not fit the image.
+ */
+GArray *sevirt_ovmf_get_snp_sections(const SevirtOvmf *ovmf, const guint8 *image, gsize len,
+                                     const char *what, GError **error);
+
 G_END_DECLS

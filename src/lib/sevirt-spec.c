@@ -10,6 +10,7 @@
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-policy.h"
+#include "sevirt-snp-idblock.h"
 #include "sevirt-spec.h"
 #include "sevirt-util.h"
 
@@ -94,10 +95,10 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_free(spec->name);
     g_free(spec->dh_cert);
     g_free(spec->session);
-    g_free(spec->guest_visible_workarounds);
     g_free(spec->id_block);
     g_free(spec->id_auth);
     g_free(spec->host_data);
+    g_free(spec->guest_visible_workarounds);
     sevirt_attest_spec_free(spec->attest);
     g_free(spec->kernel);
     g_free(spec->initrd);
@@ -336,10 +337,91 @@ sevirt_vm_spec_resolve_policy(SevirtVmSpec *spec, GError **error)
     return TRUE;
 }
 
+static gboolean validate_blob(const SevirtVmSpec *spec, const char *field, const char *what,
+                              const char *b64, gsize size, GError **error);
+
+#define SNP_HOST_DATA_SIZE 32
+
+/* The key of the first SNP launch item given, or NULL. */
+static const char *
+snp_item_field(const SevirtVmSpec *spec)
+{
+    if (spec->id_block)
+        return "sev.id_block";
+    if (spec->id_auth)
+        return "sev.id_auth";
+    if (spec->author_key)
+        return "sev.author_key";
+    if (spec->guest_visible_workarounds)
+        return "sev.guest_visible_workarounds";
+    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
+        return "sev.vcek";
+    return spec->host_data ? "sev.host_data" : NULL;
+}
+
+/* Offset of AUTH_KEY_ALGO in the ID auth (SEV-SNP ABI, SNP_LAUNCH_FINISH). */
+#define ID_AUTH_AUTHOR_KEY_ALGO 0x4
+
+/*
+ * Whether @b64, an ID auth, carries an author key: authorKey='yes' on one
+ * without makes the firmware refuse the launch, which libvirt reports only
+ * as a failed start.  A blob that does not decode says no; its size is
+ * checked and reported afterwards.
+ */
+static gboolean
+id_auth_has_author_key(const char *b64)
+{
+    g_autofree guint8 *auth = NULL;
+    gsize len = 0;
+
+    auth = sevirt_base64_decode_strict("ID auth", b64, SEVIRT_SNP_ID_AUTH_SIZE, &len, NULL);
+    if (!auth)
+        return TRUE;
+    return (auth[ID_AUTH_AUTHOR_KEY_ALGO] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 1] |
+            auth[ID_AUTH_AUTHOR_KEY_ALGO + 2] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 3]) != 0;
+}
+
+/* ID block, ID auth, author key and host data: SNP_LAUNCH_FINISH's inputs. */
+static gboolean
+validate_snp_items(const SevirtVmSpec *spec, GError **error)
+{
+    const char *field = snp_item_field(spec);
+
+    if (!field)
+        return TRUE;
+    if (spec->sev_type != SEVIRT_SEV_SNP)
+        return spec_invalid(spec, field, error,
+                            _("An ID block, ID auth, author key, host data, guest-visible "
+                              "workarounds or VCEK setting is for SEV-SNP guests only"));
+    if (!!spec->id_block != !!spec->id_auth)
+        return spec_invalid(spec, field, error,
+                            _("The ID block and the ID auth go together ('sevirt id-block' makes both)"));
+    if (spec->author_key && !spec->id_auth)
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("An author key is only used with an ID block and ID auth"));
+    if (spec->author_key && !id_auth_has_author_key(spec->id_auth))
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("The ID auth carries no author key (its author key algorithm is 0)"));
+    return (!spec->id_block ||
+            validate_blob(spec, "sev.id_block", _("ID block"), spec->id_block,
+                          SEVIRT_SNP_ID_BLOCK_SIZE, error)) &&
+           (!spec->id_auth ||
+            validate_blob(spec, "sev.id_auth", _("ID auth"), spec->id_auth,
+                          SEVIRT_SNP_ID_AUTH_SIZE, error)) &&
+           (!spec->host_data ||
+            validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
+                          SNP_HOST_DATA_SIZE, error)) &&
+           (!spec->guest_visible_workarounds ||
+            validate_blob(spec, "sev.guest_visible_workarounds", _("guest-visible workarounds"),
+                          spec->guest_visible_workarounds, SEVIRT_GUEST_WORKAROUNDS_SIZE, error));
+}
+
 /* What no plain guest may carry. */
 static gboolean
 validate_plain(const SevirtVmSpec *spec, GError **error)
 {
+    if (!validate_snp_items(spec, error))
+        return FALSE;
     if (spec->policy_set)
         return spec_invalid(spec, "sev.policy", error,
                             _("A plain guest (SEV type 'none') takes no policy"));
@@ -393,107 +475,14 @@ validate_blob(const SevirtVmSpec *spec, const char *field, const char *what, con
     return raw || sevirt_vm_spec_locate_error(spec, field, error);
 }
 
-/* The spec key of the first SEV-SNP-only field @spec sets, or NULL. */
-static const char *
-snp_field_set(const SevirtVmSpec *spec)
-{
-    if (spec->guest_visible_workarounds)
-        return "sev.guest_visible_workarounds";
-    if (spec->id_block)
-        return "sev.id_block";
-    if (spec->id_auth)
-        return "sev.id_auth";
-    if (spec->host_data)
-        return "sev.host_data";
-    if (spec->author_key != SEVIRT_TRISTATE_DEFAULT)
-        return "sev.author_key";
-    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
-        return "sev.vcek";
-    return NULL;
-}
-
-/*
- * The SEV-SNP launch parameters as SNP_LAUNCH_START/FINISH take them: the
- * firmware checks the ID block only together with its authentication
- * information, and the author key flag says what that information holds.
- */
-/* Offset of AUTH_KEY_ALGO in the ID authentication information (SEV-SNP
- * ABI, SNP_LAUNCH_FINISH): zero when no author key signed the ID key. */
-#define ID_AUTH_AUTHOR_KEY_ALGO 0x4
-
-/*
- * authorKey left unset follows the ID authentication information: libvirt
- * (and the firmware) would otherwise ignore an author key that is there, and
- * every report would carry a zero author key digest.  Set to yes, the
- * information must carry one.
- */
-static gboolean
-resolve_author_key(SevirtVmSpec *spec, GError **error)
-{
-    g_autofree guint8 *auth = NULL;
-    gsize len = 0;
-    gboolean present;
-
-    if (!spec->id_auth)
-        return TRUE;
-    auth = sevirt_base64_decode_strict(_("ID authentication"), spec->id_auth,
-                                       SEVIRT_ID_AUTH_SIZE, &len, error);
-    if (!auth)
-        return sevirt_vm_spec_locate_error(spec, "sev.id_auth", error);
-    present = (auth[ID_AUTH_AUTHOR_KEY_ALGO] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 1] |
-               auth[ID_AUTH_AUTHOR_KEY_ALGO + 2] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 3]) != 0;
-    if (spec->author_key == SEVIRT_TRISTATE_DEFAULT)
-        spec->author_key = present ? SEVIRT_TRISTATE_YES : SEVIRT_TRISTATE_NO;
-    else if (spec->author_key == SEVIRT_TRISTATE_YES && !present)
-        return spec_invalid(spec, "sev.author_key", error,
-                            _("The ID authentication information carries no author key "
-                              "(its author key algorithm is 0)"));
-    return TRUE;
-}
-
-static gboolean
-validate_snp(SevirtVmSpec *spec, GError **error)
-{
-    const char *field = snp_field_set(spec);
-
-    if (spec->sev_type != SEVIRT_SEV_SNP) {
-        if (!field)
-            return TRUE;
-        return spec_invalid(spec, field, error,
-                            _("Only SEV-SNP guests take guest-visible workarounds, an ID block, "
-                              "ID authentication, host data, an author key or a VCEK setting "
-                              "(the SEV type is %s)"), sevirt_sev_type_to_string(spec->sev_type));
-    }
-    if (!spec->id_block != !spec->id_auth)
-        return spec_invalid(spec, spec->id_block ? "sev.id_block" : "sev.id_auth", error,
-                            _("An ID block needs its ID authentication information and the "
-                              "other way round: give both or neither"));
-    if (spec->author_key == SEVIRT_TRISTATE_YES && !spec->id_auth)
-        return spec_invalid(spec, "sev.author_key", error,
-                            _("An author key signs the ID key: it needs an ID block and its "
-                              "ID authentication information"));
-    return (!spec->guest_visible_workarounds ||
-            validate_blob(spec, "sev.guest_visible_workarounds", _("guest-visible workarounds"),
-                          spec->guest_visible_workarounds, SEVIRT_GUEST_WORKAROUNDS_SIZE,
-                          error)) &&
-           (!spec->id_block ||
-            validate_blob(spec, "sev.id_block", _("ID block"), spec->id_block,
-                          SEVIRT_ID_BLOCK_SIZE, error)) &&
-           (!spec->id_auth ||
-            validate_blob(spec, "sev.id_auth", _("ID authentication"), spec->id_auth,
-                          SEVIRT_ID_AUTH_SIZE, error)) &&
-           (!spec->host_data ||
-            validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
-                          SEVIRT_HOST_DATA_SIZE, error)) &&
-           resolve_author_key(spec, error);
-}
-
 static gboolean
 validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
                          GPtrArray *notes, GError **error)
 {
     g_autofree char *note = NULL;
 
+    if (!validate_snp_items(spec, error))
+        return FALSE;
     if (!spec->policy_set) {
         spec->policy = sevirt_policy_default(spec->sev_type);
         spec->policy_set = TRUE;
@@ -762,8 +751,7 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
         !validate_paths(spec, error) ||
         !validate_boot(spec, error) ||
         !validate_cloud_init(spec, error) ||
-        !sevirt_vm_spec_resolve_policy(spec, error) ||
-        !validate_snp(spec, error))
+        !sevirt_vm_spec_resolve_policy(spec, error))
         return FALSE;
 
     if (spec->sev_type == SEVIRT_SEV_NONE) {
@@ -822,10 +810,5 @@ sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
     if (!a->ark != !a->ask)
         return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
                             _("--ark and --ask (sev.ark, sev.ask) go together"));
-    if (a->ark && !a->from_host)
-        return spec_invalid(spec, "sev.ark", error,
-                            _("--ark and --ask verify the chain the host reports with "
-                              "--from-host; check a --pdh file's chain with "
-                              "'sevirt verify-certs'"));
     return TRUE;
 }

@@ -104,8 +104,8 @@ typedef struct {
     gboolean enabled;      /* --attest, sev.attest */
     char *pdh;             /* the platform's PDH certificate file */
     gboolean from_host;    /* the PDH of the host, or of the guest's emulator */
-    char *ark;             /* with from_host: AMD's ARK and ASK (files) to verify */
-    char *ask;             /* the host's certificate chain with */
+    char *ark;             /* another root (ARK and ASK files) to verify the */
+    char *ask;             /* platform's chain under instead of AMD's built-in ones */
     char *keys_dir;        /* where the session and the owner's keys are written */
 } SevirtAttestSpec;
 
@@ -123,15 +123,14 @@ typedef struct {
     gint reduced_phys_bits;    /* -1: from the host, or libvirt fills it */
     char *dh_cert;             /* base64 of the 0x824-byte GODH certificate */
     char *session;             /* base64 of the 0x80-byte session blob */
+    char *id_block;            /* SNP: base64 of the 96-byte ID block (sevirt id-block) */
+    char *id_auth;             /* SNP: base64 of the 4096-byte ID authentication */
+    gboolean author_key;       /* SNP: the ID auth carries an author key */
+    char *host_data;           /* SNP: base64 of 32 bytes the report carries as host_data */
+    char *guest_visible_workarounds;   /* SNP: base64 of 16 bytes, CPUID workarounds the guest sees */
+    SevirtTristate vcek;       /* SNP: reports may be signed with the VCEK (NO: the VLEK only) */
     SevirtAttestSpec *attest;  /* NULL: no session to make (create --attest) */
     SevirtTristate kernel_hashes;
-    /* SEV-SNP only (libvirt >= 10.5), base64 as <launchSecurity> takes them: */
-    char *guest_visible_workarounds;   /* 16 bytes: CPUID workarounds the guest sees */
-    char *id_block;            /* 96 bytes: the owner's signed ID block */
-    char *id_auth;             /* 4096 bytes: its ID authentication information */
-    char *host_data;           /* 32 bytes: copied into every attestation report */
-    SevirtTristate author_key; /* id_auth's author key is used (DEFAULT: when it has one) */
-    SevirtTristate vcek;       /* reports signed with the VCEK (NO: the VLEK) */
 
     char *kernel;
     char *initrd;
@@ -332,8 +331,5 @@ gboolean sevirt_vm_spec_is_attested(const SevirtVmSpec *spec);
 #define SEVIRT_DH_CERT_SIZE 0x824
 #define SEVIRT_SESSION_SIZE 0x80
 #define SEVIRT_GUEST_WORKAROUNDS_SIZE 16
-#define SEVIRT_ID_BLOCK_SIZE 96
-#define SEVIRT_ID_AUTH_SIZE 4096
-#define SEVIRT_HOST_DATA_SIZE 32
 
 G_END_DECLS

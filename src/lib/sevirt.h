@@ -21,10 +21,15 @@
 /* attestation */
 #include "sevirt-guid.h"
 #include "sevirt-cert.h"
+#include "sevirt-amd-roots.h"
 #include "sevirt-session.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
+/* SEV-SNP attestation */
+#include "sevirt-snp-measure.h"
+#include "sevirt-snp-idblock.h"
+#include "sevirt-snp-report.h"
 /* lifecycle */
 #include "sevirt-storage.h"
 #include "sevirt-cloudinit.h"

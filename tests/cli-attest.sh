@@ -153,7 +153,7 @@ expect 2 sevirt verify-certs --pdh "$T/badalgo.cert" --cert-chain "$T/chain.bin"
     --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "unknown key algorithm 0x3f"
 # a directory where a file is expected
 expect 2 sevirt verify-certs --pdh "$T" --cert-chain "$T/chain.bin" \
-    --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "it is a directory"
+    --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "'$T' is not a regular file"
 
 # --------------------------------------------------------------- session
 expect 0 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x33 --out-dir "$T/sess" --tk &&

@@ -62,6 +62,24 @@ expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 &&
 [ ! -e "$rec" ] || fail "--emu-forget left the record"
 expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 && out_has "no record of guest"
 
+# --- received secrets are kept only when asked for
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : false'
+expect 0 "$EMU" --emu-keep-secrets yes && out_has "keep-secrets=true"
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : true'
+expect 1 "$EMU" --emu-keep-secrets maybe && err_has "yes or no, not 'maybe'"
+expect 0 "$EMU" --emu-keep-secrets no && out_has "keep-secrets=false"
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : false'
+rm -f "$TEST_TMP/state/emu.conf"
+expect 2 sevirt emulator-setup --keep-secrets maybe && err_has "--keep-secrets takes yes or no"
+
+# --- the records of guests libvirt does not know go (not a fresh one)
+old=$TEST_TMP/state/domains/0c8ddc76-8997-4df9-be60-a3ad34d62b03
+mkdir -p "$rec" "$old" && touch -d '2001-01-01' "$rec" "$old"
+expect 0 "$EMU" --emu-prune 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 &&
+    out_has "removed the record of guest 0c8ddc76-8997-4df9-be60-a3ad34d62b03"
+[ -d "$rec" ] && [ ! -e "$old" ] || fail "--emu-prune removed the wrong records"
+expect 0 "$EMU" --emu-prune "" && [ ! -e "$rec" ] || fail "--emu-prune '' kept a record"
+
 # --- libvirt's capability probe, run by hand
 cat >"$TEST_TMP/probe.py" <<'EOF'
 import base64, json, socket, sys

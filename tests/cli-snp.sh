@@ -212,7 +212,23 @@ expect 0 sevirt verify-report --json "$G/attestation.bin" "$G/attestation.bin" \
 # usage errors
 expect 2 sevirt verify-report "$G/attestation.bin" && err_has "--vcek" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --vlek "$G/vcek.der" && err_has "exactly one" && err_one_line
-expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" && err_has "--cert-chain" && err_one_line
+# no root named: AMD's built-in roots, found by the VCEK's / VLEK's issuer
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" &&
+    out_has "PASS root               AMD's Milan ARK, built into sevirt" || fail "built-in Milan roots"
+expect 0 sevirt verify-report "$TL/test-vlek-report.bin" --vlek "$TL/test-vlek.der" --vmpl 1 &&
+    out_has "AMD's Milan ARK, built into sevirt" && out_has "PASS ask" || fail "built-in Milan ASVK"
+expect 0 sevirt verify-report "$A/report.bin" --vcek "$A/vcek-genoa.pem" &&
+    out_has "AMD's Genoa ARK, built into sevirt" || fail "built-in Genoa roots"
+# a chain under a private root is refused without that root named, and
+# named, every result says the root is not AMD's
+expect 5 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" &&
+    err_has "built into sevirt" && err_has "--ark FILE" && err_one_line
+expect 0 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" &&
+    out_has "WARNING: the ARK given is NOT AMD's" || fail "a private root is not called AMD's"
+expect 0 sevirt verify-report --json "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" &&
+    out_has "NOT AMD's" || fail "a private root is not called AMD's in JSON"
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem" &&
+    out_has "the ARK given is one of AMD's" || fail "AMD's own ARK named with --ark"
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" && err_has "go together" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem" \
     --asvk "$G/ask.pem" && err_has "same option" && err_one_line

@@ -7,7 +7,9 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -316,9 +318,9 @@ test_launch_with_session(void **state)
     assert_string_equal(sev_state(psp), "launch-secret");
 
     /* the owner recomputes the measurement from firmware, kernel hashes */
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    kernel = sevirt_file_read(p_kernel, 0, &input.kernel_len, &error);
-    initrd = sevirt_file_read(p_initrd, 0, &input.initrd_len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    kernel = sevirt_file_read(p_kernel, SEVIRT_KERNEL_FILE_MAX, &input.kernel_len, &error);
+    initrd = sevirt_file_read(p_initrd, SEVIRT_INITRD_FILE_MAX, &input.initrd_len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.kernel = kernel;
@@ -350,11 +352,27 @@ test_launch_with_session(void **state)
     g_assert_no_error(error);
     g_clear_pointer(&ret, json_node_unref);
 
-    plain = sevirt_secret_table_serialize(table);
+    /* by default, where it went is recorded, not the secret */
     record = emu_platform_domain_dir(f->platform, "0c8ddc76-8997-4df9-be60-a3ad34d62b03");
-    stored = g_build_filename(record, "secret-1.table.bin", NULL);
     {
-        g_autofree guint8 *got = sevirt_file_read(stored, 0, &len, &error);
+        g_autofree char *meta = g_build_filename(record, "secret-1.json", NULL);
+        g_autofree char *table1 = g_build_filename(record, "secret-1.table.bin", NULL);
+        g_autofree char *payload1 = g_build_filename(record, "secret-1.payload.b64", NULL);
+
+        assert_true(g_file_test(meta, G_FILE_TEST_IS_REGULAR));
+        assert_false(g_file_test(table1, G_FILE_TEST_EXISTS));
+        assert_false(g_file_test(payload1, G_FILE_TEST_EXISTS));
+    }
+    /* with keep-secrets (tests, the demo), the table the guest finds */
+    f->platform->keep_secrets = TRUE;
+    ret = psp_call(psp, "sev-inject-launch-secret", good, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&ret, json_node_unref);
+
+    plain = sevirt_secret_table_serialize(table);
+    stored = g_build_filename(record, "secret-2.table.bin", NULL);
+    {
+        g_autofree guint8 *got = sevirt_file_read(stored, SEVIRT_SECRET_PACKET_MAX, &len, &error);
 
         g_assert_no_error(error);
         assert_int_equal(len, plain->len);
@@ -402,9 +420,9 @@ test_launch_es_matches_qemu_vmsas(void **state)
     psp = emu_psp_new(f->platform, args, &error);
     g_assert_no_error(error);
 
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    vmsa0 = sevirt_file_read(p_v0, 0, &len, &error);
-    vmsa1 = sevirt_file_read(p_v1, 0, &len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    vmsa0 = sevirt_file_read(p_v0, SEVIRT_VMSA_SIZE, &len, &error);
+    vmsa1 = sevirt_file_read(p_v1, SEVIRT_VMSA_SIZE, &len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.num_cpus = 4;
@@ -493,6 +511,56 @@ test_launch_refusals(void **state)
 /* By default the platform's CPU is the host's (CPUID leaf 1, as libvirt
  * reads it: tests/integ-emu-setup.sh compares with libvirt's capabilities);
  * emu.conf overrides it. */
+/* keep-secrets is off unless set; a prune removes the records of guests
+ * libvirt does not know, but not a record just made, nor anything else. */
+static void
+test_records(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-emu-psp-XXXXXX", &error);
+    g_autofree char *conf = g_build_filename(dir, "emu.conf", NULL);
+    const char *known_uuid = "6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10";
+    const char *gone_uuid = "0c8ddc76-8997-4df9-be60-a3ad34d62b03";
+    const char *new_uuid = "5b0f8f5e-6f5c-4bb8-9d5a-6c3a5d9e2f11";
+    const char *const known[] = { known_uuid, NULL };
+    const char *const names[] = { known_uuid, gone_uuid, new_uuid, "notes", NULL };
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    g_autoptr(EmuPlatform) platform = NULL;
+
+    platform = emu_platform_load(dir, &error);
+    g_assert_no_error(error);
+    assert_false(platform->keep_secrets);
+    g_clear_pointer(&platform, emu_platform_free);
+    assert_true(g_file_set_contents(conf, "[platform]\ncbitpos=47\n", -1, NULL));
+    assert_true(emu_platform_set_keep_secrets(dir, TRUE, NULL, NULL, &error));
+    platform = emu_platform_load(dir, &error);
+    g_assert_no_error(error);
+    assert_true(platform->keep_secrets);
+    assert_int_equal(platform->cbitpos, 47);
+    g_clear_pointer(&platform, emu_platform_free);
+    assert_true(emu_platform_set_keep_secrets(dir, FALSE, NULL, NULL, &error));
+    platform = emu_platform_load(dir, &error);
+    assert_false(platform->keep_secrets);
+
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *rec = g_build_filename(dir, "domains", names[i], NULL);
+        g_autofree char *file = g_build_filename(rec, "secret-1.table.bin", NULL);
+
+        assert_int_equal(g_mkdir_with_parents(rec, 0700), 0);
+        assert_true(g_file_set_contents(file, "x", 1, NULL));
+        if (!g_str_equal(names[i], new_uuid))
+            assert_int_equal(utimensat(AT_FDCWD, rec, old, 0), 0);
+    }
+    assert_true(emu_platform_prune(dir, known, NULL, NULL, &error));
+    g_assert_no_error(error);
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *rec = g_build_filename(dir, "domains", names[i], NULL);
+
+        assert_int_equal(g_file_test(rec, G_FILE_TEST_IS_DIR), !g_str_equal(names[i], gone_uuid));
+    }
+    remove_tree(dir);
+}
+
 static void
 test_platform_cpu(void **state G_GNUC_UNUSED)
 {
@@ -633,6 +701,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_launch_refusals, setup_default, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_qmp_answers, setup_default, fixture_teardown),
         cmocka_unit_test(test_platform_cpu),
+        cmocka_unit_test(test_records),
     };
 
     return sevirt_test_status(cmocka_run_group_tests(tests, mint_platform, discard_platform));

@@ -9,7 +9,7 @@
 #   build        sevirt and the emulator under _build/demo, or under
 #                /var/tmp/sevirt-demo-build when QEMU's user cannot enter
 #                the source tree (an existing configured build is reused)
-#   setup        'sevirt emulator-setup': the emulator's platform identity
+#   setup        'sevirt emulator-setup --keep-secrets yes': the platform identity
 #                and the /dev/sev placeholder libvirt needs
 #   owner        export-certs --emulator, then verify-certs under the
 #                emulated platform's own ARK and ASK, named with --ark
@@ -126,7 +126,7 @@ runuser -u "$quser" -- test -x "$emu" ||
     die "QEMU's user '$quser' cannot run '$emu': a directory on the way is private (such as /root); use a --builddir others may enter (such as under /var/tmp)"
 
 step "Set up the EMULATED SEV platform (no memory encryption, no confidentiality)"
-"$sevirt" emulator-setup --emulator "$emu"
+"$sevirt" emulator-setup --emulator "$emu" --keep-secrets yes
 platform=$("$emu" --emu-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["identity"]["dir"])')
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sevirt-demo.XXXXXX")

@@ -39,6 +39,7 @@ for cmd in verify-certs session verify-measurement build-secret; do
     expect 0 sevirt "$cmd" --help && out_has "sevirt $cmd"
 done
 expect 0 sevirt verify-measurement --help && out_has "--print-expected" && out_has "--vmsa-fpu-init"
+expect 0 sevirt session --help && out_has "--cert-chain" && out_has "--ark" && out_has "AMD's built-in roots"
 
 # ---------------------------------------------------------- verify-certs
 for gen in rome naples; do

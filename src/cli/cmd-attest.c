@@ -713,7 +713,11 @@ static const SevirtCmd attest_cmds[] = {
       N_("Writes godh.b64 (<dhCert>) and session.b64 (<session>) for the domain XML,\n"
          "and the transport keys tek.bin and tik.bin (mode 0600) needed later to\n"
          "verify the measurement and build the secret.  Existing files are never\n"
-         "overwritten."),
+         "overwritten.\n"
+         "Only for a PDH whose chain (beside it, or --cert-chain) verifies up to\n"
+         "AMD's built-in roots, as verify-certs checks it; another root only with\n"
+         "--ark and --ask (an emulated platform's, for development), and then the\n"
+         "result says that the root is not AMD's."),
       SEVIRT_CMD_OPTIONS(SessionOpts, session_entries), 0, 0, cmd_session, 0 },
     { "verify-measurement", NULL,
       N_("check a launch measurement against the expected firmware, kernel and vCPUs (offline)"),

@@ -39,6 +39,7 @@ for cmd in verify-certs session verify-measurement build-secret; do
     expect 0 sevirt "$cmd" --help && out_has "sevirt $cmd"
 done
 expect 0 sevirt verify-measurement --help && out_has "--print-expected" && out_has "--vmsa-fpu-init"
+expect 0 sevirt session --help && out_has "--cert-chain" && out_has "--ark" && out_has "AMD's built-in roots"
 
 # ---------------------------------------------------------- verify-certs
 for gen in rome naples; do
@@ -156,8 +157,11 @@ expect 2 sevirt verify-certs --pdh "$T" --cert-chain "$T/chain.bin" \
     --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "'$T' is not a regular file"
 
 # --------------------------------------------------------------- session
+# AMD's Rome chain beside the PDH verifies up to the built-in root, no option needed
 expect 0 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x33 --out-dir "$T/sess" --tk &&
-    out_has "policy 0x0033" && out_has "godh.b64" && out_has "mode 0600"
+    out_has "policy 0x0033" && out_has "godh.b64" && out_has "mode 0600" &&
+    out_has "The certificate chain of $C/rome/pdh.cert verifies up to AMD's Rome root" &&
+    err_lacks "NOT AMD'S"
 for f in tek.bin tik.bin tk.bin; do
     [ "$(stat -c %a "$T/sess/$f")" = 600 ] || fail "$f is not mode 0600"
 done
@@ -174,8 +178,10 @@ expect 1 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x33 --out-dir "$T/ses
     err_has "Refusing to overwrite '$T/sess/tek.bin'" && err_one_line
 cmp -s "$T/tek.orig" "$T/sess/tek.bin" || fail "an existing TEK was modified"
 # a PDH base64 file (as virsh nodesevinfo prints it) is accepted, with --json
-expect 0 sevirt --json session --pdh "$T/pdh.b64" --policy 7 --out-dir "$T/sess2" &&
-    out_has '"policy" : 7' && out_has '"dh_cert" : "'"$T/sess2/godh.b64"'"'
+# with its chain given as libvirt exports it
+expect 0 sevirt --json session --pdh "$T/pdh.b64" --cert-chain "$T/chain.b64" --policy 7 --out-dir "$T/sess2" &&
+    out_has '"policy" : 7' && out_has '"dh_cert" : "'"$T/sess2/godh.b64"'"' &&
+    out_has '"root" : "built-in"' && out_has '"amd_root" : true' && out_lacks '"warning"'
 [ ! -e "$T/sess2/tk.bin" ] || fail "tk.bin written without --tk"
 # refusing PDHs that are not ECDH P-384 PDH certificates
 expect 2 sevirt session --pdh "$C/rome/pek.cert" --policy 0x33 --out-dir "$T/s3" &&
@@ -197,6 +203,45 @@ expect 0 sevirt session --pdh "$C/rome/pdh.cert" --policy nodbg,noks,es --out-di
     out_has "policy 0x0007"
 expect 2 sevirt session --pdh "$C/rome/pdh.cert" --policy 3 && err_has "option --out-dir is required"
 expect 7 sevirt session --pdh "$T/missing.cert" --policy 3 --out-dir "$T/s3" && err_has "missing.cert"
+
+# No session for a PDH whose chain does not verify up to an AMD root.
+# a PDH with no chain beside it and no --cert-chain
+expect 7 sevirt session --pdh "$T/pdh.b64" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "The chain of '$T/pdh.b64' (pek.cert, oca.cert and cek.cert beside it)" &&
+    err_has "or give the chain with --cert-chain FILE" && err_one_line
+[ ! -e "$T/s5" ] || fail "a session was made for a PDH without its chain"
+# a flipped byte in the CEK (no AMD ASK signed it) or in the PEK (beside, or in --cert-chain)
+expect 5 sevirt session --pdh "$T/cek-flipped/pdh.cert" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "does not lead to an AMD root" && err_has "run with --ark FILE --ask FILE" && err_one_line
+mkdir "$T/pek-flipped" && cp "$C/rome"/*.cert "$T/pek-flipped/"
+printf '\001' | dd of="$T/pek-flipped/pek.cert" bs=1 seek=5 conv=notrunc 2>/dev/null
+expect 5 sevirt session --pdh "$T/pek-flipped/pdh.cert" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "broken at OCA -> PEK" && err_has "run with --ark FILE --ask FILE" && err_one_line
+cat "$T/pek-flipped/pek.cert" "$C/rome/oca.cert" "$C/rome/cek.cert" >"$T/pek-flipped.bin"
+expect 5 sevirt session --pdh "$T/pdh.b64" --cert-chain "$T/pek-flipped.bin" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "broken at OCA -> PEK" && err_one_line
+# a PDH that is not the one the chain's PEK signed
+expect 5 sevirt session --pdh "$C/naples/pdh.cert" --cert-chain "$T/chain.bin" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "broken at PEK -> PDH"
+[ ! -e "$T/s5" ] || fail "a session was made for a PDH whose chain does not verify"
+# the emulated platform's chain: refused without --ark, accepted with
+# --ark/--ask saying loudly, in text and JSON, that the root is not AMD's
+expect 5 sevirt session --pdh "$E/pdh.cert" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "does not lead to an AMD root" && err_has "run with --ark FILE --ask FILE" && err_one_line
+[ ! -e "$T/s5" ] || fail "a session was made for a chain under no AMD root"
+expect 2 sevirt session --pdh "$E/pdh.cert" --ark "$E/ark.cert" --policy 0x33 --out-dir "$T/s5" &&
+    err_has "--ark and --ask go together"
+expect 0 sevirt session --pdh "$E/pdh.cert" --ark "$E/ark.cert" --ask "$E/ask.cert" \
+    --policy 0x33 --out-dir "$T/s6" && out_has "which is NOT an AMD root" &&
+    err_has "warning: THE ROOT IS NOT AMD'S: '$E/ark.cert' is no AMD root key"
+expect 0 sevirt --json session --pdh "$E/pdh.cert" --ark "$E/ark.cert" --ask "$E/ask.cert" \
+    --policy 0x33 --out-dir "$T/s7" && out_has '"amd_root" : false' &&
+    out_has '"root" : "'"$E/ark.cert"'"' && out_has '"warning" : "THE ROOT IS NOT AMD'"'"'S' &&
+    err_has "THE ROOT IS NOT AMD'S"
+# AMD's chain under the wrong root given with --ark
+expect 5 sevirt session --pdh "$C/rome/pdh.cert" --ark "$E/ark.cert" --ask "$E/ask.cert" \
+    --policy 0x33 --out-dir "$T/s5" && err_has "does not verify under '$E/ark.cert' and '$E/ask.cert'" &&
+    err_one_line
 
 # ---------------------------------------------------- verify-measurement
 NONCE=wxP6tRHCFrFQWxsuqZA8QA==

@@ -15,6 +15,10 @@ require_cmd virt-qemu-sev-validate
 VALIDATE="/usr/bin/python3 $(command -v virt-qemu-sev-validate)"
 emu_setup
 PDH="$EMU_STATE/platform/pdh.cert"
+# The emulated platform's chain is under its own root, not AMD's: session
+# verifies the PDH's chain and must be told that root.
+ARK=$EMU_STATE/platform/ark.cert
+ASK=$EMU_STATE/platform/ask.cert
 # Debian's OVMF_CODE_4M.fd has no secret area: an address is needed, as
 # QEMU needs one.  8 MiB is guest RAM that OVMF has not used yet.
 GPA=8388608
@@ -30,7 +34,8 @@ attested_launch() {
     keys="$TEST_TMP/$label-keys"
     serial="$TEST_TMP/$label-serial.log"
 
-    expect 0 sevirt session --pdh "$PDH" --policy "$policy" --out-dir "$keys" || return
+    expect 0 sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy "$policy" \
+        --out-dir "$keys" || return
     EMU_SERIAL_LOG=$serial emu_domain_xml "$name" "$vcpus" "$policy" \
         "$keys/godh.b64" "$keys/session.b64" >"$TEST_TMP/$label.xml"
     emu_define "$name" "$TEST_TMP/$label.xml"
@@ -59,7 +64,8 @@ attested_launch() {
         --firmware /usr/share/OVMF/OVMF_CODE.fd --tik "$keys/tik.bin" "$@"
 
     # ... nor does the TIK of another session
-    expect 0 sevirt session --pdh "$PDH" --policy "$policy" --out-dir "$keys-other"
+    expect 0 sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy "$policy" \
+        --out-dir "$keys-other"
     expect 5 sevirt verify-measurement --measurement "$measurement" \
         --api-major 1 --api-minor 55 --build-id 21 --policy "$policy" \
         --firmware "$OVMF" --tik "$keys-other/tik.bin" "$@"
@@ -119,7 +125,8 @@ attested_launch es 4 0x37 --num-cpus 4 $(emu_cpu_options)
 
 # --- launches the emulated PSP refuses at LAUNCH_START
 keys="$TEST_TMP/neg-keys"
-expect 0 sevirt session --pdh "$PDH" --policy 0x33 --out-dir "$keys"
+expect 0 sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy 0x33 --out-dir "$keys" &&
+    err_has "THE ROOT IS NOT AMD'S"
 
 # a tampered dhCert (one byte of the owner's public key)
 base64 -d <"$keys/godh.b64" >"$TEST_TMP/godh.bin"

@@ -12,6 +12,10 @@ emu_setup
 T=$TEST_TMP
 GPA=0x800000
 PDH=$EMU_STATE/platform/pdh.cert
+# The emulated platform's chain is under its own root, not AMD's: session
+# verifies the PDH's chain and must be told that root.
+ARK=$EMU_STATE/platform/ark.cert
+ASK=$EMU_STATE/platform/ask.cert
 
 # The emulated platform's CPU and VMSA reset values, as its VMSAs carry them.
 CPU=$(emu_cpu_options)
@@ -26,7 +30,8 @@ printf 'correct horse battery staple\0' >"$T/passphrase"
 chmod 600 "$T/passphrase"
 name="${TEST_PREFIX}es"
 keys=$T/keys
-expect 0 sevirt session --pdh "$PDH" --policy 0x37 --out-dir "$keys" || die "no session"
+expect 0 sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy 0x37 --out-dir "$keys" ||
+    die "no session"
 emu_domain_xml "$name" 4 0x37 "$keys/godh.b64" "$keys/session.b64" >"$T/es.xml"
 emu_define "$name" "$T/es.xml"
 record="$EMU_STATE/domains/$($V domuuid "$name")"

@@ -22,8 +22,11 @@ OTHER_FW=/usr/share/OVMF/OVMF_CODE.fd
 # The guest owner's side: the platform's certificates, checked, and a session.
 expect 0 sevirt -c "$TEST_URI" export-certs --emulator "$EMU" --out-dir "$T/platform" &&
     out_has "EMULATED SEV PLATFORM"
-expect 0 sevirt verify-certs --dir "$T/platform" --ark "$EMU_STATE/platform/ark.cert" \
-    --ask "$EMU_STATE/platform/ask.cert" || die "the emulator's chain does not verify"
+# The emulated platform's chain is under its own root, not AMD's.
+ARK=$EMU_STATE/platform/ark.cert
+ASK=$EMU_STATE/platform/ask.cert
+expect 0 sevirt verify-certs --dir "$T/platform" --ark "$ARK" --ask "$ASK" ||
+    die "the emulator's chain does not verify"
 PDH=$T/platform/pdh.cert
 
 printf 'correct horse battery staple\0' >"$T/passphrase"
@@ -35,7 +38,8 @@ chmod 600 "$T/passphrase"
 new_guest() {
     name="${TEST_PREFIX}$1"
     keys=${4:-$T/$1-keys}
-    [ -d "$keys" ] || sevirt session --pdh "$PDH" --policy "$3" --out-dir "$keys" >/dev/null ||
+    [ -d "$keys" ] || sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy "$3" \
+        --out-dir "$keys" >/dev/null ||
         die "$1: no session"
     emu_domain_xml "$name" "$2" "$3" "$keys/godh.b64" "$keys/session.b64" >"$T/$1.xml"
     emu_define "$name" "$T/$1.xml"
@@ -122,7 +126,8 @@ no_secret_delivered wrongfw-json
 
 # a TIK from another session: refused before the guest starts, and a guest
 # already paused with it is destroyed
-expect 0 sevirt session --pdh "$PDH" --policy 0x33 --out-dir "$T/other-keys"
+expect 0 sevirt session --pdh "$PDH" --ark "$ARK" --ask "$ASK" --policy 0x33 \
+    --out-dir "$T/other-keys"
 expect 5 sevirt -c "$TEST_URI" launch "$name" --tek "$T/other-keys/tek.bin" --tik "$T/other-keys/tik.bin" \
     --firmware "$OVMF" --secret "luks-key:$T/passphrase" --secret-address $GPA &&
     err_has "The TIK does not belong to the domain's session" &&

@@ -82,41 +82,47 @@ sevirt_cli_chain_read_beside(SevirtCertChain *chain, const char *pdh_path, GErro
     return FALSE;
 }
 
-/*
- * The PDH's chain must lead to AMD's built-in root of its generation, or,
- * with --ark and --ask, to that root (and then everything says it is not
- * AMD's).  Nothing goes on with a chain that does not verify.
- */
-static gboolean
-verify_platform_chain(SevirtCliAttest *attest, SevirtCertChain *chain, const char *who,
-                      const SevirtAttestSpec *a, GError **error)
+gboolean
+sevirt_cli_chain_verify(SevirtCli *cli, SevirtCertChain *chain, const char *who,
+                        const char *ark, const char *ask, gboolean *amd_root, GError **error)
 {
     SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
-    gboolean amd_root = FALSE;
 
-    if (!sevirt_cli_chain_read_root(chain, a->ark, a->ask, error))
+    *amd_root = FALSE;
+    if (!sevirt_cli_chain_read_root(chain, ark, ask, error))
         return FALSE;
-    if (!sevirt_amd_roots_verify_chain(chain, &gen, &amd_root, NULL, error)) {
-        if (a->ark) {
+    if (!sevirt_amd_roots_verify_chain(chain, &gen, amd_root, NULL, error)) {
+        if (ark) {
             g_prefix_error(error, _("The certificate chain of %s does not verify under '%s' and '%s': "),
-                           who, a->ark, a->ask);
+                           who, ark, ask);
         } else {
             g_prefix_error(error, _("The certificate chain of %s: "), who);
             sevirt_cli_chain_advise(error);
         }
         return FALSE;
     }
-    attest->chain_verified = TRUE;
-    attest->amd_root = amd_root;
-    if (amd_root) {
-        sevirt_cli_step(attest->cli, _("The certificate chain of %s verifies up to AMD's %s root"),
+    if (*amd_root) {
+        sevirt_cli_step(cli, _("The certificate chain of %s verifies up to AMD's %s root"),
                         who, sevirt_amd_generation_to_string(gen));
     } else {
-        attest->ark = g_strdup(a->ark);
-        sevirt_cli_warn(attest->cli, _(SEVIRT_CLI_NOT_AMD_ROOT), a->ark);
-        sevirt_cli_step(attest->cli, _("The certificate chain of %s verifies under '%s', which is NOT an AMD root"),
-                        who, a->ark);
+        sevirt_cli_warn(cli, _(SEVIRT_CLI_NOT_AMD_ROOT), ark);
+        sevirt_cli_step(cli, _("The certificate chain of %s verifies under '%s', which is NOT an AMD root"),
+                        who, ark);
     }
+    return TRUE;
+}
+
+/* Nothing goes on with a chain that does not verify. */
+static gboolean
+verify_platform_chain(SevirtCliAttest *attest, SevirtCertChain *chain, const char *who,
+                      const SevirtAttestSpec *a, GError **error)
+{
+    if (!sevirt_cli_chain_verify(attest->cli, chain, who, a->ark, a->ask, &attest->amd_root,
+                                 error))
+        return FALSE;
+    attest->chain_verified = TRUE;
+    if (!attest->amd_root)
+        attest->ark = g_strdup(a->ark);
     return TRUE;
 }
 

@@ -98,4 +98,20 @@ gboolean sevirt_cli_chain_read_root(SevirtCertChain *chain, const char *ark, con
 gboolean sevirt_cli_chain_read_beside(SevirtCertChain *chain, const char *pdh_path,
                                       GError **error);
 
+/**
+ * sevirt_cli_chain_verify:
+ * @chain: the platform's PDH, PEK, OCA and CEK; the root is read into it
+ * @who: the PDH's origin, for the messages
+ * @ark, @ask: (nullable) the --ark and --ask files
+ * @amd_root: (out) whether the root the chain verified under is AMD's
+ *
+ * Verifies @chain up to AMD's built-in root of its generation, or, with
+ * @ark and @ask, up to that root, and then warns that it is not AMD's.
+ * On failure (SEVIRT_ERROR_VERIFY) the message says how to name another
+ * root.  Says which root it verified under as a progress line.
+ */
+gboolean sevirt_cli_chain_verify(SevirtCli *cli, SevirtCertChain *chain, const char *who,
+                                 const char *ark, const char *ask, gboolean *amd_root,
+                                 GError **error);
+
 G_END_DECLS

@@ -203,6 +203,9 @@ cmd_verify_certs(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
 
 typedef struct {
     char *pdh;
+    char *cert_chain;
+    char *ark;
+    char *ask;
     char *policy;
     char *out_dir;
     gboolean write_tk;
@@ -214,7 +217,14 @@ session_entries(gpointer data)
     SessionOpts *o = data;
     const GOptionEntry entries[] = {
         { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &o->pdh,
-          N_("the platform's PDH certificate (raw or base64; verify it with verify-certs first)"), N_("FILE") },
+          N_("the platform's PDH certificate (raw or base64), with pek.cert, oca.cert and cek.cert "
+             "beside it as export-certs writes them (its chain is verified)"), N_("FILE") },
+        { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &o->cert_chain,
+          N_("the PDH's chain instead: PEK, OCA and CEK, as libvirt exports them (raw or base64)"), N_("FILE") },
+        { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
+          N_("trust this root key certificate instead of AMD's built-in ones (an emulated platform's, for development only)"), N_("FILE") },
+        { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
+          N_("with --ark: the signing key certificate under that root"), N_("FILE") },
         { "policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
           N_("guest policy the session is bound to: a number (0x33) or flags (nodbg,noks,es,domain,sev)"), N_("POLICY") },
         { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->out_dir,
@@ -240,6 +250,32 @@ parse_session_policy(const char *text, guint64 *policy, GError **error)
                                policy, NULL, error);
 }
 
+/*
+ * A session is only as good as the PDH it is made for: its chain (beside
+ * it, or --cert-chain) must verify up to AMD's root, or the --ark named.
+ */
+static gboolean
+verify_session_pdh(SevirtCli *cli, const SessionOpts *o, const SevirtSevCert *pdh,
+                   gboolean *amd_root, GError **error)
+{
+    g_auto(SevirtCertChain) chain = { 0 };
+
+    chain.pdh = sevirt_sev_cert_copy(pdh);
+    if (o->cert_chain) {
+        if (!sevirt_cert_chain_read_platform(&chain, o->cert_chain, error))
+            return FALSE;
+    } else if (!sevirt_cli_chain_read_beside(&chain, o->pdh, error)) {
+        if (error && *error) {
+            g_autofree char *message = g_steal_pointer(&(*error)->message);
+
+            (*error)->message = g_strdup_printf(_("%s; or give the chain with --cert-chain FILE"),
+                                                message);
+        }
+        return FALSE;
+    }
+    return sevirt_cli_chain_verify(cli, &chain, o->pdh, o->ark, o->ask, amd_root, error);
+}
+
 static gboolean
 cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GError **error)
 {
@@ -247,6 +283,7 @@ cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
     g_autoptr(SevirtSevCert) pdh = NULL;
     g_auto(SevirtCliSessionFiles) files = { 0 };
     guint64 policy = 0;
+    gboolean amd_root = FALSE;
 
     if (!require_option("--pdh", o->pdh, error) ||
         !require_option("--policy", o->policy, error) ||
@@ -255,6 +292,7 @@ cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
         return FALSE;
     if (!(pdh = sevirt_sev_cert_read(o->pdh, error)) ||
         !sevirt_session_check_pdh(pdh, o->pdh, error) ||
+        !verify_session_pdh(cli, o, pdh, &amd_root, error) ||
         !sevirt_cli_session_write(pdh, (guint32) policy, o->out_dir, o->write_tk, &files, error))
         return FALSE;
 
@@ -264,6 +302,15 @@ cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "policy");
         json_builder_add_int_value(b, policy);
+        /* the root the PDH's chain verified under: AMD's unless --ark named another */
+        sevirt_cli_json_add_string(b, "root", o->ark ? o->ark : "built-in");
+        json_builder_set_member_name(b, "amd_root");
+        json_builder_add_boolean_value(b, amd_root);
+        if (!amd_root) {
+            g_autofree char *warning = g_strdup_printf(_(SEVIRT_CLI_NOT_AMD_ROOT), o->ark);
+
+            sevirt_cli_json_add_string(b, "warning", warning);
+        }
         json_builder_set_member_name(b, "dh_cert");
         json_builder_add_string_value(b, files.godh);
         json_builder_set_member_name(b, "session");
@@ -666,7 +713,11 @@ static const SevirtCmd attest_cmds[] = {
       N_("Writes godh.b64 (<dhCert>) and session.b64 (<session>) for the domain XML,\n"
          "and the transport keys tek.bin and tik.bin (mode 0600) needed later to\n"
          "verify the measurement and build the secret.  Existing files are never\n"
-         "overwritten."),
+         "overwritten.\n"
+         "Only for a PDH whose chain (beside it, or --cert-chain) verifies up to\n"
+         "AMD's built-in roots, as verify-certs checks it; another root only with\n"
+         "--ark and --ask (an emulated platform's, for development), and then the\n"
+         "result says that the root is not AMD's."),
       SEVIRT_CMD_OPTIONS(SessionOpts, session_entries), 0, 0, cmd_session, 0 },
     { "verify-measurement", NULL,
       N_("check a launch measurement against the expected firmware, kernel and vCPUs (offline)"),

@@ -71,11 +71,11 @@ cd "$TEST_TMP" || die "no $TEST_TMP"
 # cloud-init files are checked before anything is made: no volume, no undo
 # (the test driver's missing domain capabilities give a warning first)
 expect 2 $T create made --sev none --disk pool=default-pool,size=1 --ssh-key /etc/hostname &&
-    err_has "--ssh-key: '/etc/hostname' line 1 is not an OpenSSH public key" &&
+    err_has "error: '/etc/hostname' line 1 is not an OpenSSH public key" &&
     out_lacks "Creating volume" && out_lacks "Undoing"
 expect 7 $T create made --sev none --disk pool=default-pool,size=1 \
     --cloud-init user-data=/nonexistent/user-data &&
-    err_has "--cloud-init user-data: Cannot read '/nonexistent/user-data'" &&
+    err_has "error: Cannot read '/nonexistent/user-data'" &&
     out_lacks "Creating volume"
 printf 'name: made\nsev: {type: none}\ndisks: ["pool=default-pool,size=1"]\ncloud_init:\n  ssh_key: %s\n' \
     "$data/cloudinit/not-a-key.pub" >"$TEST_TMP/badkey.yaml"

@@ -37,7 +37,7 @@ expect 2 $T delete test && err_has "Domain 'test' is not managed by sevirt" && e
 
 # state changes within one test-driver connection
 expect 0 $T wait test --state running --timeout 1 && out_has "Domain 'test' is running"
-expect 6 $T wait test --state paused --timeout 1 && err_has "did not become paused within 1 seconds (it is running)"
+expect 6 $T wait test --state paused --timeout 1 && err_has "did not become paused within 1 second (it is running)"
 expect 0 $T stop test --timeout 5 && out_has "Domain 'test' shut down"
 expect 0 $T destroy test && out_has "Domain 'test' destroyed"
 # the addresses libvirt reports (the test driver answers as for a DHCP lease)

@@ -49,7 +49,7 @@ expect 2 launch test --tik "$T/tik.bin" --tek "$T/tek.bin" -f "$FW" -s "luks-key
 expect 7 launch test --tik "$T/tik.bin" -f "$T/missing.fd" && err_has "missing.fd" && err_one_line
 # key and secret files others may read are refused, unless --insecure-keys
 cp "$T/tik.bin" "$T/open-tik.bin" && chmod 644 "$T/open-tik.bin"
-expect 2 launch test --tik "$T/open-tik.bin" -f "$FW" && err_has "accessible by group or others"
+expect 2 launch test --tik "$T/open-tik.bin" -f "$FW" && err_has "accessible by group or others (mode 0644): make it private with 'chmod 600', or pass --insecure-keys" && err_one_line
 cp "$T/pass" "$T/open-pass" && chmod 644 "$T/open-pass"
 expect 2 launch test --tik "$T/tik.bin" --tek "$T/tek.bin" -f "$FW" -s "luks-key:$T/open-pass" &&
     err_has "open-pass"

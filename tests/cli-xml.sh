@@ -123,11 +123,11 @@ bad 2 "--network: invalid value 'wifi=x': unknown key 'wifi'" v --network wifi=x
 bad 2 "Network 'none' cannot be combined with other networks" v --network none --network bridge=br0
 bad 2 "--share: invalid value '/srv/x': expected SOURCE_DIR:TAG[:ro]" v --share /srv/x
 bad 2 "Two shares use the mount tag 't'" v --share /a:t --share /b:t
-bad 7 "--cloud-init user-data: Cannot read '/nonexistent/user-data': No such file or directory" v --cloud-init user-data=/nonexistent/user-data
-bad 7 "--cloud-init meta-data: Cannot read '/nonexistent/meta-data'" v --cloud-init meta-data=/nonexistent/meta-data
-bad 2 "--cloud-init network-config: '/etc' is not a regular file" v --cloud-init network-config=/etc
-bad 7 "--ssh-key: Cannot read '/nonexistent/id.pub'" v --ssh-key /nonexistent/id.pub
-bad 2 "--ssh-key: '/etc/hostname' line 1 is not an OpenSSH public key: expected 'TYPE BASE64 [COMMENT]'" v --ssh-key /etc/hostname
+bad 7 "error: Cannot read '/nonexistent/user-data': No such file or directory" v --cloud-init user-data=/nonexistent/user-data
+bad 7 "error: Cannot read '/nonexistent/meta-data'" v --cloud-init meta-data=/nonexistent/meta-data
+bad 2 "error: '/etc' is not a regular file" v --cloud-init network-config=/etc
+bad 7 "error: Cannot read '/nonexistent/id.pub'" v --ssh-key /nonexistent/id.pub
+bad 2 "error: '/etc/hostname' line 1 is not an OpenSSH public key: expected 'TYPE BASE64 [COMMENT]'" v --ssh-key /etc/hostname
 
 # values only validation judges: at their place in the spec file
 spec_bad() {

@@ -65,7 +65,7 @@ expect 0 $S status "$managed" && out_has "State:           running" && out_has "
 expect 0 $S --json status "$managed" && out_has '"state" : "running"' && out_has '"managed" : true' &&
     out_lacks '"uptime_seconds" : null' && out_has '"launch_security" : {'
 expect 0 $S --json list && out_has "\"name\" : \"$managed\""
-expect 6 $S wait "$managed" --state shutoff --timeout 1 && err_has "did not become shutoff within 1 seconds" &&
+expect 6 $S wait "$managed" --state shutoff --timeout 1 && err_has "did not become shutoff within 1 second (" &&
     err_one_line
 
 # stop: ACPI is ignored by firmware without an OS, so the timeout destroys it
@@ -90,7 +90,7 @@ expect 0 $S destroy "$managed"
 
 # ip: nothing on a guest that is off; waiting for one times out
 expect 0 $S ip "$managed" && [ ! -s "$OUT" ] || fail "ip printed something for a stopped guest"
-expect 6 $S ip "$managed" --wait 1 && err_has "has no IP address after 1 seconds"
+expect 6 $S ip "$managed" --wait 1 && err_has "has no IP address after 1 second" && err_lacks "1 seconds"
 expect 0 $S --json ip "$managed" && out_has '"addresses" : ['
 
 # bad input

@@ -358,7 +358,7 @@ test_sev_option_and_file_policy(void **state G_GNUC_UNUSED)
         { "initrd: /boot/initrd.img", "--initrd /boot/other.img",
           "An initrd needs a kernel", FALSE },
         { "cloud_init: {ssh_key: /nonexistent.pub}", "--ssh-key /nonexistent/id.pub",
-          "--ssh-key: Cannot read '/nonexistent/id.pub'", FALSE },
+          "Cannot read '/nonexistent/id.pub'", FALSE },
         { "memory: 10", "--memory 256", "<memory unit=\"MiB\">256</memory>", TRUE },
     };
     const SevirtCmd *xml = commands(0);

@@ -418,7 +418,7 @@ test_launch_refusals(void **state)
                        "<os><type arch='x86_64'>hvm</type></os>"
                        "<launchSecurity type='sev'><policy>0x0033</policy></launchSecurity></domain>");
     assert_false(sevirt_launch(nokeys, &opts, &result, &error));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "has no guest owner <dhCert> and <session>");
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NO_OWNER_SESSION, "has no guest owner <dhCert> and <session>");
 
     /* a guest past its start is left alone */
     xml = sev_domain_xml("running", 0x33, t->session, "");
@@ -496,7 +496,7 @@ test_launch_expectations(void **state)
     opts.expected.firmware = no_area;
     opts.secrets = t->secrets;
     assert_false(sevirt_launch(dom, &opts, &result, &error));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NO_SECRET_AREA,
                              "Firmware 'ovmf.fd' reserves no launch secret area");
     sevirt_launch_result_clear(&result);
 

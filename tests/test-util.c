@@ -109,7 +109,7 @@ test_key_files(void **state G_GNUC_UNUSED)
     /* group-readable key refused unless allowed */
     assert_int_equal(chmod(key, 0640), 0);
     assert_null(sevirt_file_read_secret(key, 16, FALSE, &error));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE,
                              "is accessible by group or others (mode 0640)");
     secret = sevirt_file_read_secret(key, 16, TRUE, &error);
     assert_non_null(secret);
@@ -195,7 +195,7 @@ test_key_file_owner(void **state G_GNUC_UNUSED)
     assert_null(sevirt_file_read_secret(key, 0, FALSE, &error));
     assert_non_null(error);
     assert_non_null(strstr(error->message, key));
-    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "belongs to user");
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE, "belongs to user");
     /* the one who owns it by intent may be named */
     secret = sevirt_file_read_secret_owned(key, 0, FALSE, geteuid() == 0 ? 65534 : 0, &error);
     if (geteuid() == 0) {

@@ -173,7 +173,7 @@ sevirt_cli_attest_hook(virConnectPtr conn, SevirtVmSpec *spec, gpointer data, GE
     const SevirtAttestSpec *a = spec->attest;
     g_autoptr(SevirtSevCert) pdh = NULL;
 
-    if (!sevirt_attest_spec_check(spec, error))
+    if (!sevirt_cli_attest_check(spec, error))
         return FALSE;
     if (!a->enabled)
         return TRUE;

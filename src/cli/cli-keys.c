@@ -24,7 +24,7 @@ read_key_file(const char *path, gsize expect_len, gboolean insecure, GError **er
 
     if (secret)
         return secret;
-    if (!insecure && local->code == SEVIRT_ERROR_INVALID &&
+    if (!insecure && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE) &&
         (lax = sevirt_file_read_secret(path, expect_len, TRUE, NULL))) {
         g_set_error(error, local->domain, local->code, _("%s, or pass --insecure-keys"),
                     local->message);

@@ -109,12 +109,19 @@ sevirt_cli_exit_code(const GError *error)
 
     switch ((SevirtErrorCode) error->code) {
     case SEVIRT_ERROR_INVALID:
+    case SEVIRT_ERROR_KEY_FILE_MODE:
+    case SEVIRT_ERROR_NO_OWNER_SESSION:
         return SEVIRT_EXIT_USAGE;
     case SEVIRT_ERROR_LIBVIRT:
         return SEVIRT_EXIT_LIBVIRT;
     case SEVIRT_ERROR_UNSUPPORTED:
+    case SEVIRT_ERROR_NO_PLATFORM:
         return SEVIRT_EXIT_UNSUPPORTED;
     case SEVIRT_ERROR_VERIFY:
+    case SEVIRT_ERROR_NO_SECRET_AREA:
+    case SEVIRT_ERROR_NO_CPU_SIGNATURE:
+    case SEVIRT_ERROR_MEASURED_FPU_INIT:
+    case SEVIRT_ERROR_MEASURED_NO_FPU_INIT:
         return SEVIRT_EXIT_VERIFY;
     case SEVIRT_ERROR_TIMEOUT:
         return SEVIRT_EXIT_TIMEOUT;

@@ -138,6 +138,19 @@ void sevirt_cli_json_add_string(JsonBuilder *b, const char *member, const char *
 gboolean sevirt_cli_run_emulator(SevirtCli *cli, const char *emulator, const char *option,
                                  const char *arg, GError **error);
 
+/* A library error's message with the advice naming sevirt's options or
+ * commands that its code calls for (cli-advice.c). */
+char *sevirt_cli_error_text(const GError *error);
+
+/* A host check's fix, worded from its hint when it has one, or NULL. */
+char *sevirt_cli_check_fix(const SevirtHostCheck *check);
+
+/* A host check's detail, with what its hint says a PASS allows. */
+char *sevirt_cli_check_detail(const SevirtHostCheck *check);
+
+/* sevirt_attest_spec_check() with the messages naming the options too. */
+gboolean sevirt_cli_attest_check(const SevirtVmSpec *spec, GError **error);
+
 /* Maps an error from a command to its exit status. */
 SevirtExitCode sevirt_cli_exit_code(const GError *error);
 

@@ -149,7 +149,7 @@ cmd_create(SevirtCli *cli, gconstpointer data, char **args, GError **error)
     virConnectPtr conn;
 
     /* An inconsistent attest request is a usage error: no host asked. */
-    if (!spec || (spec->attest && !sevirt_attest_spec_check(spec, error)) ||
+    if (!spec || (spec->attest && !sevirt_cli_attest_check(spec, error)) ||
         !(conn = lifecycle_connect(cli, error)) ||
         !create_host_caps(cli, conn, spec, &caps, error))
         return FALSE;

@@ -456,12 +456,14 @@ print_checks_json(SevirtCli *cli, const SevirtHostCaps *caps, SevirtSevType type
     json_builder_begin_array(b);
     for (guint i = 0; i < checks->len; i++) {
         const SevirtHostCheck *c = g_ptr_array_index(checks, i);
+        g_autofree char *detail = sevirt_cli_check_detail(c);
+        g_autofree char *fix = sevirt_cli_check_fix(c);
 
         json_builder_begin_object(b);
         sevirt_cli_json_add_string(b, "status", sevirt_check_status_to_string(c->status));
         sevirt_cli_json_add_string(b, "name", c->name);
-        sevirt_cli_json_add_string(b, "detail", c->detail);
-        sevirt_cli_json_add_string(b, "fix", c->fix);
+        sevirt_cli_json_add_string(b, "detail", detail);
+        sevirt_cli_json_add_string(b, "fix", fix);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -474,10 +476,12 @@ print_checks_text(const GPtrArray *checks)
 {
     for (guint i = 0; i < checks->len; i++) {
         const SevirtHostCheck *c = g_ptr_array_index(checks, i);
+        g_autofree char *detail = sevirt_cli_check_detail(c);
+        g_autofree char *fix = sevirt_cli_check_fix(c);
 
-        printf("%s  %s: %s\n", sevirt_check_status_to_string(c->status), c->name, c->detail);
-        if (c->fix)
-            printf(_("      fix: %s\n"), c->fix);
+        printf("%s  %s: %s\n", sevirt_check_status_to_string(c->status), c->name, detail);
+        if (fix)
+            printf(_("      fix: %s\n"), fix);
     }
 }
 

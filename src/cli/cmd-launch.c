@@ -315,8 +315,10 @@ print_launch_json(SevirtCli *cli, const SevirtLaunchResult *r, const GError *fai
     json_builder_set_member_name(b, "launched");
     json_builder_add_boolean_value(b, failure == NULL);
     if (failure) {
+        g_autofree char *text = sevirt_cli_error_text(failure);
+
         json_builder_set_member_name(b, "error");
-        json_builder_add_string_value(b, failure->message);
+        json_builder_add_string_value(b, text);
         json_builder_set_member_name(b, "destroyed");
         json_builder_add_boolean_value(b, r->destroyed);
     } else {
@@ -375,7 +377,7 @@ cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
     opts.progress = print_step;
     opts.progress_data = &progress;
     if (!sevirt_launch(dom, &opts, &result, error)) {
-        if (cli->json && (*error)->code == SEVIRT_ERROR_VERIFY)
+        if (cli->json && sevirt_cli_exit_code(*error) == SEVIRT_EXIT_VERIFY)
             print_launch_json(cli, &result, *error);
         return FALSE;
     }

@@ -179,7 +179,8 @@ print_cmd_help(const SevirtCmd *cmd)
 static int
 report_error(const GError *error)
 {
-    g_autofree char *msg = sevirt_escape_control(error->message, FALSE);
+    g_autofree char *text = sevirt_cli_error_text(error);
+    g_autofree char *msg = sevirt_escape_control(text, FALSE);
 
     g_printerr(_("error: %s\n"), msg);
     return sevirt_cli_exit_code(error);

@@ -171,7 +171,10 @@ sevirt_domain_wait(virDomainPtr dom, SevirtWaitState want, int timeout_s, GError
         now = g_get_monotonic_time();
         if (now >= deadline) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_TIMEOUT,
-                        _("Domain '%s' did not become %s within %d seconds (it is %s)"),
+                        g_dngettext(GETTEXT_PACKAGE,
+                                    "Domain '%s' did not become %s within %d second (it is %s)",
+                                    "Domain '%s' did not become %s within %d seconds (it is %s)",
+                                    timeout_s),
                         virDomainGetName(dom), wait_state_names[want], timeout_s,
                         sevirt_domain_state_to_string(state));
             ok = FALSE;

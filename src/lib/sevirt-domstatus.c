@@ -160,7 +160,9 @@ sevirt_domain_addresses(virDomainPtr dom, guint wait_s, GError **error)
             return g_steal_pointer(&found);
         if (g_get_monotonic_time() >= deadline) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_TIMEOUT,
-                        _("Domain '%s' has no IP address after %u seconds"),
+                        g_dngettext(GETTEXT_PACKAGE,
+                                    "Domain '%s' has no IP address after %u second",
+                                    "Domain '%s' has no IP address after %u seconds", wait_s),
                         virDomainGetName(dom), wait_s);
             return NULL;
         }

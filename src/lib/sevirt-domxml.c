@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain XML from a SevirtVmSpec: the elements, sevirt's <metadata>, and
+ * the RelaxNG check of the result against libvirt's and sevirt's schemas.
+ *
+ * Just over 700 lines on purpose: one small builder per element, all
+ * writing the same document; the <launchSecurity> reader is in
+ * sevirt-launchsec.c, domain status in sevirt-domstatus.c.
+ */
 #include <config.h>
 
 #include <string.h>

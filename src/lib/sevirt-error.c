@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <config.h>
 
+#include <glib/gi18n-lib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
@@ -22,9 +23,19 @@ sevirt_xml_silence(void *ctx G_GNUC_UNUSED, const char *msg G_GNUC_UNUSED, ...)
     /* libxml2 prints parser diagnostics by default; errors reach us otherwise. */
 }
 
+/* The library's messages come from its own catalogue whatever text domain
+ * the program set (libvirt's virgettext.c does the same). */
+static void
+sevirt_gettext_init(void)
+{
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+}
+
 static gpointer
 sevirt_libvirt_init_once(gpointer data G_GNUC_UNUSED)
 {
+    sevirt_gettext_init();
     virInitialize();
     virSetErrorFunc(NULL, sevirt_libvirt_silence);
     xmlSetGenericErrorFunc(NULL, sevirt_xml_silence);

@@ -24,6 +24,16 @@ typedef enum {
     SEVIRT_ERROR_TIMEOUT,     /* waited too long */
     SEVIRT_ERROR_NOT_FOUND,   /* domain, pool, volume, file ... does not exist */
     SEVIRT_ERROR_EXISTS,      /* refusing to overwrite/replace something */
+    /* Specific cases of the kinds above, which a caller may want to explain
+     * (the CLI turns them into advice naming its options): */
+    SEVIRT_ERROR_KEY_FILE_MODE,     /* INVALID: a key file is not private (mode or owner) */
+    SEVIRT_ERROR_NO_PLATFORM,       /* UNSUPPORTED: the host reports no SEV platform */
+    SEVIRT_ERROR_NO_OWNER_SESSION,  /* INVALID: a domain has no guest owner dhCert/session */
+    SEVIRT_ERROR_NO_SECRET_AREA,    /* VERIFY: the firmware lists no launch secret area */
+    SEVIRT_ERROR_NO_CPU_SIGNATURE,  /* VERIFY: the host does not report its CPU signature */
+    SEVIRT_ERROR_MEASURED_FPU_INIT,    /* VERIFY: the measurement matches VMSAs with the
+                                        * FPU reset values, which were not expected */
+    SEVIRT_ERROR_MEASURED_NO_FPU_INIT, /* VERIFY: it matches VMSAs without them */
 } SevirtErrorCode;
 
 /**
@@ -44,7 +54,11 @@ void sevirt_error_libvirt(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2,
  *
  * Initialises libvirt once per process and installs an error handler that
  * keeps libvirt from printing anything itself: errors are captured and
- * reported through GError.  Safe to call many times, from any thread.
+ * reported through GError.  It also binds libsevirt's own gettext domain
+ * (its messages are translated from the library's catalogue, whatever
+ * domain the program uses); sevirt_connect() calls it, and a program
+ * that uses the library without a connection should call it first.
+ * Safe to call many times, from any thread.
  */
 void sevirt_libvirt_init(void);
 

@@ -137,8 +137,8 @@ check_launchable(const char *name, const DomainFacts *f, GError **error)
         return FALSE;
     }
     if (!f->dh_cert || !f->session) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Domain '%s' has no guest owner <dhCert> and <session>: the platform picks its transport keys and no owner can verify it; create it with 'sevirt create --attest' (or the output of 'sevirt session')"),
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NO_OWNER_SESSION,
+                    _("Domain '%s' has no guest owner <dhCert> and <session>: the platform picks its transport keys and no owner can verify it"),
                     name);
         return FALSE;
     }
@@ -267,8 +267,8 @@ check_secret_area(const SevirtLaunchOptions *opts, const SevirtOvmf *ovmf, GErro
         }
         if (opts->secret_address_set)
             return TRUE;
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
-                    _("Firmware '%s' reserves no launch secret area (its footer table lists none, as Debian's OVMF builds do): give the guest physical address to put the secret at with --secret-address, as QEMU requires"),
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NO_SECRET_AREA,
+                    _("Firmware '%s' reserves no launch secret area (its footer table lists none, as Debian's OVMF builds do)"),
                     opts->firmware_name);
         return FALSE;
     }
@@ -300,8 +300,8 @@ host_cpu_signature(virDomainPtr dom, guint32 *signature, GError **error)
     model = sevirt_xpath_int(ctx, "/capabilities/host/cpu/signature/@model", -1);
     stepping = sevirt_xpath_int(ctx, "/capabilities/host/cpu/signature/@stepping", -1);
     if (family < 0 || model < 0 || stepping < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
-                    _("The host does not report its CPU signature, which the SEV-ES VMSAs carry: give --cpu-family, --cpu-model and --cpu-stepping"));
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NO_CPU_SIGNATURE,
+                    _("The host does not report its CPU signature, which the SEV-ES VMSAs carry"));
         return FALSE;
     }
     *signature = sevirt_cpu_signature(family, model, stepping);
@@ -530,10 +530,12 @@ measurement_matches(const SevirtSecret *tik, const SevirtLaunchInfo *info,
            sevirt_measurement_verify(tik, info, digest, reported, NULL);
 }
 
-/* SEV-ES variations: vCPU count and VMSA reset values. */
+/* SEV-ES variations: vCPU count and VMSA reset values.  @code tells the
+ * caller which reset values matched, for advice the sentence leaves out. */
 static char *
 diagnose_sev_es(const SevirtSecret *tik, const SevirtLaunchInfo *info,
-                const SevirtMeasurement *reported, const SevirtLaunchInput *expected)
+                const SevirtMeasurement *reported, const SevirtLaunchInput *expected,
+                SevirtErrorCode *code)
 {
     SevirtLaunchInput in = *expected;
     guint max = MAX(DIAGNOSE_MAX_CPUS, expected->num_cpus);
@@ -548,28 +550,41 @@ diagnose_sev_es(const SevirtSecret *tik, const SevirtLaunchInfo *info,
                 !measurement_matches(tik, info, reported, &in))
                 continue;
             if (!fpu)
-                return g_strdup_printf(_("the vCPU count differs: the measurement matches %u vCPUs, not the %u expected"),
+                return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                   "the vCPU count differs: the measurement matches %u vCPU, not the %u expected",
+                                                   "the vCPU count differs: the measurement matches %u vCPUs, not the %u expected",
+                                                   n),
                                        n, expected->num_cpus);
+            *code = in.vmsa_flags & SEVIRT_VMSA_FPU_INIT ? SEVIRT_ERROR_MEASURED_FPU_INIT
+                                                         : SEVIRT_ERROR_MEASURED_NO_FPU_INIT;
             if (in.vmsa_flags & SEVIRT_VMSA_FPU_INIT)
-                return g_strdup_printf(_("the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPUs with the MXCSR/FCW reset values (--vmsa-fpu-init)"),
+                return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                   "the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPU with the MXCSR/FCW reset values",
+                                                   "the host sets the initial FPU state in the VMSAs: the measurement matches %u vCPUs with the MXCSR/FCW reset values",
+                                                   n),
                                        n);
-            return g_strdup_printf(_("the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPUs without the MXCSR/FCW reset values (no --vmsa-fpu-init)"),
+            return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                               "the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPU without the MXCSR/FCW reset values",
+                                               "the host leaves the initial FPU state out of the VMSAs: the measurement matches %u vCPUs without the MXCSR/FCW reset values",
+                                               n),
                                    n);
         }
     }
     return NULL;
 }
 
-char *
-sevirt_launch_diagnose(const SevirtSecret *tik, const SevirtLaunchInfo *info,
-                       const SevirtMeasurement *reported, const SevirtLaunchInput *expected,
-                       const char *expected_firmware_name,
-                       const guint8 *domain_firmware, gsize domain_firmware_len,
-                       const char *domain_firmware_name)
+static char *
+launch_diagnose(const SevirtSecret *tik, const SevirtLaunchInfo *info,
+                const SevirtMeasurement *reported, const SevirtLaunchInput *expected,
+                const char *expected_firmware_name,
+                const guint8 *domain_firmware, gsize domain_firmware_len,
+                const char *domain_firmware_name, SevirtErrorCode *code)
 {
     char *found = NULL;
 
-    if (expected->num_cpus > 0 && (found = diagnose_sev_es(tik, info, reported, expected)))
+    *code = SEVIRT_ERROR_VERIFY;
+    if (expected->num_cpus > 0 &&
+        (found = diagnose_sev_es(tik, info, reported, expected, code)))
         return found;
     if (domain_firmware &&
         (domain_firmware_len != expected->firmware_len ||
@@ -589,6 +604,19 @@ sevirt_launch_diagnose(const SevirtSecret *tik, const SevirtLaunchInfo *info,
                                expected_firmware_name);
     return g_strdup_printf(_("the firmware (expected '%s'), kernel, initrd or command line the guest was launched with differ"),
                            expected_firmware_name);
+}
+
+char *
+sevirt_launch_diagnose(const SevirtSecret *tik, const SevirtLaunchInfo *info,
+                       const SevirtMeasurement *reported, const SevirtLaunchInput *expected,
+                       const char *expected_firmware_name,
+                       const guint8 *domain_firmware, gsize domain_firmware_len,
+                       const char *domain_firmware_name)
+{
+    SevirtErrorCode code;
+
+    return launch_diagnose(tik, info, reported, expected, expected_firmware_name,
+                           domain_firmware, domain_firmware_len, domain_firmware_name, &code);
 }
 
 /* The firmware the domain names, when this machine can read it. */
@@ -620,6 +648,7 @@ verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
     g_autofree guint8 *domain_fw = NULL;
     g_autofree char *why = NULL;
     gsize domain_fw_len = 0;
+    SevirtErrorCode code;
 
     if (!sevirt_launch_check_reported_policy(result, error) ||
         !count_vcpus(dom, opts, result, error))
@@ -632,9 +661,9 @@ verify_measurement(virDomainPtr dom, const SevirtLaunchOptions *opts, const Doma
         return TRUE;
 
     domain_fw = read_domain_firmware(dom, f->loader, &domain_fw_len);
-    why = sevirt_launch_diagnose(opts->tik, &result->info, &result->measurement, &in,
-                                 opts->firmware_name, domain_fw, domain_fw_len, f->loader);
-    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+    why = launch_diagnose(opts->tik, &result->info, &result->measurement, &in,
+                          opts->firmware_name, domain_fw, domain_fw_len, f->loader, &code);
+    g_set_error(error, SEVIRT_ERROR, code,
                 _("The launch measurement does not match: %s"), why);
     return FALSE;
 }
@@ -723,6 +752,24 @@ progress(const SevirtLaunchOptions *opts, SevirtLaunchStep step, const SevirtLau
         opts->progress(step, result, opts->progress_data);
 }
 
+/* The verification failures whose code a caller can explain keep it. */
+static SevirtErrorCode
+abort_code(const GError *cause)
+{
+    if (cause->domain == SEVIRT_ERROR) {
+        switch ((SevirtErrorCode) cause->code) {
+        case SEVIRT_ERROR_NO_SECRET_AREA:
+        case SEVIRT_ERROR_NO_CPU_SIGNATURE:
+        case SEVIRT_ERROR_MEASURED_FPU_INIT:
+        case SEVIRT_ERROR_MEASURED_NO_FPU_INIT:
+            return cause->code;
+        default:
+            break;
+        }
+    }
+    return SEVIRT_ERROR_VERIFY;
+}
+
 /*
  * After a failure: destroy the guest if it runs, so that nothing unverified
  * goes on, and turn the error into a verification failure that says so.
@@ -732,6 +779,7 @@ abort_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchResu
              GError **error)
 {
     g_autofree char *cause = NULL;
+    SevirtErrorCode code;
     const char *outcome;
 
     if (result->past_launch) {
@@ -757,8 +805,9 @@ abort_launch(virDomainPtr dom, const SevirtLaunchOptions *opts, SevirtLaunchResu
         outcome = _("the guest was not started and no secret was injected");
     virResetLastError();
     cause = g_strdup((*error)->message);
+    code = abort_code(*error);
     g_clear_error(error);
-    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, _("Launch of '%s' failed: %s; %s"),
+    g_set_error(error, SEVIRT_ERROR, code, _("Launch of '%s' failed: %s; %s"),
                 result->name, cause, outcome);
 }
 

@@ -120,9 +120,7 @@ query_node(virConnectPtr conn, SevirtPlatformInfo *info, GError **error)
             g_autoptr(GError) local = NULL;
 
             sevirt_error_libvirt(&local, _("The host has no usable SEV platform"));
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
-                        _("%s (for the emulated SEV platform, give its program with --emulator)"),
-                        local->message);
+            g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_NO_PLATFORM, local->message);
         } else {
             sevirt_error_libvirt(error, _("Cannot get the host's SEV platform information"));
         }

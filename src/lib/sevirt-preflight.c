@@ -39,13 +39,15 @@ sevirt_host_check_free(SevirtHostCheck *check)
     g_free(check->name);
     g_free(check->detail);
     g_free(check->fix);
+    g_free(check->hint_arg);
     g_free(check);
 }
 
-static void add_check(GPtrArray *checks, SevirtCheckStatus status, const char *name,
-                      const char *fix, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static SevirtHostCheck *add_check(GPtrArray *checks, SevirtCheckStatus status,
+                                  const char *name, const char *fix,
+                                  const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
-static void
+static SevirtHostCheck *
 add_check(GPtrArray *checks, SevirtCheckStatus status, const char *name,
           const char *fix, const char *fmt, ...)
 {
@@ -59,6 +61,15 @@ add_check(GPtrArray *checks, SevirtCheckStatus status, const char *name,
     check->name = g_strdup(name);
     check->fix = status == SEVIRT_CHECK_PASS ? NULL : g_strdup(fix);
     g_ptr_array_add(checks, check);
+    return check;
+}
+
+/* A fix done through the caller's interface: the caller words it. */
+static void
+set_hint(SevirtHostCheck *check, SevirtCheckHint hint, const char *arg)
+{
+    check->hint = hint;
+    check->hint_arg = g_strdup(arg);
 }
 
 static const char *
@@ -180,12 +191,11 @@ check_dev_sev_hardware(GPtrArray *checks, SevirtDevSev kind)
         add_check(checks, SEVIRT_CHECK_PASS, name, NULL, _("/dev/sev is a character device"));
         break;
     case SEVIRT_DEV_SEV_PLACEHOLDER:
-        add_check(checks, SEVIRT_CHECK_FAIL, name,
-                  _("for SEV hardware, enable SEV in the firmware setup and remove the placeholder "
-                    "with 'sevirt emulator-setup --undo' so that the ccp driver can create "
-                    "/dev/sev; for the emulated platform, check with --emulator PATH"),
-                  _("/dev/sev is the null device (1:3) that 'sevirt emulator-setup' created for "
-                    "the emulated platform: harmless, but no SEV hardware is behind it"));
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, name, NULL,
+                           _("/dev/sev is the null device (1:3) that 'sevirt emulator-setup' "
+                             "created for the emulated platform: harmless, but no SEV "
+                             "hardware is behind it")),
+                 SEVIRT_CHECK_HINT_EMULATOR_UNDO, NULL);
         break;
     case SEVIRT_DEV_SEV_NOT_DEVICE:
         add_check(checks, SEVIRT_CHECK_FAIL, name,
@@ -207,8 +217,6 @@ check_dev_sev_hardware(GPtrArray *checks, SevirtDevSev kind)
 static void
 check_dev_sev_emulated(GPtrArray *checks, SevirtDevSev kind, const char *emulator)
 {
-    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
-                                           emulator);
     const char *name = SEVIRT_DEV_SEV_PATH;
 
     switch (kind) {
@@ -223,13 +231,17 @@ check_dev_sev_emulated(GPtrArray *checks, SevirtDevSev kind, const char *emulato
                     "emulated platform)"));
         break;
     case SEVIRT_DEV_SEV_NOT_DEVICE:
-        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
-                  _("/dev/sev is not a character device: libvirt cannot open it for SEV domains"));
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, name, NULL,
+                           _("/dev/sev is not a character device: libvirt cannot open it "
+                             "for SEV domains")),
+                 SEVIRT_CHECK_HINT_EMULATOR_SETUP, emulator);
         break;
     case SEVIRT_DEV_SEV_ABSENT:
     default:
-        add_check(checks, SEVIRT_CHECK_FAIL, name, fix,
-                  _("/dev/sev does not exist: libvirt refuses to start SEV domains without it"));
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, name, NULL,
+                           _("/dev/sev does not exist: libvirt refuses to start SEV domains "
+                             "without it")),
+                 SEVIRT_CHECK_HINT_EMULATOR_SETUP, emulator);
         break;
     }
 }
@@ -257,10 +269,10 @@ check_virt_type(GPtrArray *checks, const SevirtHostCaps *caps)
         add_check(checks, SEVIRT_CHECK_PASS, _("virtualization type"), NULL,
                   _("guests run as '%s' domains"), caps->domain_type ? caps->domain_type : "?");
     else
-        add_check(checks, SEVIRT_CHECK_FAIL, _("virtualization type"),
-                  _("encrypted guests need KVM: use --virt-type kvm on a host with /dev/kvm"),
-                  _("domain type '%s' (TCG) cannot run encrypted guests"),
-                  caps->domain_type ? caps->domain_type : "?");
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, _("virtualization type"), NULL,
+                           _("domain type '%s' (TCG) cannot run encrypted guests"),
+                           caps->domain_type ? caps->domain_type : "?"),
+                 SEVIRT_CHECK_HINT_VIRT_TYPE_KVM, NULL);
 }
 
 static void
@@ -310,10 +322,12 @@ check_slots(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type)
     else if (free_slots == 0)
         add_check(checks, SEVIRT_CHECK_FAIL, _("free ASID slots"),
                   _("stop a running encrypted guest, or raise the ASID split in the firmware setup"),
-                  _("all %d %s slots are in use"), max, pool);
+                  g_dngettext(GETTEXT_PACKAGE, "the %d %s slot is in use",
+                              "all %d %s slots are in use", max), max, pool);
     else
         add_check(checks, SEVIRT_CHECK_PASS, _("free ASID slots"), NULL,
-                  _("%d of %d %s slots free"), free_slots, max, pool);
+                  g_dngettext(GETTEXT_PACKAGE, "%d of %d %s slot free", "%d of %d %s slots free", max),
+                  free_slots, max, pool);
 }
 
 static void
@@ -323,9 +337,9 @@ check_firmware(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type
     const SevirtFirmware *fw;
 
     if (!caps->firmware_known) {
-        add_check(checks, SEVIRT_CHECK_WARN, _("firmware"),
-                  _("check the host's /usr/share/qemu/firmware, or give --firmware PATH"),
-                  _("cannot read the firmware descriptors of a remote host"));
+        set_hint(add_check(checks, SEVIRT_CHECK_WARN, _("firmware"), NULL,
+                           _("cannot read the firmware descriptors of a remote host")),
+                 SEVIRT_CHECK_HINT_FIRMWARE_REMOTE, NULL);
         return;
     }
     fw = sevirt_firmware_list_find(caps->firmware, type);
@@ -333,10 +347,9 @@ check_firmware(GPtrArray *checks, const SevirtHostCaps *caps, SevirtSevType type
         add_check(checks, SEVIRT_CHECK_PASS, _("firmware"), NULL,
                   _("%s supports %s (%s)"), fw->executable, feature, fw->descriptor);
     else
-        add_check(checks, SEVIRT_CHECK_FAIL, _("firmware"),
-                  _("install an OVMF build for it with its QEMU firmware descriptor, "
-                    "or give sevirt --firmware PATH"),
-                  _("no firmware descriptor lists '%s' (without Secure Boot)"), feature);
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, _("firmware"), NULL,
+                           _("no firmware descriptor lists '%s' (without Secure Boot)"), feature),
+                 SEVIRT_CHECK_HINT_FIRMWARE_MISSING, NULL);
 }
 
 /*
@@ -461,25 +474,24 @@ static void
 check_emulated(GPtrArray *checks, const SevirtHostCaps *caps, gboolean local)
 {
     const SevirtEmuInfo *info = caps->emu_info;
-    g_autofree char *fix = g_strdup_printf(_("run 'sevirt emulator-setup --emulator %s' as root"),
-                                           caps->emulator);
 
     add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform"),
               _("run real guests with the host's QEMU on an AMD EPYC host"),
               _("%s is sevirt's emulated SEV platform: guests get no memory encryption "
                 "and no confidentiality"), caps->emulator);
     if (!local)
-        add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform identity"),
-                  _("run 'sevirt host-check --emulator PATH' on that host"),
-                  _("the emulator of a remote host cannot be asked about its state"));
+        set_hint(add_check(checks, SEVIRT_CHECK_WARN, _("emulated platform identity"), NULL,
+                           _("the emulator of a remote host cannot be asked about its state")),
+                 SEVIRT_CHECK_HINT_CHECK_ON_HOST, NULL);
     else if (!info)
         add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"),
                   _("check that the emulator is built and installed"),
                   "%s", caps->emu_info_error ? caps->emu_info_error : _("unknown"));
     else if (!info->identity_dir)
-        add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"), fix,
-                  _("no platform identity in %s: %s"),
-                  info->state_dir ? info->state_dir : "?", info->identity_error);
+        set_hint(add_check(checks, SEVIRT_CHECK_FAIL, _("emulated platform identity"), NULL,
+                           _("no platform identity in %s: %s"),
+                           info->state_dir ? info->state_dir : "?", info->identity_error),
+                 SEVIRT_CHECK_HINT_EMULATOR_SETUP, caps->emulator);
     else {
         g_autofree char *summary = sevirt_emu_info_summary(info);
 
@@ -488,29 +500,31 @@ check_emulated(GPtrArray *checks, const SevirtHostCaps *caps, gboolean local)
     }
 }
 
-/* Not an SEV matter, but the first thing a user tries (--network user) and
- * the first thing Debian 12's libvirt refuses. */
+/* Not an SEV matter, but the first thing a user tries (user-mode networking)
+ * and the first thing Debian 12's libvirt refuses. */
 static void
 check_passt(GPtrArray *checks, const SevirtHostCaps *caps)
 {
     const char *name = _("user-mode networking (passt)");
-    const char *fix = _("use --network network=NAME or bridge=BR");
 
     switch (caps->passt) {
     case SEVIRT_TRISTATE_YES:
-        add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
-                  _("libvirt accepts the passt backend: --network user works"));
+        set_hint(add_check(checks, SEVIRT_CHECK_PASS, name, NULL,
+                           _("libvirt accepts the passt backend")),
+                 SEVIRT_CHECK_HINT_NETWORK_USER_OK, NULL);
         break;
     case SEVIRT_TRISTATE_NO: {
         g_autofree char *why = sevirt_host_caps_passt_refusal(caps);
 
-        add_check(checks, SEVIRT_CHECK_WARN, name, fix, "%s", why);
+        set_hint(add_check(checks, SEVIRT_CHECK_WARN, name, NULL, "%s", why),
+                 SEVIRT_CHECK_HINT_NETWORK, NULL);
         break;
     }
     case SEVIRT_TRISTATE_DEFAULT:
     default:
-        add_check(checks, SEVIRT_CHECK_WARN, name, fix,
-                  _("cannot tell whether libvirt accepts the passt backend"));
+        set_hint(add_check(checks, SEVIRT_CHECK_WARN, name, NULL,
+                           _("cannot tell whether libvirt accepts the passt backend")),
+                 SEVIRT_CHECK_HINT_NETWORK, NULL);
         break;
     }
 }

@@ -43,6 +43,24 @@ typedef enum {
 const char *sevirt_check_status_to_string(SevirtCheckStatus status);
 
 /**
+ * SevirtCheckHint:
+ * A fix that a WARN/FAIL check leaves to the caller to word, because it
+ * is done through the caller's own interface (options, commands).
+ */
+typedef enum {
+    SEVIRT_CHECK_HINT_NONE,
+    SEVIRT_CHECK_HINT_EMULATOR_SETUP,   /* set the emulated platform up; hint_arg: its program */
+    SEVIRT_CHECK_HINT_EMULATOR_UNDO,    /* SEV hardware: remove the emulated platform's
+                                         * /dev/sev placeholder, or name the emulator */
+    SEVIRT_CHECK_HINT_VIRT_TYPE_KVM,    /* ask for KVM domains on a host with /dev/kvm */
+    SEVIRT_CHECK_HINT_FIRMWARE_REMOTE,  /* check the remote host's firmware, or name a file */
+    SEVIRT_CHECK_HINT_FIRMWARE_MISSING, /* install a firmware with its descriptor, or name a file */
+    SEVIRT_CHECK_HINT_CHECK_ON_HOST,    /* run the check on the remote host itself */
+    SEVIRT_CHECK_HINT_NETWORK,          /* use a libvirt network or a bridge, not user-mode */
+    SEVIRT_CHECK_HINT_NETWORK_USER_OK,  /* PASS: user-mode networking can be asked for */
+} SevirtCheckHint;
+
+/**
  * SevirtHostCheck:
  * One line of the preflight check list.
  */
@@ -50,7 +68,10 @@ typedef struct {
     SevirtCheckStatus status;
     char *name;      /* what was checked: "kvm_amd sev parameter" */
     char *detail;    /* what was found */
-    char *fix;       /* how to fix a WARN/FAIL, NULL for PASS */
+    char *fix;       /* how to fix a WARN/FAIL in the library's terms; NULL for PASS
+                      * and when @hint names the fix */
+    SevirtCheckHint hint; /* a fix for the caller to word, or what a PASS allows */
+    char *hint_arg;  /* the value @hint needs (the emulator's path), or NULL */
 } SevirtHostCheck;
 
 void sevirt_host_check_free(SevirtHostCheck *check);

@@ -1,4 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The VM model (SevirtVmSpec and its parts), where its values came from
+ * (marks), and its validation against the host's capabilities.
+ *
+ * Over 700 lines on purpose: the validators (SEV, SEV-ES, SEV-SNP items,
+ * attested create) are many small functions over the one model and share
+ * its error helper (spec_invalid); the item grammar is in
+ * sevirt-specitems.c, the spec file in sevirt-specfile.c, the
+ * command-line syntax in src/cli.
+ */
 #include <config.h>
 
 #include <string.h>
@@ -695,23 +705,23 @@ validate_shares(const SevirtVmSpec *spec, GError **error)
     return TRUE;
 }
 
-/* An error about a cloud-init file names its key when the spec file gave
- * it (at its place there), else its option. */
+/* An error about a cloud-init file names its key at its place when a spec
+ * file gave it; otherwise the message names the file itself. */
 static gboolean
-seed_file_error(const SevirtVmSpec *spec, const char *field, const char *option, GError **error)
+seed_file_error(const SevirtVmSpec *spec, const char *field, GError **error)
 {
-    g_prefix_error(error, "%s: ", sevirt_vm_spec_get_mark(spec, field) ? field : option);
+    if (sevirt_vm_spec_get_mark(spec, field))
+        g_prefix_error(error, "%s: ", field);
     return sevirt_vm_spec_locate_error(spec, field, error);
 }
 
 /* The files sevirt reads itself for the seed: checked before create makes anything. */
 static gboolean
-check_seed_file(const SevirtVmSpec *spec, const char *field, const char *option,
-                const char *path, GError **error)
+check_seed_file(const SevirtVmSpec *spec, const char *field, const char *path, GError **error)
 {
     if (!path || sevirt_file_check_readable(path, error))
         return TRUE;
-    return seed_file_error(spec, field, option, error);
+    return seed_file_error(spec, field, error);
 }
 
 static gboolean
@@ -722,16 +732,13 @@ validate_cloud_init(const SevirtVmSpec *spec, GError **error)
 
     if (!ci)
         return TRUE;
-    if (!check_seed_file(spec, "cloud_init.user_data", "--cloud-init user-data", ci->user_data,
-                         error) ||
-        !check_seed_file(spec, "cloud_init.meta_data", "--cloud-init meta-data", ci->meta_data,
-                         error) ||
-        !check_seed_file(spec, "cloud_init.network_config", "--cloud-init network-config",
-                         ci->network_config, error) ||
-        !check_seed_file(spec, "cloud_init.ssh_key", "--ssh-key", ci->ssh_key, error))
+    if (!check_seed_file(spec, "cloud_init.user_data", ci->user_data, error) ||
+        !check_seed_file(spec, "cloud_init.meta_data", ci->meta_data, error) ||
+        !check_seed_file(spec, "cloud_init.network_config", ci->network_config, error) ||
+        !check_seed_file(spec, "cloud_init.ssh_key", ci->ssh_key, error))
         return FALSE;
     if (ci->ssh_key && !(keys = sevirt_ssh_public_keys_read(ci->ssh_key, error)))
-        return seed_file_error(spec, "cloud_init.ssh_key", "--ssh-key", error);
+        return seed_file_error(spec, "cloud_init.ssh_key", error);
     return TRUE;
 }
 
@@ -776,39 +783,67 @@ sevirt_vm_spec_validate_full(SevirtVmSpec *spec, const SevirtHostCaps *caps, gui
            validate_shares(spec, error);
 }
 
+SevirtAttestProblem
+sevirt_attest_spec_problem(const SevirtVmSpec *spec, const char **field)
+{
+    const SevirtAttestSpec *a = spec->attest;
+    const char *at = "sev.attest";
+    SevirtAttestProblem problem = SEVIRT_ATTEST_OK;
+
+    if (!a->enabled) {
+        at = NULL;
+        if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
+            problem = SEVIRT_ATTEST_NOT_REQUESTED;
+    } else if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES) {
+        problem = SEVIRT_ATTEST_SEV_TYPE;
+    } else if (spec->dh_cert || spec->session) {
+        problem = SEVIRT_ATTEST_BLOB_GIVEN;
+    } else if (!a->pdh == !a->from_host) {
+        problem = SEVIRT_ATTEST_PDH;
+    } else if (!a->keys_dir) {
+        problem = SEVIRT_ATTEST_KEYS_DIR;
+    } else if (!a->ark != !a->ask) {
+        problem = SEVIRT_ATTEST_ARK_ASK;
+        at = a->ark ? "sev.ark" : "sev.ask";
+    }
+    if (field)
+        *field = problem == SEVIRT_ATTEST_OK ? NULL : at;
+    return problem;
+}
+
+/* The messages name the fields of the model (the spec file's keys); the
+ * options that set them are the caller's business. */
 gboolean
 sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
 {
-    const SevirtAttestSpec *a = spec->attest;
+    const char *field = NULL;
 
-    /* The messages name the options and keys of the request themselves. */
-    if (!a->enabled) {
-        if (a->pdh || a->from_host || a->ark || a->ask || a->keys_dir)
-            return spec_invalid(spec, NULL, error,
-                                _("--pdh, --from-host, --ark, --ask and --keys-dir (spec keys "
-                                  "sev.pdh, sev.from_host, sev.ark, sev.ask, sev.keys_dir) "
-                                  "go with --attest (sev.attest)"));
+    switch (sevirt_attest_spec_problem(spec, &field)) {
+    case SEVIRT_ATTEST_OK:
         return TRUE;
-    }
-    if (spec->sev_type != SEVIRT_SEV_SEV && spec->sev_type != SEVIRT_SEV_ES)
-        return spec_invalid(spec, "sev.attest", error,
-                            _("--attest makes a launch session for an SEV or SEV-ES guest, "
+    case SEVIRT_ATTEST_NOT_REQUESTED:
+        return spec_invalid(spec, field, error,
+                            _("sev.pdh, sev.from_host, sev.ark, sev.ask and sev.keys_dir "
+                              "go with sev.attest"));
+    case SEVIRT_ATTEST_SEV_TYPE:
+        return spec_invalid(spec, field, error,
+                            _("sev.attest makes a launch session for an SEV or SEV-ES guest, "
                               "not for SEV type '%s'"),
                             sevirt_sev_type_to_string(spec->sev_type));
-    if (spec->dh_cert || spec->session)
-        return spec_invalid(spec, "sev.attest", error,
-                            _("--attest makes the dhCert and session itself: give neither "
-                              "--dh-cert nor --session (sev.dh_cert, sev.session) with it"));
-    if (!a->pdh == !a->from_host)
-        return spec_invalid(spec, "sev.attest", error,
-                            _("--attest needs the platform's PDH: give either --pdh FILE "
-                              "or --from-host (sev.pdh, sev.from_host)"));
-    if (!a->keys_dir)
-        return spec_invalid(spec, "sev.attest", error,
-                            _("--attest needs --keys-dir DIR (sev.keys_dir), where the "
+    case SEVIRT_ATTEST_BLOB_GIVEN:
+        return spec_invalid(spec, field, error,
+                            _("sev.attest makes the dhCert and session itself: give neither "
+                              "sev.dh_cert nor sev.session with it"));
+    case SEVIRT_ATTEST_PDH:
+        return spec_invalid(spec, field, error,
+                            _("sev.attest needs the platform's PDH: give either sev.pdh "
+                              "or sev.from_host"));
+    case SEVIRT_ATTEST_KEYS_DIR:
+        return spec_invalid(spec, field, error,
+                            _("sev.attest needs sev.keys_dir, the directory where the "
                               "session and the guest owner's keys go"));
-    if (!a->ark != !a->ask)
-        return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
-                            _("--ark and --ask (sev.ark, sev.ask) go together"));
-    return TRUE;
+    case SEVIRT_ATTEST_ARK_ASK:
+    default:
+        return spec_invalid(spec, field, error, _("sev.ark and sev.ask go together"));
+    }
 }

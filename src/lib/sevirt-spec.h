@@ -212,14 +212,40 @@ void sevirt_attest_spec_free(SevirtAttestSpec *attest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtAttestSpec, sevirt_attest_spec_free)
 
 /**
+ * SevirtAttestProblem:
+ * What is inconsistent in a launch session request (sevirt_attest_spec_problem()).
+ */
+typedef enum {
+    SEVIRT_ATTEST_OK,
+    SEVIRT_ATTEST_NOT_REQUESTED,      /* pdh, from_host, ark, ask or keys_dir without attest */
+    SEVIRT_ATTEST_SEV_TYPE,           /* attest for a guest that is not SEV or SEV-ES */
+    SEVIRT_ATTEST_BLOB_GIVEN,         /* attest with a dhCert or session given too */
+    SEVIRT_ATTEST_PDH,                /* neither or both of pdh and from_host */
+    SEVIRT_ATTEST_KEYS_DIR,           /* no keys_dir */
+    SEVIRT_ATTEST_ARK_ASK,            /* ark without ask, or ask without ark */
+} SevirtAttestProblem;
+
+/**
+ * sevirt_attest_spec_problem:
+ * @spec: a spec whose attest field is set
+ * @field: (out) (optional): the spec key the problem is at (for
+ *         sevirt_vm_spec_locate_error()), or NULL for none in particular
+ *
+ * The first inconsistency of the session request of an attested create,
+ * for a caller that words it in its own terms (the command names its
+ * options); sevirt_attest_spec_check() words it with the spec keys.
+ */
+SevirtAttestProblem sevirt_attest_spec_problem(const SevirtVmSpec *spec, const char **field);
+
+/**
  * sevirt_attest_spec_check:
  * @spec: a spec whose attest field is set
  *
- * Checks the session request of 'create --attest' against the rest of
+ * Checks the session request of an attested create against the rest of
  * @spec (before the session is made): an SEV or SEV-ES guest, the PDH from
  * a file or from the host (one of them), a keys directory, ARK and ASK
- * together and with from_host only, and no dhCert or session given too.
- * Errors are SEVIRT_ERROR_INVALID and name the options and spec keys.
+ * together, and no dhCert or session given too.
+ * Errors are SEVIRT_ERROR_INVALID and name the spec keys.
  */
 gboolean sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error);
 

@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The YAML spec file: one handler per key (the key table below), each
+ * checking its value's type and marking where it is in the file.
+ *
+ * Over 700 lines on purpose: the key table is as long as the model;
+ * the checks across keys are sevirt-spec.c's validation, list items go
+ * through sevirt-specitems.c.
+ */
 #include <config.h>
 
 #include <string.h>

@@ -192,13 +192,13 @@ check_key_file_private(const char *path, const struct stat *st, uid_t owner,
     if (allow_insecure)
         return TRUE;
     if (st->st_uid != owner) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE,
                     _("Key file '%s' belongs to user %u, not to user %u who reads it"),
                     path, (unsigned) st->st_uid, (unsigned) owner);
         return FALSE;
     }
     if (st->st_mode & 077) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_KEY_FILE_MODE,
                     _("Key file '%s' is accessible by group or others (mode %04o): make it private with 'chmod 600'"),
                     path, (unsigned) (st->st_mode & 07777));
         return FALSE;

@@ -19,9 +19,11 @@
 #include "sevirt-session.h"
 #include "sevirt-snp-idblock.h"
 #include "sevirt-snp-measure.h"
+#include "sevirt-snp-report.h"
 #include "emu-args.h"
 #include "emu-platform.h"
 #include "emu-psp.h"
+#include "emu-snp.h"
 
 typedef struct {
     char *dir;                /* scratch: state directory and inputs */
@@ -673,6 +675,62 @@ snp_id_props(const guint8 *digest, guint64 policy, gsize flip)
     return g_strdup_printf(",author-key-enabled=on,id-block=%s,id-auth=%s", b64_block, b64_auth);
 }
 
+/* A report of @psp for @nonce, checked against the platform's emulated
+ * ARK and ASK and the VCEK the reply carries; @tamper flips a measurement
+ * bit first.  Returns whether every check passed. */
+static gboolean
+snp_report_verifies(Fixture *f, EmuPsp *psp, const guint8 *digest, const guint8 *nonce,
+                    gboolean tamper)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *nonce_b64 = g_base64_encode(nonce, 64);
+    g_autoptr(JsonObject) args = json_object_new();
+    g_autoptr(JsonNode) reply = NULL;
+    g_autofree guchar *raw = NULL;
+    g_autofree char *dir = g_build_filename(f->platform->state_dir, "platform", NULL);
+    g_autofree char *ark_path = g_build_filename(dir, EMU_SNP_ARK_FILE, NULL);
+    g_autofree char *ask_path = g_build_filename(dir, EMU_SNP_ASK_FILE, NULL);
+    g_autofree char *vcek_path = fixture_path(f, "vcek.pem");
+    g_autoptr(SevirtSnpCert) ark = NULL;
+    g_autoptr(SevirtSnpCert) ask = NULL;
+    g_autoptr(SevirtSnpCert) vcek = NULL;
+    g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_snp_check_free);
+    SevirtSnpReport report;
+    SevirtSnpRoots roots;
+    SevirtSnpExpect expect = { .measurement = digest, .report_data = nonce,
+                               .check_policy = TRUE, .policy = 0x30000 };
+    JsonObject *obj;
+    gsize len = 0;
+    gboolean ok;
+
+    json_object_set_string_member(args, "report-data", nonce_b64);
+    reply = psp_call(psp, "x-sevirt-snp-report", args, &error);
+    g_assert_no_error(error);
+    obj = json_node_get_object(reply);
+    assert_true(json_object_get_boolean_member(obj, "emulated"));
+    raw = g_base64_decode(json_object_get_string_member(obj, "report"), &len);
+    assert_int_equal(len, SEVIRT_SNP_REPORT_SIZE);
+    if (tamper)
+        raw[0x90] ^= 1;
+    assert_true(g_file_set_contents(vcek_path, json_object_get_string_member(obj, "vcek"), -1, NULL));
+    assert_true(sevirt_snp_report_parse(raw, len, "report", &report, &error));
+    ark = sevirt_snp_cert_read(ark_path, &error);
+    ask = sevirt_snp_cert_read(ask_path, &error);
+    vcek = sevirt_snp_cert_read(vcek_path, &error);
+    g_assert_no_error(error);
+    roots.ark = ark;
+    roots.ask = ask;
+    ok = sevirt_snp_roots_verify(&roots, checks);
+    ok = sevirt_snp_report_verify(&report, &roots, vcek, &expect, checks) && ok;
+    for (guint i = 0; i < checks->len; i++) {
+        const SevirtSnpCheck *c = g_ptr_array_index(checks, i);
+
+        if (!c->passed)
+            g_printerr("check %s failed: %s\n", c->name, c->detail);
+    }
+    return ok;
+}
+
 /* SNP: the launch digest of what QEMU loads, the ID block checks of
  * SNP_LAUNCH_FINISH, and what query-sev says. */
 static void
@@ -732,6 +790,22 @@ test_snp_launch(void **state)
             g_snprintf(hex + 2 * i, 3, "%02x", expected[i]);
         assert_non_null(strstr(record, hex));
         assert_non_null(strstr(record, "\"encrypted\" : false"));
+
+        /* reports: only once the guest ran (LAUNCH_FINISH), then signed
+         * with the emulated VCEK, and a changed one fails */
+        {
+            guint8 nonce[64];
+            JsonObject *ok = json_object_new();
+
+            memset(nonce, 0xa5, sizeof(nonce));
+            assert_null(psp_call(psp, "x-sevirt-snp-report", NULL, &error));
+            sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, "has not run yet");
+            json_object_set_object_member(ok, "return", json_object_new());
+            emu_psp_qmp_response(psp, "cont", NULL, ok);
+            json_object_unref(ok);
+            assert_true(snp_report_verifies(f, psp, expected, nonce, FALSE));
+            assert_false(snp_report_verifies(f, psp, expected, nonce, TRUE));
+        }
     }
     {
         g_autofree char *props = snp_id_props(expected, 0x30000, 0);

@@ -23,6 +23,7 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-emuinfo-private.h"
 #include "emu-platform.h"
+#include "emu-snp.h"
 
 void
 emu_platform_free(EmuPlatform *platform)
@@ -288,7 +289,8 @@ generate_identity(const EmuPlatform *conf, const char *dir, uid_t uid, gid_t gid
     if (!pem ||
         !sevirt_file_write_new(keyfile, pem->data, pem->len, 0600, error) ||
         !set_owner_mode(keyfile, uid, gid, 0600, error) ||
-        !set_owner_mode(private_dir, uid, gid, 0700, error))
+        !set_owner_mode(private_dir, uid, gid, 0700, error) ||
+        !emu_snp_identity_mint(dir, private_dir, uid, gid, error))
         return FALSE;
     return set_owner_mode(dir, 0, 0, 0755, error);
 }
@@ -361,8 +363,16 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
         }
         setup_log(log, data, _("kept the platform identity in %s"), dir);
         /* the user QEMU runs as may have changed */
-        return ensure_dir(private_dir, uid, gid, 0700, log, data, error) &&
-               set_owner_mode(keyfile, uid, gid, 0600, error);
+        if (!ensure_dir(private_dir, uid, gid, 0700, log, data, error) ||
+            !set_owner_mode(keyfile, uid, gid, 0600, error))
+            return FALSE;
+        /* an identity made before the platform played SEV-SNP */
+        if (!emu_snp_identity_exists(dir)) {
+            if (!emu_snp_identity_mint(dir, private_dir, uid, gid, error))
+                return FALSE;
+            setup_log(log, data, _("added the emulated SEV-SNP ARK, ASK and VCEK to %s"), dir);
+        }
+        return TRUE;
     }
 
     if (!g_mkdtemp_full(tmpl, 0700)) {
@@ -388,7 +398,7 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
                     _("Cannot rename '%s' to '%s': %s"), tmpl, dir, g_strerror(err));
         return FALSE;
     }
-    setup_log(log, data, _("created a new platform identity in %s (emulated ARK, ASK, CEK, OCA, PEK, PDH)"),
+    setup_log(log, data, _("created a new platform identity in %s (emulated ARK, ASK, CEK, OCA, PEK, PDH; SEV-SNP ARK, ASK, VCEK)"),
               dir);
     *created = TRUE;
     return TRUE;

@@ -26,6 +26,7 @@
 #include "sevirt-snp-measure.h"
 #include "sevirt-util.h"
 #include "emu-psp.h"
+#include "emu-snp.h"
 
 /* Largest firmware image accepted (QEMU maps at most 8 MiB of pflash under
  * 4 GiB for x86; leave room) and kernel/initrd for the hashes table. */
@@ -58,6 +59,7 @@ struct _EmuPsp {
     guint8 id_block[SEVIRT_SNP_ID_BLOCK_SIZE];
     guint8 id_key_digest[SEVIRT_SNP_KEY_DIGEST_SIZE];
     guint8 author_key_digest[SEVIRT_SNP_KEY_DIGEST_SIZE];
+    guint8 report_id[32];
 };
 
 /* SNP firmware statuses the emulated PSP returns (SNP ABI, table 24) */
@@ -408,6 +410,8 @@ launch_snp(EmuPsp *psp, GError **error)
         return FALSE;
     }
     if (psp->sev->id_block && !snp_check_id_block(psp, error))
+        return FALSE;
+    if (!sevirt_random_bytes(psp->report_id, sizeof(psp->report_id), error))
         return FALSE;
     psp->state = EMU_SEV_STATE_LAUNCH_UPDATE;
     g_printerr(_("sevirt-qemu-emu: SNP launch (emulated, NO encryption) policy 0x%" G_GINT64_MODIFIER
@@ -820,6 +824,73 @@ inject_launch_secret(EmuPsp *psp, JsonObject *arguments, GError **error)
     return TRUE;
 }
 
+/*
+ * x-sevirt-snp-report: EMULATION ONLY.  Stands in for the guest's
+ * MSG_REPORT_REQ (which needs a guest with an SNP driver, and this guest's
+ * memory is not encrypted anyway): the host asks, with report-data of its
+ * choosing (base64, at most 64 bytes, zero-padded), for the report the
+ * emulated PSP signs for this guest, and gets the VCEK with it as
+ * SNP_GET_EXT_REPORT's certificate table carries it.
+ */
+static JsonNode *
+snp_report_reply(EmuPsp *psp, JsonObject *arguments, GError **error)
+{
+    const EmuPlatform *platform = psp->platform;
+    g_autofree char *dir = g_build_filename(platform->state_dir, "platform", NULL);
+    g_autofree char *private_dir = g_build_filename(dir, "private", NULL);
+    g_autofree char *vcek_path = g_build_filename(dir, EMU_SNP_VCEK_FILE, NULL);
+    g_autofree char *vcek = NULL;
+    g_autofree guchar *data = NULL;
+    g_autofree char *b64 = NULL;
+    g_autoptr(JsonBuilder) b = NULL;
+    const char *data_b64 = NULL;
+    gsize data_len = 0;
+    guint8 report_data[64] = { 0 };
+    guint8 report[EMU_SNP_REPORT_SIZE];
+    EmuSnpGuest guest = {
+        .policy = psp->sev->snp_policy, .measurement = psp->snp_digest,
+        .host_data = psp->host_data, .id_block = psp->have_id_block ? psp->id_block : NULL,
+        .id_key_digest = psp->id_key_digest, .author_key_digest = psp->author_key_digest,
+        .author_key_enabled = psp->have_id_block && psp->sev->author_key_enabled,
+        .report_id = psp->report_id,
+        .cpu_family = platform->cpu_family, .cpu_model = platform->cpu_model,
+        .cpu_stepping = platform->cpu_stepping, .api_major = platform->api_major,
+        .api_minor = platform->api_minor, .build_id = platform->build_id,
+    };
+
+    if (psp->state != EMU_SEV_STATE_RUNNING) {
+        g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                            "SEV-SNP: the guest has not run yet: no attestation report before SNP_LAUNCH_FINISH");
+        return NULL;
+    }
+    if (arguments)
+        data_b64 = json_object_get_string_member_with_default(arguments, "report-data", NULL);
+    if (data_b64) {
+        data = g_base64_decode(data_b64, &data_len);
+        if (data_len > sizeof(report_data)) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                        "Parameter 'report-data' is %" G_GSIZE_FORMAT " bytes, at most 64 are taken",
+                        data_len);
+            return NULL;
+        }
+        memcpy(report_data, data, data_len);
+    }
+    if (!emu_snp_report(dir, private_dir, &guest, report_data, report, error) ||
+        !g_file_get_contents(vcek_path, &vcek, NULL, error))
+        return NULL;
+    b64 = g_base64_encode(report, sizeof(report));
+    b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_set_member_name(b, "report");
+    json_builder_add_string_value(b, b64);
+    json_builder_set_member_name(b, "vcek");
+    json_builder_add_string_value(b, vcek);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
 EmuQmpAction
 emu_psp_qmp_command(EmuPsp *psp, const char *name, JsonObject *arguments,
                     JsonNode **ret, GError **error)
@@ -832,6 +903,12 @@ emu_psp_qmp_command(EmuPsp *psp, const char *name, JsonObject *arguments,
         return EMU_QMP_FORWARD;
     if (g_str_equal(name, "query-sev")) {
         *ret = sev_info(psp);
+    } else if (g_str_equal(name, "x-sevirt-snp-report")) {
+        if (psp->sev->snp)
+            *ret = snp_report_reply(psp, arguments, error);
+        else
+            g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
+                                "x-sevirt-snp-report: not an SEV-SNP guest");
     } else if (psp->sev->snp && (g_str_equal(name, "query-sev-launch-measure") ||
                                  g_str_equal(name, "sev-inject-launch-secret") ||
                                  g_str_equal(name, "query-sev-attestation-report"))) {

@@ -10,6 +10,7 @@ V=$(vectors_dir) || exit $?
 C=$V/sev-certs
 M=$V/sev-measurement
 S=$V/sev-secret
+E=$abs_top_srcdir/tests/data/test-only-keys/emu-platform
 T=$TEST_TMP
 
 # Every output of sevirt also goes to $ALL, to check no key is ever printed.
@@ -62,7 +63,40 @@ expect 5 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin
 expect 5 sevirt --json verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/naples/ark.cert" --ask "$C/naples/ask.cert" &&
     out_has '"failed_link" : "ASK -> CEK"' && out_has '"verified" : false'
-golden attest/verify-certs-rome-naples-roots.json "$OUT"
+sed "s|$C/|@VECTORS@/|" "$OUT" >"$T/naples-roots.json"
+golden attest/verify-certs-rome-naples-roots.json "$T/naples-roots.json"
+
+# AMD's real chains verify with no option: the roots are built in, found
+# from the CEK (the ark.cert in a --dir is not what is trusted)
+for gen in rome naples; do
+    cat "$C/$gen/pek.cert" "$C/$gen/oca.cert" "$C/$gen/cek.cert" >"$T/$gen-chain.bin"
+    expect 0 sevirt verify-certs --pdh "$C/$gen/pdh.cert" --cert-chain "$T/$gen-chain.bin" &&
+        out_has "verifies up to AMD's built-in" && err_lacks "NOT AMD'S"
+done
+expect 0 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" &&
+    out_has "verifies up to AMD's built-in Rome root"
+mkdir "$T/fake-roots" && cp "$C/rome"/*.cert "$T/fake-roots/" && cp "$E/ark.cert" "$E/ask.cert" "$T/fake-roots/"
+expect 0 sevirt verify-certs --dir "$T/fake-roots" && out_has "AMD's built-in Rome root"
+# a flipped byte in the CEK's signed body (its API version): no AMD ASK signed it
+mkdir "$T/cek-flipped" && cp "$C/rome"/*.cert "$T/cek-flipped/"
+printf '\001' | dd of="$T/cek-flipped/cek.cert" bs=1 seek=5 conv=notrunc 2>/dev/null
+expect 5 sevirt verify-certs --dir "$T/cek-flipped" &&
+    err_has "does not lead to an AMD root: none of AMD's built-in ASKs (Naples, Rome, Milan) signed the CEK" &&
+    err_has "run with --ark FILE --ask FILE" && err_one_line
+
+# A chain under a root of its own (the emulated platform's) is refused
+# without an explicit --ark, and verifies with it, saying loudly that the
+# root is not AMD's, in text and in JSON.
+expect 5 sevirt verify-certs --dir "$E" && err_has "does not lead to an AMD root" &&
+    err_has "run with --ark FILE --ask FILE" && out_lacks "Certificate chain verifies"
+expect 5 sevirt --json verify-certs --dir "$E" && out_has '"verified" : false' &&
+    out_has '"root" : "built-in"' && out_has '"failed_link" : "ASK -> CEK"'
+expect 0 sevirt verify-certs --dir "$E" --ark "$E/ark.cert" --ask "$E/ask.cert" &&
+    out_has "which is NOT an AMD root" && err_has "warning: THE ROOT IS NOT AMD'S: '$E/ark.cert' is no AMD root key"
+expect 0 sevirt --json verify-certs --dir "$E" --ark "$E/ark.cert" --ask "$E/ask.cert" &&
+    out_has '"verified" : true' && out_has '"amd_root" : false' && out_has '"warning" : "THE ROOT IS NOT AMD'"'"'S' &&
+    err_has "THE ROOT IS NOT AMD'S"
+expect 2 sevirt verify-certs --dir "$E" --ark "$E/ark.cert" && err_has "--ark and --ask go together"
 # an ARK in base64: AMD's binary format is what is read, and the error says so
 base64 "$C/rome/ark.cert" >"$T/ark.b64"
 expect 2 sevirt verify-certs --pdh "$C/rome/pdh.cert" --cert-chain "$T/chain.bin" \
@@ -82,9 +116,9 @@ printf '\001' | dd of="$T/tampered/pdh.cert" bs=1 seek=1000 conv=notrunc 2>/dev/
 expect 5 sevirt verify-certs --dir "$T/tampered" && err_has "broken at PEK -> PDH: signature does not verify"
 
 # bad input: usage, missing, truncated, oversized, non-base64, swapped formats
-expect 2 sevirt verify-certs && err_has "give --dir DIR, or all of --pdh, --cert-chain, --ark and --ask"
+expect 2 sevirt verify-certs && err_has "give --dir DIR, or both --pdh and --cert-chain"
 expect 2 sevirt verify-certs --dir "$C/rome" --pdh "$C/rome/pdh.cert" && err_has "mutually exclusive"
-expect 7 sevirt verify-certs --dir "$T/nonexistent" && err_has "ark.cert" && err_one_line
+expect 7 sevirt verify-certs --dir "$T/nonexistent" && err_has "pdh.cert" && err_one_line
 head -c 100 "$C/rome/pdh.cert" >"$T/short.cert"
 expect 2 sevirt verify-certs --pdh "$T/short.cert" --cert-chain "$T/chain.bin" \
     --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" &&
@@ -119,7 +153,7 @@ expect 2 sevirt verify-certs --pdh "$T/badalgo.cert" --cert-chain "$T/chain.bin"
     --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "unknown key algorithm 0x3f"
 # a directory where a file is expected
 expect 2 sevirt verify-certs --pdh "$T" --cert-chain "$T/chain.bin" \
-    --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "it is a directory"
+    --ark "$C/rome/ark.cert" --ask "$C/rome/ask.cert" && err_has "'$T' is not a regular file"
 
 # --------------------------------------------------------------- session
 expect 0 sevirt session --pdh "$C/rome/pdh.cert" --policy 0x33 --out-dir "$T/sess" --tk &&

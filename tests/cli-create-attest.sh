@@ -38,8 +38,6 @@ refused --attest --pdh "$PDH" && err_has "--attest needs --keys-dir DIR (sev.key
 refused --pdh "$PDH" --keys-dir "$T/k" && err_has "go with --attest (sev.attest)"
 refused --attest --from-host --ark "$V/sev-certs/rome/ark.cert" --keys-dir "$T/k" &&
     err_has "--ark and --ask (sev.ark, sev.ask) go together"
-refused --attest --pdh "$PDH" --ark "$V/sev-certs/rome/ark.cert" --ask "$V/sev-certs/rome/ask.cert" \
-    --keys-dir "$T/k" && err_has "check a --pdh file's chain with 'sevirt verify-certs'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --sev sev-snp && err_has "not for SEV type 'sev-snp'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --sev none && err_has "not for SEV type 'none'"
 refused --attest --pdh "$PDH" --keys-dir "$T/k" --dh-cert "$abs_top_srcdir/tests/data/specfile/godh.b64" \
@@ -54,6 +52,28 @@ nothing_made "$T/k"
 expect 7 create g --attest --pdh "$T/missing.cert" --keys-dir "$T/k" &&
     err_has "error: Cannot read '$T/missing.cert'"
 nothing_made "$T/k"
+# the PDH's chain is verified up to AMD's built-in roots: not under another
+# generation's, not without its chain, not under a root of its own unless
+# that root is named explicitly
+expect 5 create g --firmware "$FW" --attest --pdh "$PDH" --ark "$V/sev-certs/naples/ark.cert" \
+    --ask "$V/sev-certs/naples/ask.cert" --keys-dir "$T/k" &&
+    err_has "error: The certificate chain of $PDH does not verify under '$V/sev-certs/naples/ark.cert'"
+nothing_made "$T/k"
+mkdir "$T/lone" && cp "$PDH" "$T/lone/pdh.cert"
+expect 7 create g --firmware "$FW" --attest --pdh "$T/lone/pdh.cert" --keys-dir "$T/k" &&
+    err_has "error: The chain of '$T/lone/pdh.cert' (pek.cert, oca.cert and cek.cert beside it): Cannot read '$T/lone/pek.cert'"
+nothing_made "$T/k"
+E=$abs_top_srcdir/tests/data/test-only-keys/emu-platform
+expect 5 create g --firmware "$FW" --attest --pdh "$E/pdh.cert" --keys-dir "$T/k" &&
+    err_has "error: The certificate chain of $E/pdh.cert: Certificate chain does not lead to an AMD root" &&
+    err_has "run with --ark FILE --ask FILE"
+nothing_made "$T/k"
+expect 0 sevirt -c "$U" --json create g --firmware "$FW" --network none --attest --pdh "$E/pdh.cert" \
+    --ark "$E/ark.cert" --ask "$E/ask.cert" --keys-dir "$T/k-emu" &&
+    err_has "warning: THE ROOT IS NOT AMD'S: '$E/ark.cert'" && err_has "which is NOT an AMD root" &&
+    out_has '"chain_verified" : true' && out_has '"amd_root" : false' &&
+    out_has '"warning" : "THE ROOT IS NOT AMD'"'"'S'
+# (a new test driver per process: 'g' is gone again)
 # a host without SEV: nothing written
 expect 4 create g --attest --from-host --keys-dir "$T/k" && err_has "error: The host has no usable SEV platform"
 nothing_made "$T/k"
@@ -74,7 +94,9 @@ done
 expect 0 sevirt -c "$U" --json create g --sev sev-es --attest --pdh "$PDH" --keys-dir "$T/k-es" \
     --firmware "$FW" --network none &&
     out_has '"attest" : {' && out_has '"policy" : 55' && out_has "\"tk\" : \"$T/k-es/tk.bin\"" &&
-    out_has '"chain_verified" : false' && err_has "Launch session for policy 0x0037"
+    out_has '"chain_verified" : true' && out_has '"amd_root" : true' &&
+    err_has "The certificate chain of $PDH verifies up to AMD's Rome root" &&
+    err_has "Launch session for policy 0x0037"
 # the TIK written is the session's, for that policy: the policy MAC at the
 # end of the session blob is HMAC-SHA256(TIK, le32 policy)
 python3 - "$T/k-es" <<'EOF' || fail "the session is not bound to policy 0x37 with the TIK written"
@@ -99,7 +121,8 @@ expect 7 create g --attest --pdh "$PDH" --keys-dir "$T/k4" --firmware "$FW" --ne
 [ "$(ls "$T/k4")" = mine ] || fail "rollback touched the owner's directory: $(ls "$T/k4")"
 
 # ------------------------------------------------------------ spec file
-mkdir "$T/spec" && cp "$PDH" "$T/spec/platform-pdh.cert"
+mkdir "$T/spec" && cp "$PDH" "$T/spec/platform-pdh.cert" &&
+    cp "$(dirname "$PDH")/pek.cert" "$(dirname "$PDH")/oca.cert" "$(dirname "$PDH")/cek.cert" "$T/spec/"
 cat >"$T/spec/vm.yaml" <<EOF
 name: fromspec
 firmware: $FW

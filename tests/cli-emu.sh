@@ -45,7 +45,11 @@ expect 1 "$EMU" -machine q35,confidential-guest-support=s -object sev-guest,id=s
 expect 0 "$EMU" --emu-setup "$(id -u):$(id -g)" && out_has "created a new platform identity"
 expect 0 "$EMU" --emu-setup "$(id -u):$(id -g)" && out_has "kept the platform identity" && out_lacks "created"
 expect 1 "$EMU" --emu-setup nobody && err_has "needs UID:GID"
-expect 0 sevirt verify-certs --dir "$TEST_TMP/state/platform"
+# its chain leads to its own root, never to AMD's: refused unless named
+P=$TEST_TMP/state/platform
+expect 5 sevirt verify-certs --dir "$P" && err_has "does not lead to an AMD root"
+expect 0 sevirt verify-certs --dir "$P" --ark "$P/ark.cert" --ask "$P/ask.cert" &&
+    out_has "which is NOT an AMD root" && err_has "THE ROOT IS NOT AMD'S"
 expect 0 "$EMU" --emu-info && out_has '"dir" : "'"$TEST_TMP/state/platform"'"'
 
 # --- a guest's record, dropped once the guest is deleted
@@ -57,6 +61,24 @@ expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 &&
     out_has "removed the record of guest 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10"
 [ ! -e "$rec" ] || fail "--emu-forget left the record"
 expect 0 "$EMU" --emu-forget 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 && out_has "no record of guest"
+
+# --- received secrets are kept only when asked for
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : false'
+expect 0 "$EMU" --emu-keep-secrets yes && out_has "keep-secrets=true"
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : true'
+expect 1 "$EMU" --emu-keep-secrets maybe && err_has "yes or no, not 'maybe'"
+expect 0 "$EMU" --emu-keep-secrets no && out_has "keep-secrets=false"
+expect 0 "$EMU" --emu-info && out_has '"keep_secrets" : false'
+rm -f "$TEST_TMP/state/emu.conf"
+expect 2 sevirt emulator-setup --keep-secrets maybe && err_has "--keep-secrets takes yes or no"
+
+# --- the records of guests libvirt does not know go (not a fresh one)
+old=$TEST_TMP/state/domains/0c8ddc76-8997-4df9-be60-a3ad34d62b03
+mkdir -p "$rec" "$old" && touch -d '2001-01-01' "$rec" "$old"
+expect 0 "$EMU" --emu-prune 6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10 &&
+    out_has "removed the record of guest 0c8ddc76-8997-4df9-be60-a3ad34d62b03"
+[ -d "$rec" ] && [ ! -e "$old" ] || fail "--emu-prune removed the wrong records"
+expect 0 "$EMU" --emu-prune "" && [ ! -e "$rec" ] || fail "--emu-prune '' kept a record"
 
 # --- libvirt's capability probe, run by hand
 cat >"$TEST_TMP/probe.py" <<'EOF'

@@ -212,7 +212,23 @@ expect 0 sevirt verify-report --json "$G/attestation.bin" "$G/attestation.bin" \
 # usage errors
 expect 2 sevirt verify-report "$G/attestation.bin" && err_has "--vcek" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --vlek "$G/vcek.der" && err_has "exactly one" && err_one_line
-expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" && err_has "--cert-chain" && err_one_line
+# no root named: AMD's built-in roots, found by the VCEK's / VLEK's issuer
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" &&
+    out_has "PASS root               AMD's Milan ARK, built into sevirt" || fail "built-in Milan roots"
+expect 0 sevirt verify-report "$TL/test-vlek-report.bin" --vlek "$TL/test-vlek.der" --vmpl 1 &&
+    out_has "AMD's Milan ARK, built into sevirt" && out_has "PASS ask" || fail "built-in Milan ASVK"
+expect 0 sevirt verify-report "$A/report.bin" --vcek "$A/vcek-genoa.pem" &&
+    out_has "AMD's Genoa ARK, built into sevirt" || fail "built-in Genoa roots"
+# a chain under a private root is refused without that root named, and
+# named, every result says the root is not AMD's
+expect 5 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" &&
+    err_has "built into sevirt" && err_has "--ark FILE" && err_one_line
+expect 0 sevirt verify-report "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" &&
+    out_has "WARNING: the ARK given is NOT AMD's" || fail "a private root is not called AMD's"
+expect 0 sevirt verify-report --json "$S5/report.bin" --vcek "$S5/vcek.der" --ark "$S5/ark.der" --ask "$S5/ask.der" &&
+    out_has "NOT AMD's" || fail "a private root is not called AMD's in JSON"
+expect 0 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem" &&
+    out_has "the ARK given is one of AMD's" || fail "AMD's own ARK named with --ark"
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" && err_has "go together" && err_one_line
 expect 2 sevirt verify-report "$G/attestation.bin" --vcek "$G/vcek.der" --ark "$G/ark.pem" --ask "$G/ask.pem" \
     --asvk "$G/ask.pem" && err_has "same option" && err_one_line
@@ -277,5 +293,24 @@ expect 2 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --fami
     err_one_line
 expect 1 sevirt id-block --measurement "$LD" --idkey "$T/test_id_key.pem" --id-block-out "$T/idb.b64" &&
     err_has "idb.b64" && err_one_line
+
+# ------------------------------------- the ID block in the domain XML
+HD=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
+expect 0 sevirt xml g1 --sev sev-snp --id-block "$T/idb.b64" --id-auth "$T/ida.b64" --author-key --host-data "$HD" &&
+    out_has '<launchSecurity type="sev-snp" authorKey="yes">' && out_has "<idBlock>$(cat "$T/idb.b64")</idBlock>" &&
+    out_has "<idAuth>$(cat "$T/ida.b64")</idAuth>" && out_has "<hostData>$HD</hostData>"
+printf 'name: g2\nsev:\n  type: sev-snp\n  id_block: %s\n  id_auth: %s\n  author_key: true\n  host_data: %s\n' \
+    "$T/idb.b64" "$T/ida.b64" "$HD" >"$T/snp.yaml"
+expect 0 sevirt xml --spec "$T/snp.yaml" && out_has '<launchSecurity type="sev-snp" authorKey="yes">' &&
+    out_has "<hostData>$HD</hostData>"
+expect 2 sevirt xml g1 --sev sev --host-data "$HD" && err_has "for SEV-SNP guests only" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --id-block "$T/idb.b64" && err_has "go together" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --author-key && err_has "only used with an ID block" && err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --host-data AAEC && err_has "host data decodes to 3 bytes, expected 32" &&
+    err_one_line
+expect 2 sevirt xml g1 --sev sev-snp --id-block "$T/ida.b64" --id-auth "$T/ida.b64" &&
+    err_has "--id-block" && err_has "expected 96" && err_one_line
+printf 'name: g3\nsev:\n  type: sev\n  host_data: %s\n' "$HD" >"$T/bad.yaml"
+expect 2 sevirt xml --spec "$T/bad.yaml" && err_has "bad.yaml:4" && err_one_line
 
 finish

@@ -18,7 +18,7 @@ emu_require() {
 
 # emu_setup: the documented host setup, idempotent (other tests run it too).
 emu_setup() {
-    sevirt emulator-setup --emulator "$EMU" >"$TEST_TMP/setup.out" 2>&1 ||
+    sevirt emulator-setup --emulator "$EMU" --keep-secrets yes >"$TEST_TMP/setup.out" 2>&1 ||
         { cat "$TEST_TMP/setup.out" >&2; die "emulator-setup failed"; }
     EMU_STATE=$("$EMU" --emu-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["state_dir"])')
     [ -n "$EMU_STATE" ] || die "the emulator reports no state directory"

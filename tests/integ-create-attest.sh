@@ -18,6 +18,7 @@ S="sevirt -c $TEST_URI"
 # Debian's OVMF_CODE_4M.fd reserves no secret area: 8 MiB is guest RAM
 # OVMF has not used yet when the guest is paused at its start.
 GPA=0x800000
+# the emulated platform's own root: never AMD's, so always named explicitly
 ROOTS="--ark $EMU_STATE/platform/ark.cert --ask $EMU_STATE/platform/ask.cert"
 GUEST="--emulator $EMU --virt-type qemu --cpu qemu64 --firmware $OVMF --memory 256 --network none"
 
@@ -39,14 +40,23 @@ gone() {
 
 # ------------------------------------------ SEV: a PDH exported and verified
 expect 0 $S export-certs --emulator "$EMU" --out-dir "$T/platform"
-cp "$EMU_STATE/platform/ark.cert" "$EMU_STATE/platform/ask.cert" "$T/platform/"
-expect 0 sevirt verify-certs --dir "$T/platform" || die "the emulator's chain does not verify"
+expect 5 sevirt verify-certs --dir "$T/platform" && err_has "does not lead to an AMD root"
+# shellcheck disable=SC2086
+expect 0 sevirt verify-certs --dir "$T/platform" $ROOTS && err_has "THE ROOT IS NOT AMD'S" ||
+    die "the emulator's chain does not verify"
 
 name=${TEST_PREFIX}sev
 on_exit "emu_remove $name"
+# the emulator's PDH is refused without its root named
 # shellcheck disable=SC2086
-expect 0 $S create "$name" --attest --pdh "$T/platform/pdh.cert" --policy 0x33 --keys-dir "$T/keys" \
-    --vcpus 2 --disk "pool=$pool,size=1" $GUEST &&
+expect 5 $S create "$name" --attest --pdh "$T/platform/pdh.cert" --policy 0x33 --keys-dir "$T/keys" \
+    --vcpus 2 --disk "pool=$pool,size=1" $GUEST && err_has "does not lead to an AMD root" &&
+    err_has "run with --ark FILE --ask FILE"
+[ ! -e "$T/keys" ] || fail "a refused chain left keys behind"
+$V domuuid "$name" >/dev/null 2>&1 && fail "a refused chain left '$name' defined"
+# shellcheck disable=SC2086
+expect 0 $S create "$name" --attest --pdh "$T/platform/pdh.cert" $ROOTS --policy 0x33 --keys-dir "$T/keys" \
+    --vcpus 2 --disk "pool=$pool,size=1" $GUEST && err_has "THE ROOT IS NOT AMD'S" &&
     out_has "Launch session for policy 0x0033 written to '$T/keys'" && out_has "Domain '$name' created"
 uuid=$($V domuuid "$name") || die "'$name' was not defined"
 $V dumpxml --inactive "$name" >"$T/sev.xml"
@@ -77,6 +87,7 @@ on_exit "emu_remove $name"
 expect 0 $S --json create "$name" --sev sev-es --vcpus 3 --attest --from-host $ROOTS \
     --keys-dir "$T/es-keys" $GUEST &&
     err_has "EMULATED SEV PLATFORM" && err_has "verifies under '$EMU_STATE/platform/ark.cert'" &&
+    err_has "THE ROOT IS NOT AMD'S" && out_has '"amd_root" : false' &&
     out_has '"policy" : 55' && out_has '"emulated" : true' && out_has '"chain_verified" : true'
 uuid=$($V domuuid "$name") || die "'$name' was not defined"
 # the CPU signature by default: the host's, which the emulated platform uses
@@ -98,11 +109,17 @@ expect 5 $S create "$name" --attest --from-host --ark "$C/rome/ark.cert" --ask "
     --keys-dir "$T/roots-keys" $GUEST && err_has "does not verify under '$C/rome/ark.cert'"
 [ ! -e "$T/roots-keys" ] || fail "a refused chain left keys behind"
 $V domuuid "$name" >/dev/null 2>&1 && fail "a refused chain left '$name' defined"
+# the host's (the emulator's) chain without --ark: refused, nothing made
+# shellcheck disable=SC2086
+expect 5 $S create "$name" --attest --from-host --keys-dir "$T/roots-keys" $GUEST &&
+    err_has "does not lead to an AMD root" && err_has "run with --ark FILE --ask FILE"
+[ ! -e "$T/roots-keys" ] || fail "a refused chain left keys behind"
+$V domuuid "$name" >/dev/null 2>&1 && fail "a refused chain left '$name' defined"
 
 # the creation fails after the session was written: all of it undone
 name=${TEST_PREFIX}rollback
 # shellcheck disable=SC2086
-expect 7 $S create "$name" --attest --pdh "$T/platform/pdh.cert" --keys-dir "$T/rb-keys" \
+expect 7 $S create "$name" --attest --pdh "$T/platform/pdh.cert" $ROOTS --keys-dir "$T/rb-keys" \
     --disk "pool=$pool,size=1" --emulator "$EMU" --virt-type qemu --cpu qemu64 \
     --firmware "$OVMF" --memory 256 --network network=${TEST_PREFIX}nosuch &&
     err_has "step 'networks' failed" && err_has "rolled back (removed '$pool/${name}-disk0.qcow2')" &&

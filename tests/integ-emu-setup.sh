@@ -96,7 +96,9 @@ unset SEVIRT_EMU_STATE_DIR
 
 # --- the chain verifies under its own roots, and never under AMD's
 plat="$EMU_STATE/platform"
-expect 0 sevirt verify-certs --dir "$plat"
+expect 5 sevirt verify-certs --dir "$plat" && err_has "does not lead to an AMD root"
+expect 0 sevirt verify-certs --dir "$plat" --ark "$plat/ark.cert" --ask "$plat/ask.cert" &&
+    err_has "THE ROOT IS NOT AMD'S"
 cat "$plat/pek.cert" "$plat/oca.cert" "$plat/cek.cert" >"$TEST_TMP/chain.cert"
 expect 0 sevirt verify-certs --pdh "$plat/pdh.cert" --cert-chain "$TEST_TMP/chain.cert" \
     --ark "$plat/ark.cert" --ask "$plat/ask.cert"

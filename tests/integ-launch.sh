@@ -22,8 +22,8 @@ OTHER_FW=/usr/share/OVMF/OVMF_CODE.fd
 # The guest owner's side: the platform's certificates, checked, and a session.
 expect 0 sevirt -c "$TEST_URI" export-certs --emulator "$EMU" --out-dir "$T/platform" &&
     out_has "EMULATED SEV PLATFORM"
-cp "$EMU_STATE/platform/ark.cert" "$EMU_STATE/platform/ask.cert" "$T/platform/"
-expect 0 sevirt verify-certs --dir "$T/platform" || die "the emulator's chain does not verify"
+expect 0 sevirt verify-certs --dir "$T/platform" --ark "$EMU_STATE/platform/ark.cert" \
+    --ask "$EMU_STATE/platform/ask.cert" || die "the emulator's chain does not verify"
 PDH=$T/platform/pdh.cert
 
 printf 'correct horse battery staple\0' >"$T/passphrase"

@@ -12,18 +12,19 @@
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
 
-static char *vectors;
-
 static char *
 vec(const char *gen, const char *name)
 {
-    return g_build_filename(vectors, "sev-certs", gen, name, NULL);
+    g_autofree char *rel = g_build_filename("sev-certs", gen, name, NULL);
+
+    return sevirt_test_vector(rel);
 }
 
 static void
 read_chain(const char *gen, SevirtCertChain *chain)
 {
-    g_autofree char *dir = g_build_filename(vectors, "sev-certs", gen, NULL);
+    g_autofree char *rel = g_build_filename("sev-certs", gen, NULL);
+    g_autofree char *dir = sevirt_test_vector(rel);
     g_autoptr(GError) error = NULL;
 
     if (!sevirt_cert_chain_read_dir(chain, dir, &error))
@@ -489,10 +490,6 @@ main(void)
         cmocka_unit_test(test_generated_chain_4096),
         cmocka_unit_test(test_names),
     };
-    int ret;
 
-    vectors = sevirt_test_vectors_require();
-    ret = cmocka_run_group_tests(tests, NULL, NULL);
-    g_free(vectors);
-    return ret;
+    return sevirt_test_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -24,29 +24,30 @@ sevirt_test_data_path(const char *relpath)
     return g_build_filename(top_srcdir(), "tests", "data", relpath, NULL);
 }
 
-char *
-sevirt_test_vectors_dir(void)
-{
-    const char *env = g_getenv("SEVIRT_VECTORS");
-    g_autofree char *dir = NULL;
-    g_autofree char *readme = NULL;
+static guint vectors_skipped;
 
-    dir = env ? g_strdup(env)
-              : g_build_filename(top_srcdir(), "..", "shared", "vectors", NULL);
-    readme = g_build_filename(dir, "README.md", NULL);
-    if (!g_file_test(readme, G_FILE_TEST_IS_REGULAR))
-        return NULL;
-    return g_steal_pointer(&dir);
+char *
+sevirt_test_vector(const char *relpath)
+{
+    g_autofree char *path = g_build_filename(top_srcdir(), "tests", "data", "vectors",
+                                             relpath, NULL);
+
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer(&path);
+    /* one missing input skips the test that needs it, not the whole program */
+    if (g_strcmp0(g_getenv("CI"), "true") == 0)
+        fail_msg("FAIL (CI=true, so this cannot be skipped): test vector '%s' is missing", path);
+    fprintf(stderr, "SKIP: test vector '%s' is missing\n", path);
+    vectors_skipped++;
+    skip();
+    return NULL;
 }
 
-char *
-sevirt_test_vectors_require(void)
+int
+sevirt_test_status(int failed)
 {
-    char *dir = sevirt_test_vectors_dir();
-
-    sevirt_test_require(dir != NULL,
-                        "the published SEV vectors are missing (set SEVIRT_VECTORS)");
-    return dir;
+    /* cmocka counts a skipped test as passed: let automake show the skip */
+    return failed == 0 && vectors_skipped > 0 ? SEVIRT_TEST_SKIP : failed;
 }
 
 void

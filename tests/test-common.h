@@ -28,19 +28,23 @@
 char *sevirt_test_data_path(const char *relpath);
 
 /**
- * sevirt_test_vectors_dir:
- * The published vectors: $SEVIRT_VECTORS, else ../shared/vectors next to
- * the source tree.  Returns NULL when absent; the caller then skips, except
- * under CI=true where sevirt_test_require() turns that into a failure.
+ * sevirt_test_vector:
+ * @relpath: a file or folder under tests/data/vectors/ (the published vectors)
+ *
+ * Returns its path.  When it is absent, skips the calling test (cmocka's
+ * skip()), except when the environment variable CI is "true", where that
+ * fails the test: CI must have everything.
  */
-char *sevirt_test_vectors_dir(void);
+char *sevirt_test_vector(const char *relpath);
 
 /**
- * sevirt_test_vectors_require:
- * sevirt_test_vectors_dir() for a test that cannot run without the vectors:
- * when they are absent, sevirt_test_require() skips it (fails under CI).
+ * sevirt_test_status:
+ * @failed: what cmocka_run_group_tests() returned
+ *
+ * The program's exit status: 77 (skipped) when nothing failed but a test
+ * skipped for want of a vector, so that the skip shows in the test summary.
  */
-char *sevirt_test_vectors_require(void);
+int sevirt_test_status(int failed);
 
 /**
  * sevirt_test_require:

@@ -7,7 +7,9 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -27,7 +29,6 @@
 
 typedef struct {
     char *dir;                /* scratch: state directory and inputs */
-    char *vectors;
     EmuPlatform *platform;
     SevirtSession *session;
 } Fixture;
@@ -39,9 +40,11 @@ fixture_path(Fixture *f, const char *name)
 }
 
 static char *
-vector_path(Fixture *f, const char *name)
+vector_path(const char *name)
 {
-    return g_build_filename(f->vectors, "sev-measurement", name, NULL);
+    g_autofree char *rel = g_build_filename("sev-measurement", name, NULL);
+
+    return sevirt_test_vector(rel);
 }
 
 static void
@@ -111,8 +114,6 @@ fixture_setup(void **state, const char *conf)
     gboolean created = TRUE;
     gint status = 0;
 
-    f->vectors = sevirt_test_vectors_dir();
-    sevirt_test_require(f->vectors != NULL, "the published test vectors are needed");
     f->dir = g_dir_make_tmp("sevirt-emu-psp-XXXXXX", &error);
     g_assert_no_error(error);
     state_dir = fixture_path(f, "state");
@@ -163,7 +164,6 @@ fixture_teardown(void **state)
     emu_platform_free(f->platform);
     sevirt_session_free(f->session);
     g_free(f->dir);
-    g_free(f->vectors);
     g_free(f);
     return 0;
 }
@@ -193,9 +193,9 @@ guest_args(Fixture *f, guint32 policy, guint vcpus, gboolean with_session, gbool
     g_autoptr(GError) error = NULL;
     g_autofree char *godh = fixture_path(f, "dh_cert.base64");
     g_autofree char *blob = fixture_path(f, "session.base64");
-    g_autofree char *fw = firmware ? g_strdup(firmware) : vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *vmlinuz = vector_path(f, "vmlinuz-fake");
-    g_autofree char *initrd = vector_path(f, "initrd-fake");
+    g_autofree char *fw = firmware ? g_strdup(firmware) : vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *vmlinuz = vector_path("vmlinuz-fake");
+    g_autofree char *initrd = vector_path("initrd-fake");
     g_autofree char *object = NULL;
     g_autofree char *smp = g_strdup_printf("%u,sockets=%u,cores=1,threads=1", vcpus, vcpus);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -311,9 +311,9 @@ test_launch_with_session(void **state)
     SevirtSecretHeader header;
     guint8 digest[SEVIRT_LAUNCH_DIGEST_SIZE];
     gsize len = 0;
-    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *p_kernel = vector_path(f, "vmlinuz-fake");
-    g_autofree char *p_initrd = vector_path(f, "initrd-fake");
+    g_autofree char *p_fw = vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_kernel = vector_path("vmlinuz-fake");
+    g_autofree char *p_initrd = vector_path("initrd-fake");
 
     make_session(f, 0x33);
     args = guest_args(f, 0x33, 2, TRUE, TRUE, NULL);
@@ -322,9 +322,9 @@ test_launch_with_session(void **state)
     assert_string_equal(sev_state(psp), "launch-secret");
 
     /* the owner recomputes the measurement from firmware, kernel hashes */
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    kernel = sevirt_file_read(p_kernel, 0, &input.kernel_len, &error);
-    initrd = sevirt_file_read(p_initrd, 0, &input.initrd_len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    kernel = sevirt_file_read(p_kernel, SEVIRT_KERNEL_FILE_MAX, &input.kernel_len, &error);
+    initrd = sevirt_file_read(p_initrd, SEVIRT_INITRD_FILE_MAX, &input.initrd_len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.kernel = kernel;
@@ -356,11 +356,27 @@ test_launch_with_session(void **state)
     g_assert_no_error(error);
     g_clear_pointer(&ret, json_node_unref);
 
-    plain = sevirt_secret_table_serialize(table);
+    /* by default, where it went is recorded, not the secret */
     record = emu_platform_domain_dir(f->platform, "0c8ddc76-8997-4df9-be60-a3ad34d62b03");
-    stored = g_build_filename(record, "secret-1.table.bin", NULL);
     {
-        g_autofree guint8 *got = sevirt_file_read(stored, 0, &len, &error);
+        g_autofree char *meta = g_build_filename(record, "secret-1.json", NULL);
+        g_autofree char *table1 = g_build_filename(record, "secret-1.table.bin", NULL);
+        g_autofree char *payload1 = g_build_filename(record, "secret-1.payload.b64", NULL);
+
+        assert_true(g_file_test(meta, G_FILE_TEST_IS_REGULAR));
+        assert_false(g_file_test(table1, G_FILE_TEST_EXISTS));
+        assert_false(g_file_test(payload1, G_FILE_TEST_EXISTS));
+    }
+    /* with keep-secrets (tests, the demo), the table the guest finds */
+    f->platform->keep_secrets = TRUE;
+    ret = psp_call(psp, "sev-inject-launch-secret", good, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&ret, json_node_unref);
+
+    plain = sevirt_secret_table_serialize(table);
+    stored = g_build_filename(record, "secret-2.table.bin", NULL);
+    {
+        g_autofree guint8 *got = sevirt_file_read(stored, SEVIRT_SECRET_PACKET_MAX, &len, &error);
 
         g_assert_no_error(error);
         assert_int_equal(len, plain->len);
@@ -394,9 +410,9 @@ test_launch_es_matches_qemu_vmsas(void **state)
     g_autoptr(EmuArgs) args = NULL;
     g_autoptr(EmuPsp) psp = NULL;
     g_autofree guint8 *fw = NULL, *vmsa0 = NULL, *vmsa1 = NULL;
-    g_autofree char *p_fw = vector_path(f, "ovmf-amdsev-trimmed.fd");
-    g_autofree char *p_v0 = vector_path(f, "vmsa-cpu0.bin");
-    g_autofree char *p_v1 = vector_path(f, "vmsa-cpu1.bin");
+    g_autofree char *p_fw = vector_path("ovmf-amdsev-trimmed.fd");
+    g_autofree char *p_v0 = vector_path("vmsa-cpu0.bin");
+    g_autofree char *p_v1 = vector_path("vmsa-cpu1.bin");
     SevirtLaunchInput input = { 0 };
     SevirtLaunchInfo info = { 1, 49, 6, 0x5 };
     SevirtMeasurement m;
@@ -408,9 +424,9 @@ test_launch_es_matches_qemu_vmsas(void **state)
     psp = emu_psp_new(f->platform, args, &error);
     g_assert_no_error(error);
 
-    fw = sevirt_file_read(p_fw, 0, &input.firmware_len, &error);
-    vmsa0 = sevirt_file_read(p_v0, 0, &len, &error);
-    vmsa1 = sevirt_file_read(p_v1, 0, &len, &error);
+    fw = sevirt_file_read(p_fw, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, &error);
+    vmsa0 = sevirt_file_read(p_v0, SEVIRT_VMSA_SIZE, &len, &error);
+    vmsa1 = sevirt_file_read(p_v1, SEVIRT_VMSA_SIZE, &len, &error);
     g_assert_no_error(error);
     input.firmware = fw;
     input.num_cpus = 4;
@@ -436,7 +452,7 @@ test_launch_refusals(void **state)
     Fixture *f = *state;
     g_autoptr(GError) error = NULL;
     g_autofree char *godh_path = fixture_path(f, "dh_cert.base64");
-    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+    g_autofree char *ovmfx64 = sevirt_test_vector("snp/ovmf-ovmfx64-suffix.bin");
 
     /* a session made for another policy */
     make_session(f, 0x33);
@@ -499,6 +515,56 @@ test_launch_refusals(void **state)
 /* By default the platform's CPU is the host's (CPUID leaf 1, as libvirt
  * reads it: tests/integ-emu-setup.sh compares with libvirt's capabilities);
  * emu.conf overrides it. */
+/* keep-secrets is off unless set; a prune removes the records of guests
+ * libvirt does not know, but not a record just made, nor anything else. */
+static void
+test_records(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-emu-psp-XXXXXX", &error);
+    g_autofree char *conf = g_build_filename(dir, "emu.conf", NULL);
+    const char *known_uuid = "6f1c2a9e-0d4b-4a57-9c1e-2f6b8d3e4a10";
+    const char *gone_uuid = "0c8ddc76-8997-4df9-be60-a3ad34d62b03";
+    const char *new_uuid = "5b0f8f5e-6f5c-4bb8-9d5a-6c3a5d9e2f11";
+    const char *const known[] = { known_uuid, NULL };
+    const char *const names[] = { known_uuid, gone_uuid, new_uuid, "notes", NULL };
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    g_autoptr(EmuPlatform) platform = NULL;
+
+    platform = emu_platform_load(dir, &error);
+    g_assert_no_error(error);
+    assert_false(platform->keep_secrets);
+    g_clear_pointer(&platform, emu_platform_free);
+    assert_true(g_file_set_contents(conf, "[platform]\ncbitpos=47\n", -1, NULL));
+    assert_true(emu_platform_set_keep_secrets(dir, TRUE, NULL, NULL, &error));
+    platform = emu_platform_load(dir, &error);
+    g_assert_no_error(error);
+    assert_true(platform->keep_secrets);
+    assert_int_equal(platform->cbitpos, 47);
+    g_clear_pointer(&platform, emu_platform_free);
+    assert_true(emu_platform_set_keep_secrets(dir, FALSE, NULL, NULL, &error));
+    platform = emu_platform_load(dir, &error);
+    assert_false(platform->keep_secrets);
+
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *rec = g_build_filename(dir, "domains", names[i], NULL);
+        g_autofree char *file = g_build_filename(rec, "secret-1.table.bin", NULL);
+
+        assert_int_equal(g_mkdir_with_parents(rec, 0700), 0);
+        assert_true(g_file_set_contents(file, "x", 1, NULL));
+        if (!g_str_equal(names[i], new_uuid))
+            assert_int_equal(utimensat(AT_FDCWD, rec, old, 0), 0);
+    }
+    assert_true(emu_platform_prune(dir, known, NULL, NULL, &error));
+    g_assert_no_error(error);
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *rec = g_build_filename(dir, "domains", names[i], NULL);
+
+        assert_int_equal(g_file_test(rec, G_FILE_TEST_IS_DIR), !g_str_equal(names[i], gone_uuid));
+    }
+    remove_tree(dir);
+}
+
 static void
 test_platform_cpu(void **state G_GNUC_UNUSED)
 {
@@ -545,7 +611,7 @@ test_qmp_answers(void **state)
 {
     Fixture *f = *state;
     g_autoptr(GError) error = NULL;
-    g_autofree char *ovmfx64 = g_build_filename(f->vectors, "snp", "ovmf-ovmfx64-suffix.bin", NULL);
+    g_autofree char *ovmfx64 = sevirt_test_vector("snp/ovmf-ovmfx64-suffix.bin");
     g_autoptr(EmuArgs) args = guest_args(f, 0x1, 1, FALSE, FALSE, ovmfx64);
     g_autoptr(EmuArgs) probe_args = NULL;
     g_autoptr(EmuPsp) psp = NULL;
@@ -850,7 +916,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_qmp_answers, setup_default, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_snp_launch, setup_default, fixture_teardown),
         cmocka_unit_test(test_platform_cpu),
+        cmocka_unit_test(test_records),
     };
 
-    return cmocka_run_group_tests(tests, mint_platform, discard_platform);
+    return sevirt_test_status(cmocka_run_group_tests(tests, mint_platform, discard_platform));
 }

@@ -296,6 +296,70 @@ test_proxy(void **state G_GNUC_UNUSED)
     g_rmdir(dir);
 }
 
+/*
+ * libvirtd restarting between its qmp_capabilities and QEMU's answer: the
+ * next client's qmp_capabilities reaches QEMU after QEMU left negotiation
+ * mode for the first, and QEMU refuses it; that client must be negotiated
+ * all the same, or every later command of it is refused.
+ */
+static void
+test_reconnect_during_negotiation(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-emu-qmp-XXXXXX", &error);
+    g_autofree char *path = g_build_filename(dir, "monitor.sock", NULL);
+    g_autoptr(GSocket) qemu = NULL;
+    g_autoptr(GSocket) client = NULL;
+    Proxy proxy = { 0 };
+    int sv[2];
+
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    proxy.qemu_fd = sv[0];
+    proxy.listen_fd = emu_qmp_listen_unix(path, &error);
+    g_assert_no_error(error);
+    proxy.ctx = g_main_context_new();
+    proxy.loop = g_main_loop_new(proxy.ctx, FALSE);
+    proxy.thread = g_thread_new("proxy", proxy_thread, &proxy);
+    qemu = socket_from_fd(sv[1]);
+    send_line(qemu, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}");
+
+    /* the first client asks, and goes away before QEMU answers */
+    client = connect_client(path);
+    assert_line(client, "{\"QMP\":{\"version\":{},\"capabilities\":[]}}");
+    send_line(client, "{\"execute\":\"qmp_capabilities\",\"id\":\"old\"}");
+    assert_line(qemu, "{\"execute\":\"qmp_capabilities\",\"id\":\"old\"}");
+    g_socket_close(client, NULL);
+    g_clear_object(&client);
+
+    /* the next one asks too, before that answer */
+    client = connect_client(path);
+    assert_line(client, "{\"QMP\":{\"version\":{},\"capabilities\":[]}}");
+    send_line(client, "{\"execute\":\"qmp_capabilities\",\"id\":\"new\"}");
+    assert_line(qemu, "{\"execute\":\"qmp_capabilities\",\"id\":\"new\"}");
+    send_line(qemu, "{\"return\": {}, \"id\": \"old\"}");
+    send_line(qemu, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+                    "\"Capabilities negotiation is already complete, command ignored\"}, \"id\": \"new\"}");
+    assert_line(client, "{\"return\":{},\"id\":\"new\"}");
+
+    /* negotiated: its commands reach QEMU, events reach it */
+    send_line(client, "{\"execute\":\"query-status\",\"id\":1}");
+    assert_line(qemu, "{\"execute\":\"query-status\",\"id\":1}");
+    send_line(qemu, "{\"event\": \"STOP\"}");
+    send_line(qemu, "{\"return\": {\"running\": false}, \"id\": 1}");
+    assert_line(client, "{\"event\": \"STOP\"}");
+    assert_line(client, "{\"return\": {\"running\": false}, \"id\": 1}");
+    /* a second qmp_capabilities of the same client: QEMU's error, unchanged */
+    send_line(client, "{\"execute\":\"qmp_capabilities\",\"id\":2}");
+    assert_line(client, "{\"error\":{\"class\":\"CommandNotFound\",\"desc\":\"Capabilities negotiation is already complete, command ignored\"},\"id\":2}");
+
+    g_socket_close(qemu, NULL);
+    g_thread_join(proxy.thread);
+    g_main_loop_unref(proxy.loop);
+    g_main_context_unref(proxy.ctx);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void
 test_listen_errors(void **state G_GNUC_UNUSED)
 {
@@ -310,6 +374,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proxy),
+        cmocka_unit_test(test_reconnect_during_negotiation),
         cmocka_unit_test(test_listen_errors),
     };
 

@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -251,6 +252,19 @@ test_firmware_parse_errors(void **state G_GNUC_UNUSED)
 
         assert_null(sevirt_firmware_parse(path, &error));
         sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, cases[i].needle);
+    }
+    /* a FIFO is refused, not waited on */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("sevirt-test-XXXXXX", NULL);
+        g_autofree char *fifo = g_build_filename(dir, "50-fifo.json", NULL);
+
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_null(sevirt_firmware_parse(fifo, &error));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                                 "50-fifo.json' is not a regular file");
+        g_unlink(fifo);
+        g_rmdir(dir);
     }
 }
 

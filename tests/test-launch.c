@@ -13,12 +13,10 @@
 #include "sevirt.h"
 #include "sevirt-launch-private.h"
 
-static char *vectors;
-
 static GBytes *
 load(const char *rel)
 {
-    g_autofree char *path = g_build_filename(vectors, rel, NULL);
+    g_autofree char *path = sevirt_test_vector(rel);
     g_autoptr(GError) error = NULL;
     char *data = NULL;
     gsize len = 0;
@@ -585,8 +583,8 @@ test_platform_parse(void **state G_GNUC_UNUSED)
     g_autofree char *cpu0 = g_base64_encode((const guchar *) "0123456789abcdef0123456789abcdef"
                                             "0123456789abcdef0123456789abcdef", 64);
     g_auto(SevirtCertChain) full = { 0 };
-    g_autofree char *ark = g_build_filename(vectors, "sev-certs/rome/ark.cert", NULL);
-    g_autofree char *ask = g_build_filename(vectors, "sev-certs/rome/ask.cert", NULL);
+    g_autofree char *ark = sevirt_test_vector("sev-certs/rome/ark.cert");
+    g_autofree char *ask = sevirt_test_vector("sev-certs/rome/ask.cert");
     g_autoptr(GError) error = NULL;
 
     assert_true(sevirt_platform_info_parse(info, pdh, chain, cpu0, &error));
@@ -638,8 +636,5 @@ main(void)
         cmocka_unit_test(test_step_names),
     };
 
-    vectors = sevirt_test_vectors_dir();
-    sevirt_test_require(vectors != NULL,
-                        "the published test vectors (set SEVIRT_VECTORS) are needed");
-    return cmocka_run_group_tests(tests, setup_test_driver, teardown_test_driver);
+    return sevirt_test_status(cmocka_run_group_tests(tests, setup_test_driver, teardown_test_driver));
 }

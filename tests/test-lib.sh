@@ -166,10 +166,10 @@ test_pool() {
     on_exit "virsh -q -c '$TEST_URI' pool-destroy '$1'"
 }
 
-# vectors_dir: the published vectors ($SEVIRT_VECTORS or ../shared/vectors).
+# vectors_dir: the published vectors, kept in the source tree (tests/data/vectors).
 vectors_dir() {
-    d=${SEVIRT_VECTORS:-$abs_top_srcdir/../shared/vectors}
-    [ -f "$d/README.md" ] || skip_or_fail "test vectors not found at $d (set SEVIRT_VECTORS)"
+    d=$abs_top_srcdir/tests/data/vectors
+    [ -f "$d/README.md" ] || skip_or_fail "test vectors not found at $d"
     echo "$d"
 }
 

@@ -11,8 +11,6 @@
 #include "sevirt.h"
 #include "sevirt-crypto-private.h"
 
-static char *vectors;
-
 typedef struct {
     guint8 *data;
     gsize len;
@@ -21,7 +19,7 @@ typedef struct {
 static Blob
 load(const char *rel)
 {
-    g_autofree char *path = g_build_filename(vectors, rel, NULL);
+    g_autofree char *path = sevirt_test_vector(rel);
     g_autoptr(GError) error = NULL;
     Blob b = { 0 };
 
@@ -444,10 +442,6 @@ main(void)
         cmocka_unit_test(test_launch_digest_refusals),
         cmocka_unit_test(test_measurement_parse),
     };
-    int ret;
 
-    vectors = sevirt_test_vectors_require();
-    ret = cmocka_run_group_tests(tests, NULL, NULL);
-    g_free(vectors);
-    return ret;
+    return sevirt_test_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -13,12 +13,11 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-psp.h"
 
-static char *vectors;
-
 static SevirtSecret *
 vector_key(const char *name)
 {
-    g_autofree char *path = g_build_filename(vectors, "sev-secret", name, NULL);
+    g_autofree char *rel = g_build_filename("sev-secret", name, NULL);
+    g_autofree char *path = sevirt_test_vector(rel);
     g_autofree char *data = NULL;
     gsize len = 0;
 
@@ -246,6 +245,49 @@ test_secret_table(void **state G_GNUC_UNUSED)
     sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "malformed entry");
 }
 
+/* The table's length is a 32-bit field and the PSP takes 16 KiB at most:
+ * the owner's side refuses more, and empty secrets, before building. */
+static void
+test_secret_table_bounds(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtSecretTable) table = sevirt_secret_table_new();
+    g_autoptr(SevirtSecret) plain = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree guint8 *big = g_malloc0(SEVIRT_SECRET_PACKET_MAX);
+    SevirtGuid a, b, c;
+
+    assert_true(sevirt_guid_parse("736869e5-0001-4973-92ec-06879ce3da0b", &a, NULL));
+    assert_true(sevirt_guid_parse("736869e5-0002-4973-92ec-06879ce3da0b", &b, NULL));
+    assert_true(sevirt_guid_parse("736869e5-0003-4973-92ec-06879ce3da0b", &c, NULL));
+    assert_false(sevirt_secret_table_add(table, &a, big, 0, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "is empty");
+    assert_false(sevirt_secret_table_add(table, &a, big, SEVIRT_SECRET_PACKET_MAX, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "16384 bytes");
+    /* 20 + 20 + 8000 + 20 + 8000 = 16060: fits; 20 more bytes and a header do not */
+    assert_true(sevirt_secret_table_add(table, &a, big, 8000, &error));
+    assert_true(sevirt_secret_table_add(table, &b, big, 8000, &error));
+    assert_false(sevirt_secret_table_add(table, &c, big, 320, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "secret packet may hold");
+    assert_true(sevirt_secret_table_add(table, &c, big, 300, &error));
+    plain = sevirt_secret_table_serialize(table);
+    assert_true(plain->len <= SEVIRT_SECRET_PACKET_MAX);
+    assert_int_equal(sevirt_le32(plain->data + 16), 16380);
+}
+
+/* The software PSP takes no more than the kernel passes to the firmware. */
+static void
+test_psp_refuses_large_packet(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtSecret) tek = sevirt_secret_new(16);
+    g_autoptr(SevirtSecret) tik = sevirt_secret_new(16);
+    g_autofree guint8 *payload = g_malloc0(SEVIRT_SECRET_PACKET_MAX + 16);
+    guint8 measure[SEVIRT_MEASURE_SIZE] = { 0 };
+    SevirtSecretHeader header = { { 0 } };
+
+    expect_psp_refusal(tek, tik, measure, (const guint8 *) &header, sizeof(header),
+                       payload, SEVIRT_SECRET_PACKET_MAX + 16, SEVIRT_PSP_ERROR_LENGTH);
+}
+
 static void
 test_packet_random_iv(void **state G_GNUC_UNUSED)
 {
@@ -276,12 +318,10 @@ main(void)
         cmocka_unit_test(test_psp_opens_packet),
         cmocka_unit_test(test_psp_refuses_altered_packets),
         cmocka_unit_test(test_secret_table),
+        cmocka_unit_test(test_secret_table_bounds),
+        cmocka_unit_test(test_psp_refuses_large_packet),
         cmocka_unit_test(test_packet_random_iv),
     };
-    int ret;
 
-    vectors = sevirt_test_vectors_require();
-    ret = cmocka_run_group_tests(tests, NULL, NULL);
-    g_free(vectors);
-    return ret;
+    return sevirt_test_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -16,8 +16,6 @@
 #include "sevirt-psp.h"
 #include "sevirt-session-private.h"
 
-static char *vectors;
-
 static void
 unhex(const char *hex, guint8 *out, gsize len)
 {
@@ -70,7 +68,8 @@ test_kdf_and_wrap_vectors(void **state G_GNUC_UNUSED)
 static SevirtSevCert *
 vector_cert(const char *gen, const char *name)
 {
-    g_autofree char *path = g_build_filename(vectors, "sev-certs", gen, name, NULL);
+    g_autofree char *rel = g_build_filename("sev-certs", gen, name, NULL);
+    g_autofree char *path = sevirt_test_vector(rel);
     g_autoptr(GError) error = NULL;
     SevirtSevCert *cert = sevirt_sev_cert_read(path, &error);
 
@@ -293,10 +292,6 @@ main(void)
         cmocka_unit_test_setup_teardown(test_session_round_trip, platform_setup, platform_teardown),
         cmocka_unit_test_setup_teardown(test_session_refusals, platform_setup, platform_teardown),
     };
-    int ret;
 
-    vectors = sevirt_test_vectors_require();
-    ret = cmocka_run_group_tests(tests, NULL, NULL);
-    g_free(vectors);
-    return ret;
+    return sevirt_test_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

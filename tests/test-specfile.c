@@ -236,6 +236,45 @@ test_errors(void **state G_GNUC_UNUSED)
     assert_int_equal(bad, 0);
 }
 
+/* libyaml has no depth limit and slows down with depth: 1 MiB of '['
+ * took minutes.  The spec loader stops at the first level too deep, at once. */
+static void
+test_deep_nesting(void **state G_GNUC_UNUSED)
+{
+    const gsize depth = 1024 * 1024;
+    g_autoptr(GString) text = g_string_new("a: ");
+    g_autoptr(GError) error = NULL;
+    gint64 start;
+
+    for (gsize i = 0; i < depth; i++)
+        g_string_append_c(text, '[');
+    start = g_get_monotonic_time();
+    {
+        g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+
+        assert_false(sevirt_spec_file_parse("spec.yaml", text->str, text->len, "/base", spec,
+                                            &error));
+    }
+    assert_true(g_get_monotonic_time() - start < 5 * G_USEC_PER_SEC);
+    /* the root mapping is level 1: the 64th '[' (column 4 + 63) is level 65 */
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                             "spec.yaml:1:67: nested more than 64 levels deep");
+
+    /* 64 levels are fine as YAML (and then not a valid spec) */
+    g_string_assign(text, "a: ");
+    for (guint i = 0; i < 63; i++)
+        g_string_append_c(text, '[');
+    for (guint i = 0; i < 63; i++)
+        g_string_append_c(text, ']');
+    {
+        g_autoptr(SevirtVmSpec) spec = sevirt_vm_spec_new();
+
+        assert_false(sevirt_spec_file_parse("spec.yaml", text->str, text->len, "/base", spec,
+                                            &error));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "unknown key 'a'");
+    }
+}
+
 /* Values only validation can judge are reported at their place in the file. */
 static void
 test_validation_errors(void **state G_GNUC_UNUSED)
@@ -379,6 +418,7 @@ main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_item_forms_agree),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_cleared_mark),
         cmocka_unit_test(test_examples),

@@ -9,10 +9,11 @@
 #   build        sevirt and the emulator under _build/demo, or under
 #                /var/tmp/sevirt-demo-build when QEMU's user cannot enter
 #                the source tree (an existing configured build is reused)
-#   setup        'sevirt emulator-setup': the emulator's platform identity
+#   setup        'sevirt emulator-setup --keep-secrets yes': the platform identity
 #                and the /dev/sev placeholder libvirt needs
 #   owner        export-certs --emulator, then verify-certs under the
-#                emulated platform's own ARK and ASK
+#                emulated platform's own ARK and ASK, named with --ark
+#                (sevirt otherwise trusts only AMD's built-in roots)
 #   create       create --attest: a launch session for the verified PDH,
 #                in the definition; the owner's keys in a private directory
 #   launch       start paused, verify the measurement, inject the disk
@@ -125,15 +126,16 @@ runuser -u "$quser" -- test -x "$emu" ||
     die "QEMU's user '$quser' cannot run '$emu': a directory on the way is private (such as /root); use a --builddir others may enter (such as under /var/tmp)"
 
 step "Set up the EMULATED SEV platform (no memory encryption, no confidentiality)"
-"$sevirt" emulator-setup --emulator "$emu"
+"$sevirt" emulator-setup --emulator "$emu" --keep-secrets yes
 platform=$("$emu" --emu-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["identity"]["dir"])')
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sevirt-demo.XXXXXX")
 step "Guest owner: export the platform's certificates and verify their chain"
 "$sevirt" -c "$uri" export-certs --emulator "$emu" --out-dir "$work/platform"
-# An emulated platform chains to its own ARK and ASK, never to AMD's.
-cp "$platform/ark.cert" "$platform/ask.cert" "$work/platform/"
-"$sevirt" verify-certs --dir "$work/platform"
+# An emulated platform chains to its own ARK and ASK, never to AMD's: sevirt
+# trusts only AMD's built-in roots unless another is named with --ark/--ask,
+# and then says loudly that the root is not AMD's.
+"$sevirt" verify-certs --dir "$work/platform" --ark "$platform/ark.cert" --ask "$platform/ask.cert"
 
 step "Guest owner: the disk passphrase to hand over once the guest is verified"
 printf 'correct horse battery staple\0' >"$work/passphrase"
@@ -143,7 +145,7 @@ echo "in $work/passphrase (mode 0600; never printed, never in the domain XML)"
 step "Create '$name' with a launch session for the verified PDH (create --attest)"
 created=yes
 "$sevirt" -c "$uri" create "$name" --attest --pdh "$work/platform/pdh.cert" --policy 0x33 \
-    --keys-dir "$work/keys" --emulator "$emu" --virt-type qemu --cpu qemu64 \
+    --ark "$platform/ark.cert" --ask "$platform/ask.cert" --keys-dir "$work/keys" --emulator "$emu" --virt-type qemu --cpu qemu64 \
     --firmware "$ovmf" --memory 256 --network none
 
 step "Launch: start paused, verify the measurement, inject the passphrase, resume"

@@ -20,14 +20,6 @@ cd "$top"
 
 say() { printf '\n==== %s ====\n' "$*"; }
 
-# The published vectors live beside the checkout (../shared/vectors); tests
-# find them relative to the source tree, which 'make distcheck' moves into
-# an unpacked tarball, so name them absolutely for every step.
-if [ -z "${SEVIRT_VECTORS:-}" ] && [ -f "$top/../shared/vectors/README.md" ]; then
-    SEVIRT_VECTORS=$(cd "$top/../shared/vectors" && pwd)
-    export SEVIRT_VECTORS
-fi
-
 builds=$top/_build
 if [ -d /var/lib/libvirt/qemu ]; then
     quser=$(stat -c %U /var/lib/libvirt/qemu)

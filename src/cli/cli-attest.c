@@ -7,11 +7,13 @@
 #include <glib/gstdio.h>
 
 #include "cli-attest.h"
+#include "sevirt-amd-roots.h"
 
 void
 sevirt_cli_attest_clear(SevirtCliAttest *attest)
 {
     g_clear_pointer(&attest->keys_dir, g_free);
+    g_clear_pointer(&attest->ark, g_free);
     sevirt_cli_session_files_clear(&attest->files);
 }
 
@@ -39,29 +41,82 @@ settle_policy(SevirtCliAttest *attest, SevirtVmSpec *spec, GError **error)
     return TRUE;
 }
 
-/* With AMD's ARK and ASK, the host's PEK, OCA, CEK and PDH must chain to them. */
-static gboolean
-verify_host_chain(SevirtCliAttest *attest, SevirtPlatformInfo *info, const SevirtAttestSpec *a,
-                  GError **error)
+void
+sevirt_cli_chain_advise(GError **error)
 {
-    const char *who = info->emulator ? info->emulator : _("the host");
+    g_autofree char *message = NULL;
 
-    if (!a->ark) {
-        sevirt_cli_warn(attest->cli, _("the PDH of %s is used without verifying its certificate chain: give --ark and --ask to verify it"),
-                        who);
+    if (!error || !*error)
+        return;
+    message = (*error)->message;
+    (*error)->message = g_strdup_printf(_("%s; to verify under another root (an emulated platform's, for development), run with --ark FILE --ask FILE"),
+                                        message);
+}
+
+gboolean
+sevirt_cli_chain_read_root(SevirtCertChain *chain, const char *ark, const char *ask,
+                           GError **error)
+{
+    if (!ark != !ask)
+        return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
+    if (!ark)
         return TRUE;
-    }
-    if (!(info->chain.ark = sevirt_amd_cert_read(a->ark, error)) ||
-        !(info->chain.ask = sevirt_amd_cert_read(a->ask, error)))
+    return (chain->ark = sevirt_amd_cert_read(ark, error)) &&
+           (chain->ask = sevirt_amd_cert_read(ask, error));
+}
+
+gboolean
+sevirt_cli_chain_read_beside(SevirtCertChain *chain, const char *pdh_path, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(pdh_path);
+    g_autofree char *pek = g_build_filename(dir, "pek.cert", NULL);
+    g_autofree char *oca = g_build_filename(dir, "oca.cert", NULL);
+    g_autofree char *cek = g_build_filename(dir, "cek.cert", NULL);
+
+    if ((chain->pek = sevirt_sev_cert_read(pek, error)) &&
+        (chain->oca = sevirt_sev_cert_read(oca, error)) &&
+        (chain->cek = sevirt_sev_cert_read(cek, error)))
+        return TRUE;
+    g_prefix_error(error, _("The chain of '%s' (pek.cert, oca.cert and cek.cert beside it): "),
+                   pdh_path);
+    return FALSE;
+}
+
+/*
+ * The PDH's chain must lead to AMD's built-in root of its generation, or,
+ * with --ark and --ask, to that root (and then everything says it is not
+ * AMD's).  Nothing goes on with a chain that does not verify.
+ */
+static gboolean
+verify_platform_chain(SevirtCliAttest *attest, SevirtCertChain *chain, const char *who,
+                      const SevirtAttestSpec *a, GError **error)
+{
+    SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
+    gboolean amd_root = FALSE;
+
+    if (!sevirt_cli_chain_read_root(chain, a->ark, a->ask, error))
         return FALSE;
-    if (!sevirt_cert_chain_verify(&info->chain, NULL, error)) {
-        g_prefix_error(error, _("The certificate chain of %s does not verify under '%s' and '%s': "),
-                       who, a->ark, a->ask);
+    if (!sevirt_amd_roots_verify_chain(chain, &gen, &amd_root, NULL, error)) {
+        if (a->ark) {
+            g_prefix_error(error, _("The certificate chain of %s does not verify under '%s' and '%s': "),
+                           who, a->ark, a->ask);
+        } else {
+            g_prefix_error(error, _("The certificate chain of %s: "), who);
+            sevirt_cli_chain_advise(error);
+        }
         return FALSE;
     }
-    sevirt_cli_step(attest->cli, _("The certificate chain of %s verifies under '%s' and '%s'"),
-                    who, a->ark, a->ask);
     attest->chain_verified = TRUE;
+    attest->amd_root = amd_root;
+    if (amd_root) {
+        sevirt_cli_step(attest->cli, _("The certificate chain of %s verifies up to AMD's %s root"),
+                        who, sevirt_amd_generation_to_string(gen));
+    } else {
+        attest->ark = g_strdup(a->ark);
+        sevirt_cli_warn(attest->cli, _(SEVIRT_CLI_NOT_AMD_ROOT), a->ark);
+        sevirt_cli_step(attest->cli, _("The certificate chain of %s verifies under '%s', which is NOT an AMD root"),
+                        who, a->ark);
+    }
     return TRUE;
 }
 
@@ -76,7 +131,15 @@ platform_pdh(SevirtCliAttest *attest, virConnectPtr conn, const SevirtVmSpec *sp
     const char *what = a->pdh;
 
     if (a->pdh) {
-        pdh = sevirt_sev_cert_read(a->pdh, error);
+        g_auto(SevirtCertChain) chain = { 0 };
+
+        if (!(pdh = sevirt_sev_cert_read(a->pdh, error)) ||
+            !sevirt_session_check_pdh(pdh, what, error))
+            return NULL;
+        chain.pdh = sevirt_sev_cert_copy(pdh);
+        if (!sevirt_cli_chain_read_beside(&chain, a->pdh, error) ||
+            !verify_platform_chain(attest, &chain, a->pdh, a, error))
+            return NULL;
     } else {
         info = sevirt_platform_info_query(conn, spec->emulator, error);
         if (!info)
@@ -86,7 +149,8 @@ platform_pdh(SevirtCliAttest *attest, virConnectPtr conn, const SevirtVmSpec *sp
             sevirt_cli_step(attest->cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
         sevirt_cli_step(attest->cli, _("Took the PDH of %s"),
                         info->emulator ? info->emulator : _("the host"));
-        if (!verify_host_chain(attest, info, a, error))
+        if (!verify_platform_chain(attest, &info->chain,
+                                   info->emulator ? info->emulator : _("the host"), a, error))
             return NULL;
         pdh = g_steal_pointer(&info->chain.pdh);
         what = _("the host's PDH");
@@ -168,6 +232,13 @@ sevirt_cli_attest_json(JsonBuilder *b, const SevirtCliAttest *attest)
     json_builder_add_boolean_value(b, attest->emulated);
     json_builder_set_member_name(b, "chain_verified");
     json_builder_add_boolean_value(b, attest->chain_verified);
+    json_builder_set_member_name(b, "amd_root");
+    json_builder_add_boolean_value(b, attest->amd_root);
+    if (!attest->amd_root && attest->ark) {
+        g_autofree char *warning = g_strdup_printf(_(SEVIRT_CLI_NOT_AMD_ROOT), attest->ark);
+
+        sevirt_cli_json_add_string(b, "warning", warning);
+    }
     json_add_path(b, "keys_dir", attest->keys_dir);
     json_add_path(b, "dh_cert", attest->files.godh);
     json_add_path(b, "session", attest->files.session);

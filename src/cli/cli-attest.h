@@ -26,10 +26,12 @@ typedef struct {
     /* filled by the hook */
     guint32 policy;               /* the policy the session is bound to */
     gboolean emulated;            /* the PDH is the emulated platform's */
-    gboolean chain_verified;      /* --from-host with --ark/--ask */
+    gboolean chain_verified;      /* the PDH's chain verified (always, once written) */
+    gboolean amd_root;            /* ... up to an AMD root, not a --ark of another */
     gboolean written;             /* the files were written */
     gboolean dir_created;         /* the keys directory was made by the hook */
     char *keys_dir;
+    char *ark;                    /* the other root the chain verified under */
     SevirtCliSessionFiles files;
 } SevirtCliAttest;
 
@@ -57,5 +59,43 @@ void sevirt_cli_attest_rollback(SevirtCliAttest *attest);
 
 /** sevirt_cli_attest_json: adds the "attest" member of create's --json result. */
 void sevirt_cli_attest_json(JsonBuilder *b, const SevirtCliAttest *attest);
+
+/*
+ * The root of trust.  A platform's chain is verified up to AMD's built-in
+ * roots; another root only with an explicit --ark FILE --ask FILE (an
+ * emulated platform's, for development), and then every result says that
+ * the root is not AMD's.
+ */
+
+/* What the text and JSON results say when the root is not AMD's. */
+#define SEVIRT_CLI_NOT_AMD_ROOT \
+    N_("THE ROOT IS NOT AMD'S: '%s' is no AMD root key; this chain proves nothing about the platform (use it for an emulated platform, for development only)")
+
+/**
+ * sevirt_cli_chain_advise:
+ * After a chain failed to verify up to AMD's built-in roots: adds to
+ * @error's message how to name another root.
+ */
+void sevirt_cli_chain_advise(GError **error);
+
+/**
+ * sevirt_cli_chain_read_root:
+ * @ark, @ask: (nullable) the --ark and --ask files
+ *
+ * Reads another root into @chain's ark and ask; with neither given,
+ * leaves them NULL (AMD's built-in roots are used).
+ */
+gboolean sevirt_cli_chain_read_root(SevirtCertChain *chain, const char *ark, const char *ask,
+                                    GError **error);
+
+/**
+ * sevirt_cli_chain_read_beside:
+ * @pdh_path: a PDH file as 'sevirt export-certs' writes it
+ *
+ * Reads pek.cert, oca.cert and cek.cert from the PDH's directory into
+ * @chain: a PDH is only as good as its chain.
+ */
+gboolean sevirt_cli_chain_read_beside(SevirtCertChain *chain, const char *pdh_path,
+                                      GError **error);
 
 G_END_DECLS

@@ -11,6 +11,29 @@
 
 #include "cli-keys.h"
 
+/*
+ * sevirt_file_read_secret(), with the way round a refusal for a key file
+ * others may read or another user owns: the library names no option.
+ */
+static SevirtSecret *
+read_key_file(const char *path, gsize expect_len, gboolean insecure, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(SevirtSecret) lax = NULL;
+    SevirtSecret *secret = sevirt_file_read_secret(path, expect_len, insecure, &local);
+
+    if (secret)
+        return secret;
+    if (!insecure && local->code == SEVIRT_ERROR_INVALID &&
+        (lax = sevirt_file_read_secret(path, expect_len, TRUE, NULL))) {
+        g_set_error(error, local->domain, local->code, _("%s, or pass --insecure-keys"),
+                    local->message);
+        return NULL;
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return NULL;
+}
+
 gboolean
 sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **tek,
                                SevirtSecret **tik, GError **error)
@@ -20,7 +43,7 @@ sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **te
     if (files->tk && (files->tek || files->tik))
         return sevirt_cli_usage_error(error, _("--tk and --tek/--tik are mutually exclusive"));
     if (files->tk) {
-        tk = sevirt_file_read_secret(files->tk, 2 * SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+        tk = read_key_file(files->tk, 2 * SEVIRT_CLI_KEY_SIZE, files->insecure, error);
         if (!tk)
             return FALSE;
         if (tek)
@@ -32,10 +55,9 @@ sevirt_cli_read_transport_keys(const SevirtCliKeyFiles *files, SevirtSecret **te
         return sevirt_cli_usage_error(error, _("give the TIK with --tik FILE or --tk FILE"));
     if (tek && (!files->tek || !files->tik))
         return sevirt_cli_usage_error(error, _("give --tk FILE, or both --tek FILE and --tik FILE"));
-    if (tek && !(*tek = sevirt_file_read_secret(files->tek, SEVIRT_CLI_KEY_SIZE,
-                                                files->insecure, error)))
+    if (tek && !(*tek = read_key_file(files->tek, SEVIRT_CLI_KEY_SIZE, files->insecure, error)))
         return FALSE;
-    *tik = sevirt_file_read_secret(files->tik, SEVIRT_CLI_KEY_SIZE, files->insecure, error);
+    *tik = read_key_file(files->tik, SEVIRT_CLI_KEY_SIZE, files->insecure, error);
     return *tik != NULL;
 }
 
@@ -53,11 +75,16 @@ sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec
     name = g_strndup(spec, colon - spec);
     if (!sevirt_secret_guid_parse(name, &guid, error))
         return FALSE;
-    data = sevirt_file_read_secret(colon + 1, 0, insecure, error);
+    data = read_key_file(colon + 1, 0, insecure, error);
     if (!data)
         return FALSE;
+    if (data->len == 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("Secret file '%s' is empty"),
+                    colon + 1);
+        return FALSE;
+    }
     if (sevirt_guid_equal(&guid, &sevirt_secret_guid_luks_key) &&
-        (data->len == 0 || data->data[data->len - 1] != '\0'))
+        data->data[data->len - 1] != '\0')
         sevirt_cli_warn(cli, _("the disk passphrase in '%s' does not end with a NUL byte, which GRUB expects (printf 'passphrase\\0' > FILE)"),
                         colon + 1);
     return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
@@ -141,11 +168,11 @@ gboolean
 sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts, SevirtCliLaunchImages *images,
                               SevirtLaunchInput *in, GError **error)
 {
-    if (!(images->firmware = sevirt_file_read(opts->firmware, SEVIRT_CLI_IMAGE_FILE_MAX,
+    if (!(images->firmware = sevirt_file_read(opts->firmware, SEVIRT_FIRMWARE_FILE_MAX,
                                               &in->firmware_len, error)) ||
-        (opts->kernel && !(images->kernel = sevirt_file_read(opts->kernel, SEVIRT_CLI_IMAGE_FILE_MAX,
+        (opts->kernel && !(images->kernel = sevirt_file_read(opts->kernel, SEVIRT_KERNEL_FILE_MAX,
                                                              &in->kernel_len, error))) ||
-        (opts->initrd && !(images->initrd = sevirt_file_read(opts->initrd, SEVIRT_CLI_IMAGE_FILE_MAX,
+        (opts->initrd && !(images->initrd = sevirt_file_read(opts->initrd, SEVIRT_INITRD_FILE_MAX,
                                                              &in->initrd_len, error))))
         return FALSE;
     in->firmware = images->firmware;

@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 
 /* TEK and TIK are 16 bytes each; a --tk file holds TEK then TIK. */
 #define SEVIRT_CLI_KEY_SIZE 16
-/* Firmware, kernel and initrd images may be large, but not unbounded. */
-#define SEVIRT_CLI_IMAGE_FILE_MAX ((gsize) 1 << 30)
 
 /* The paths of the key options (NULL when not given). */
 typedef struct {

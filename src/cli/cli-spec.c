@@ -238,6 +238,10 @@ forget_file_marks(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
         { opts->kernel_hashes || opts->no_kernel_hashes, "sev.kernel_hashes" },
         { opts->dh_cert != NULL, "sev.dh_cert" },
         { opts->session != NULL, "sev.session" },
+        { opts->id_block != NULL, "sev.id_block" },
+        { opts->id_auth != NULL, "sev.id_auth" },
+        { opts->author_key, "sev.author_key" },
+        { opts->host_data != NULL, "sev.host_data" },
         { opts->kernel != NULL, "kernel" },
         { opts->initrd != NULL, "initrd" },
         { opts->cmdline != NULL, "cmdline" },
@@ -283,6 +287,15 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
     if (opts->session &&
         !apply_blob("--session", opts->session, SEVIRT_SESSION_SIZE, &spec->session, error))
         return FALSE;
+    if (opts->id_block &&
+        !apply_blob("--id-block", opts->id_block, SEVIRT_SNP_ID_BLOCK_SIZE, &spec->id_block, error))
+        return FALSE;
+    if (opts->id_auth &&
+        !apply_blob("--id-auth", opts->id_auth, SEVIRT_SNP_ID_AUTH_SIZE, &spec->id_auth, error))
+        return FALSE;
+    if (opts->author_key)
+        spec->author_key = TRUE;
+    replace_string(&spec->host_data, opts->host_data);
     apply_strings(opts, spec);
     apply_attest(opts, spec);
     if (!apply_kernel_hashes(opts, spec, error) ||

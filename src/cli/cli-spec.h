@@ -40,6 +40,10 @@ typedef struct {
     char *reduced_phys_bits;
     char *dh_cert;
     char *session;
+    char *id_block;
+    char *id_auth;
+    gboolean author_key;
+    char *host_data;
     char *kernel;
     char *initrd;
     char *cmdline;
@@ -89,6 +93,14 @@ typedef struct {
       N_("guest owner's DH certificate, base64 (attested launch)"), N_("FILE") }, \
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &(o)->session, \
       N_("launch session blob, base64 (attested launch)"), N_("FILE") }, \
+    { "id-block", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_block, \
+      N_("SEV-SNP ID block, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "id-auth", 0, 0, G_OPTION_ARG_FILENAME, &(o)->id_auth, \
+      N_("SEV-SNP ID authentication, base64, as 'sevirt id-block' writes it"), N_("FILE") }, \
+    { "author-key", 0, 0, G_OPTION_ARG_NONE, &(o)->author_key, \
+      N_("the SEV-SNP ID auth carries an author key"), NULL }, \
+    { "host-data", 0, 0, G_OPTION_ARG_STRING, &(o)->host_data, \
+      N_("32 bytes, base64, that SEV-SNP attestation reports of the guest carry"), N_("B64") }, \
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
     { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \
@@ -138,15 +150,15 @@ typedef struct {
       N_("make the guest owner's launch session for the platform (attested launch; needs " \
          "--pdh or --from-host, and --keys-dir)"), NULL }, \
     { "pdh", 0, 0, G_OPTION_ARG_FILENAME, &(o)->pdh, \
-      N_("with --attest: the platform's PDH certificate, as export-certs wrote it (verify it " \
-         "with verify-certs first)"), N_("FILE") }, \
+      N_("with --attest: the platform's PDH certificate, as export-certs wrote it, with " \
+         "pek.cert, oca.cert and cek.cert beside it (its chain is verified)"), N_("FILE") }, \
     { "from-host", 0, 0, G_OPTION_ARG_NONE, &(o)->from_host, \
       N_("with --attest: take the PDH from the host (or from the --emulator's platform)"), NULL }, \
     { "ark", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ark, \
-      N_("with --from-host: AMD's root key certificate, to verify the host's chain first"), \
-      N_("FILE") }, \
+      N_("with --attest: trust this root key certificate instead of AMD's built-in ones " \
+         "(an emulated platform's, for development only)"), N_("FILE") }, \
     { "ask", 0, 0, G_OPTION_ARG_FILENAME, &(o)->ask, \
-      N_("with --from-host: AMD's signing key certificate"), N_("FILE") }, \
+      N_("with --ark: the signing key certificate under that root"), N_("FILE") }, \
     { "keys-dir", 0, 0, G_OPTION_ARG_FILENAME, &(o)->keys_dir, \
       N_("with --attest: directory for tek.bin, tik.bin, tk.bin (0600), godh.b64 and " \
          "session.b64; existing files are never overwritten"), N_("DIR") }

@@ -55,13 +55,16 @@ sevirt_cli_step(SevirtCli *cli, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
+    g_autofree char *safe = NULL;
 
     if (cli->quiet)
         return;
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    fprintf(cli->json ? stderr : stdout, "%s\n", msg);
+    /* names in progress lines are escaped as in errors (main.c) */
+    safe = sevirt_escape_control(msg, TRUE);
+    fprintf(cli->json ? stderr : stdout, "%s\n", safe);
     fflush(cli->json ? stderr : stdout);
 }
 
@@ -70,11 +73,13 @@ sevirt_cli_warn(SevirtCli *cli G_GNUC_UNUSED, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
+    g_autofree char *safe = NULL;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    fprintf(stderr, _("warning: %s\n"), msg);
+    safe = sevirt_escape_control(msg, FALSE);
+    fprintf(stderr, _("warning: %s\n"), safe);
 }
 
 void

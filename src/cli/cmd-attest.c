@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-attest.h"
 #include "cli-keys.h"
 
 
@@ -62,37 +63,55 @@ verify_certs_entries(gpointer data)
         { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &o->cert_chain,
           N_("the platform's PEK, OCA and CEK, as libvirt exports them (raw or base64)"), N_("FILE") },
         { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
-          N_("AMD root key certificate of the processor generation"), N_("FILE") },
+          N_("trust this root key certificate instead of AMD's built-in ones (an emulated platform's, for development only)"), N_("FILE") },
         { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
-          N_("AMD signing key certificate of the processor generation"), N_("FILE") },
+          N_("with --ark: the signing key certificate under that root"), N_("FILE") },
         { "dir", 0, 0, G_OPTION_ARG_FILENAME, &o->dir,
-          N_("directory holding pdh.cert, pek.cert, oca.cert, cek.cert, ask.cert and ark.cert"), N_("DIR") },
+          N_("directory holding pdh.cert, pek.cert, oca.cert and cek.cert (as export-certs writes them)"), N_("DIR") },
         { NULL }
     };
 
     return g_memdup2(entries, sizeof(entries));
 }
 
+/* The platform's certificates, and another root only when --ark names one. */
 static gboolean
 load_chain(const VerifyCertsOpts *o, SevirtCertChain *chain, GError **error)
 {
-    gboolean files = o->pdh || o->cert_chain || o->ark || o->ask;
+    if (o->dir && (o->pdh || o->cert_chain))
+        return sevirt_cli_usage_error(error, _("--dir and --pdh/--cert-chain are mutually exclusive"));
+    if (!o->dir && (!o->pdh || !o->cert_chain))
+        return sevirt_cli_usage_error(error, _("give --dir DIR, or both --pdh and --cert-chain"));
+    if (!sevirt_cli_chain_read_root(chain, o->ark, o->ask, error))
+        return FALSE;
+    if (o->dir) {
+        g_autofree char *pdh = g_build_filename(o->dir, "pdh.cert", NULL);
 
-    if (o->dir && files)
-        return sevirt_cli_usage_error(error, _("--dir and --pdh/--cert-chain/--ark/--ask are mutually exclusive"));
-    if (o->dir)
-        return sevirt_cert_chain_read_dir(chain, o->dir, error);
-    if (!o->pdh || !o->cert_chain || !o->ark || !o->ask)
-        return sevirt_cli_usage_error(error, _("give --dir DIR, or all of --pdh, --cert-chain, --ark and --ask"));
-    return (chain->ark = sevirt_amd_cert_read(o->ark, error)) &&
-           (chain->ask = sevirt_amd_cert_read(o->ask, error)) &&
-           sevirt_cert_chain_read_platform(chain, o->cert_chain, error) &&
+        return (chain->pdh = sevirt_sev_cert_read(pdh, error)) &&
+               sevirt_cli_chain_read_beside(chain, pdh, error);
+    }
+    return sevirt_cert_chain_read_platform(chain, o->cert_chain, error) &&
            (chain->pdh = sevirt_sev_cert_read(o->pdh, error));
 }
 
+/* "AMD's built-in Rome root" or the file named with --ark. */
+static char *
+root_describe(const char *ark, SevirtAmdGeneration gen, gboolean amd_root)
+{
+    const char *name = sevirt_amd_generation_to_string(gen);
+
+    if (!ark)
+        return name ? g_strdup_printf(_("AMD's built-in %s root"), name)
+                    : g_strdup(_("AMD's built-in roots"));
+    if (amd_root && name)
+        return g_strdup_printf(_("AMD's %s root '%s'"), name, ark);
+    return g_strdup_printf(_("'%s', which is NOT an AMD root"), ark);
+}
+
 static void
-print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
-                 SevirtChainLink failed, const GError *verdict)
+print_chain_json(SevirtCli *cli, const char *ark, const SevirtCertChain *chain, gboolean ok,
+                 SevirtChainLink failed, const GError *verdict, SevirtAmdGeneration gen,
+                 gboolean amd_root)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *api = NULL;
@@ -124,8 +143,20 @@ print_chain_json(SevirtCli *cli, const SevirtCertChain *chain, gboolean ok,
     }
     json_builder_set_member_name(b, "pdh_api_version");
     json_builder_add_string_value(b, api);
-    json_builder_set_member_name(b, "ark_key_bits");
-    json_builder_add_int_value(b, sevirt_amd_cert_get_key_bits(chain->ark));
+    /* the root: AMD's built-in one unless --ark named another */
+    sevirt_cli_json_add_string(b, "root", ark ? ark : "built-in");
+    json_builder_set_member_name(b, "amd_root");
+    json_builder_add_boolean_value(b, ark ? amd_root : TRUE);
+    sevirt_cli_json_add_string(b, "generation", sevirt_amd_generation_to_string(gen));
+    if (ark && !amd_root) {
+        g_autofree char *warning = g_strdup_printf(_(SEVIRT_CLI_NOT_AMD_ROOT), ark);
+
+        sevirt_cli_json_add_string(b, "warning", warning);
+    }
+    if (chain->ark) {
+        json_builder_set_member_name(b, "ark_key_bits");
+        json_builder_add_int_value(b, sevirt_amd_cert_get_key_bits(chain->ark));
+    }
     json_builder_end_object(b);
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
@@ -137,21 +168,30 @@ cmd_verify_certs(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
     const VerifyCertsOpts *o = opts;
     g_auto(SevirtCertChain) chain = { 0 };
     g_autoptr(GError) verdict = NULL;
+    g_autofree char *root = NULL;
     SevirtChainLink failed = SEVIRT_CHAIN_LINK_COUNT;
+    SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
+    gboolean amd_root = FALSE;
     gboolean ok;
 
     if (!load_chain(o, &chain, error))
         return FALSE;
-    ok = sevirt_cert_chain_verify(&chain, &failed, &verdict);
+    ok = sevirt_amd_roots_verify_chain(&chain, &gen, &amd_root, &failed, &verdict);
+    root = root_describe(o->ark, gen, amd_root);
+    if (o->ark && !amd_root)
+        sevirt_cli_warn(cli, _(SEVIRT_CLI_NOT_AMD_ROOT), o->ark);
     if (cli->json) {
-        print_chain_json(cli, &chain, ok, failed, verdict);
+        print_chain_json(cli, o->ark, &chain, ok, failed, verdict, gen, amd_root);
     } else {
         for (guint link = 0; link < SEVIRT_CHAIN_LINK_COUNT && (ok || link < failed); link++)
             sevirt_cli_step(cli, _("%-20s ok"), sevirt_chain_link_to_string(link));
         if (ok)
-            sevirt_cli_step(cli, _("Certificate chain verifies: the PDH was issued by a platform under this ARK"));
+            sevirt_cli_step(cli, _("Certificate chain verifies up to %s: the PDH was issued by a platform under this root"),
+                            root);
     }
     if (!ok) {
+        if (!o->ark)
+            sevirt_cli_chain_advise(&verdict);
         g_propagate_error(error, g_steal_pointer(&verdict));
         return FALSE;
     }
@@ -616,8 +656,10 @@ static const SevirtCmd attest_cmds[] = {
       N_("verify a platform's SEV certificate chain (offline)"),
       N_("Verifies ARK self-signature, ARK -> ASK, ASK -> CEK, OCA self-signature,\n"
          "OCA -> PEK, CEK -> PEK and PEK -> PDH, and names the first link that fails.\n"
-         "The ARK and ASK of the processor generation come from AMD; nothing is\n"
-         "downloaded."),
+         "The ARK and ASK are AMD's, built into sevirt (Naples, Rome, Milan): the\n"
+         "generation is the one whose ASK signed the CEK; nothing is downloaded.\n"
+         "Another root only with --ark and --ask (an emulated platform's, for\n"
+         "development), and then the result says that the root is not AMD's."),
       SEVIRT_CMD_OPTIONS(VerifyCertsOpts, verify_certs_entries), 0, 0, cmd_verify_certs, 0 },
     { "session", NULL,
       N_("create the guest owner's launch session for a platform's PDH (offline)"),

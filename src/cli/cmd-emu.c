@@ -35,6 +35,7 @@ typedef struct {
     char *user;
     gboolean undo;
     gboolean purge;
+    char *keep_secrets;
 } SetupOpts;
 
 static GOptionEntry *
@@ -50,6 +51,8 @@ setup_entries(gpointer data)
           N_("remove the /dev/sev placeholder again"), NULL },
         { "purge", 0, 0, G_OPTION_ARG_NONE, &o->purge,
           N_("with --undo: also delete the state directory (platform identity, domain records, received secrets)"), NULL },
+        { "keep-secrets", 0, 0, G_OPTION_ARG_STRING, &o->keep_secrets,
+          N_("yes: keep the secrets guests receive, decrypted, in their records (for tests and demonstrations); no: keep none (the default)"), N_("yes|no") },
         { NULL }
     };
 
@@ -195,6 +198,45 @@ uri_is_local(const char *uri)
     return parsed && (!host || !*host || g_str_equal(host, "localhost"));
 }
 
+/* The UUIDs of every domain libvirt knows, comma-separated (maybe none). */
+static char *
+known_domains(SevirtCli *cli, GError **error)
+{
+    virConnectPtr conn = sevirt_cli_connect(cli, error);
+    g_autoptr(GString) uuids = g_string_new(NULL);
+    virDomainPtr *doms = NULL;
+    int n;
+
+    if (!conn)
+        return NULL;
+    n = virConnectListAllDomains(conn, &doms, 0);
+    if (n < 0) {
+        sevirt_error_libvirt(error, _("Cannot list the domains"));
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+
+        if (virDomainGetUUIDString(doms[i], uuid) == 0)
+            g_string_append_printf(uuids, "%s%s", uuids->len ? "," : "", uuid);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    return g_string_free(g_steal_pointer(&uuids), FALSE);
+}
+
+/*
+ * Records of guests libvirt no longer knows (undefined without 'sevirt
+ * delete') go, with the secrets they received.
+ */
+static gboolean
+prune_records(SevirtCli *cli, const char *emulator, GError **error)
+{
+    g_autofree char *known = known_domains(cli, error);
+
+    return known && sevirt_cli_run_emulator(cli, emulator, "--emu-prune", known, error);
+}
+
 static gboolean
 cmd_emulator_setup(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
                    GError **error)
@@ -207,6 +249,12 @@ cmd_emulator_setup(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED
 
     if (o->purge && !o->undo)
         return sevirt_cli_usage_error(error, _("--purge goes with --undo"));
+    if (o->keep_secrets && o->undo)
+        return sevirt_cli_usage_error(error, _("--keep-secrets does not go with --undo"));
+    if (o->keep_secrets && !g_str_equal(o->keep_secrets, "yes") &&
+        !g_str_equal(o->keep_secrets, "no"))
+        return sevirt_cli_usage_error(error, _("--keep-secrets takes yes or no, not '%s'"),
+                                      o->keep_secrets);
     if (!g_file_test(emulator, G_FILE_TEST_IS_EXECUTABLE)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND,
                     _("emulator '%s' not found or not executable"), emulator);
@@ -235,7 +283,10 @@ cmd_emulator_setup(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED
     if (!qemu_run_ids(o->user, &uid, &gid, error) || !setup_dev_sev(cli, error))
         return FALSE;
     owner = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, uid, gid);
-    return sevirt_cli_run_emulator(cli, emulator, "--emu-setup", owner, error);
+    return sevirt_cli_run_emulator(cli, emulator, "--emu-setup", owner, error) &&
+           (!o->keep_secrets ||
+            sevirt_cli_run_emulator(cli, emulator, "--emu-keep-secrets", o->keep_secrets, error)) &&
+           prune_records(cli, emulator, error);
 }
 
 static const SevirtCmd emu_cmds[] = {
@@ -250,8 +301,11 @@ static const SevirtCmd emu_cmds[] = {
          "opens it), creates the emulator's state directory and its platform identity\n"
          "(emulated ARK, ASK, CEK, OCA, PEK, PDH; for SEV-SNP an emulated ARK, ASK\n"
          "and VCEK) once, and makes libvirt probe the\n"
-         "emulator again. Running it again changes nothing. --undo removes the\n"
-         "placeholder; --undo --purge also deletes the state directory."),
+         "emulator again, and removes the records of guests libvirt no longer knows.\n"
+         "The emulator keeps the secrets guests receive only after --keep-secrets yes\n"
+         "(until --keep-secrets no). Running it again changes nothing else.\n"
+         "--undo removes the placeholder; --undo --purge also deletes the state\n"
+         "directory."),
       SEVIRT_CMD_OPTIONS(SetupOpts, setup_entries), 0, 0, cmd_emulator_setup, 0 },
     { NULL }
 };

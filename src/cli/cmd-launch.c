@@ -122,9 +122,9 @@ cmd_export_certs(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED,
     if (info->cpu0_id)
         sevirt_cli_step(cli, _("  cpu0-id.bin   chip id (to fetch the CEK from AMD's key server)"));
     if (info->emulated)
-        sevirt_cli_step(cli, _("Verify with 'sevirt verify-certs' under the emulator's own ARK and ASK (its state directory): they never chain to AMD's."));
+        sevirt_cli_step(cli, _("They never chain to AMD's roots: verify them with 'sevirt verify-certs --ark FILE --ask FILE' naming the emulator's own ARK and ASK (its state directory)."));
     else
-        sevirt_cli_step(cli, _("Verify them with 'sevirt verify-certs' under AMD's ARK and ASK for this processor generation."));
+        sevirt_cli_step(cli, _("Verify them with 'sevirt verify-certs': up to AMD's ARK and ASK, built into sevirt."));
     return TRUE;
 }
 

@@ -681,21 +681,28 @@ parse_expect(const VerifyReportOpts *o, SevirtSnpExpect *x, ExpectBufs *bufs, GE
 }
 
 /*
- * The roots when neither --cert-chain nor --ark/--ask is given.  This build
- * carries no AMD roots of its own, so the owner must name them; once
- * built-in SNP roots exist this is where they are picked (by the VCEK's
- * issuer).
+ * The "root" line of every verification: which ARK the chain ends in, and,
+ * loudly, when it is not one of AMD's (a root the user named).
  */
-static gboolean
-load_builtin_roots(SevirtSnpCert **ark G_GNUC_UNUSED, SevirtSnpCert **ask G_GNUC_UNUSED,
-                   GError **error)
+static SevirtSnpCheck *
+root_check(const SevirtSnpCert *ark, const char *builtin_generation)
 {
-    return sevirt_cli_usage_error(error, _("this sevirt has no built-in AMD SEV-SNP roots: give --cert-chain FILE, or --ark and --ask (--asvk for a VLEK)"));
+    SevirtSnpCheck *c = g_new0(SevirtSnpCheck, 1);
+
+    c->name = g_strdup("root");
+    c->passed = TRUE;
+    if (builtin_generation)
+        c->detail = g_strdup_printf(_("AMD's %s ARK, built into sevirt"), builtin_generation);
+    else if (sevirt_snp_cert_is_amd_ark(ark))
+        c->detail = g_strdup(_("the ARK given is one of AMD's"));
+    else
+        c->detail = g_strdup(_("WARNING: the ARK given is NOT AMD's: this proves nothing about AMD hardware"));
+    return c;
 }
 
 static gboolean
 load_verify_certs(const VerifyReportOpts *o, SevirtSnpCert **vek, SevirtSnpCert **ark,
-                  SevirtSnpCert **ask, GError **error)
+                  SevirtSnpCert **ask, const char **builtin_generation, GError **error)
 {
     /* --asvk names the ASK of a VLEK chain */
     const char *ask_file = o->ask ? o->ask : o->asvk;
@@ -715,7 +722,16 @@ load_verify_certs(const VerifyReportOpts *o, SevirtSnpCert **vek, SevirtSnpCert 
     if (o->ark)
         return (*ark = sevirt_snp_cert_read(o->ark, error)) &&
                (*ask = sevirt_snp_cert_read(ask_file, error));
-    return load_builtin_roots(ark, ask, error);
+    if (!sevirt_snp_cert_builtin_roots(*vek, ark, ask, builtin_generation, error)) {
+        g_autofree char *message = NULL;
+
+        g_prefix_error(error, "'%s': ", o->vcek ? o->vcek : o->vlek);
+        message = (*error)->message;
+        (*error)->message = g_strdup_printf(_("%s; to verify under another root, run with --cert-chain FILE, or --ark FILE and --ask FILE"),
+                                            message);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static void
@@ -818,10 +834,13 @@ cmd_verify_report(SevirtCli *cli, gconstpointer opts, char **args, GError **erro
     gboolean batch = args[1] != NULL;
     gboolean roots_ok;
     guint n_failed = 0;
+    const char *builtin_generation = NULL;
     GError *e = NULL;
 
-    if (!parse_expect(o, &x, &bufs, error) || !load_verify_certs(o, &vek, &ark, &ask, error))
+    if (!parse_expect(o, &x, &bufs, error) ||
+        !load_verify_certs(o, &vek, &ark, &ask, &builtin_generation, error))
         return FALSE;
+    g_ptr_array_add(chain, root_check(ark, builtin_generation));
     roots.ark = ark;
     roots.ask = ask;
     /* the chain is the same for every report: check it once */

@@ -169,10 +169,19 @@ print_cmd_help(const SevirtCmd *cmd)
     fputs(text, stdout);
 }
 
+/*
+ * Every error is printed here, escaped here: a message is built from names
+ * and paths the user, a guest or libvirt gave (a domain name, a file name,
+ * libvirt's own text quoting them), in the library, in libvirt and in
+ * GLib; escaping at each source would miss one, and the library's callers
+ * other than this terminal want the raw text.
+ */
 static int
 report_error(const GError *error)
 {
-    g_printerr(_("error: %s\n"), error->message);
+    g_autofree char *msg = sevirt_escape_control(error->message, FALSE);
+
+    g_printerr(_("error: %s\n"), msg);
     return sevirt_cli_exit_code(error);
 }
 
@@ -184,11 +193,13 @@ usage_error(const char *cmd_name, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
+    g_autofree char *safe = NULL;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_printerr(_("error: %s\n"), msg);
+    safe = sevirt_escape_control(msg, FALSE);
+    g_printerr(_("error: %s\n"), safe);
     if (cmd_name)
         g_printerr(_("Try 'sevirt %s --help'.\n"), cmd_name);
     else

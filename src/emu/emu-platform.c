@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -89,6 +90,7 @@ emu_platform_load(const char *state_dir, GError **error)
     g_autofree char *qemu = NULL;
 
     platform->state_dir = g_strdup(state_dir);
+    platform->key_owner = geteuid();
     platform->cbitpos = EMU_DEFAULT_CBITPOS;
     platform->reduced_phys_bits = EMU_DEFAULT_REDUCED_PHYS_BITS;
     platform->api_major = EMU_DEFAULT_API_MAJOR;
@@ -119,6 +121,14 @@ emu_platform_load(const char *state_dir, GError **error)
         !conf_get_uint(kf, conf, "platform", "cpu-model", 255, &platform->cpu_model, error) ||
         !conf_get_uint(kf, conf, "platform", "cpu-stepping", 15, &platform->cpu_stepping, error))
         return NULL;
+    if (g_key_file_has_key(kf, "emulator", "keep-secrets", NULL)) {
+        platform->keep_secrets = g_key_file_get_boolean(kf, "emulator", "keep-secrets", &local);
+        if (local) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                        _("'%s' [emulator] keep-secrets: %s"), conf, local->message);
+            return NULL;
+        }
+    }
     if (g_key_file_has_key(kf, "platform", "vmsa-fpu-init", NULL)) {
         platform->vmsa_fpu_init = g_key_file_get_boolean(kf, "platform", "vmsa-fpu-init", &local);
         if (local) {
@@ -172,7 +182,8 @@ emu_platform_load_identity(EmuPlatform *platform, gboolean with_private_key, GEr
 
     if (with_private_key) {
         g_autofree char *keyfile = g_build_filename(dir, PRIVATE_DIR, PDH_KEY_FILE, NULL);
-        g_autoptr(SevirtSecret) pem = sevirt_file_read_secret(keyfile, 0, FALSE, error);
+        g_autoptr(SevirtSecret) pem = sevirt_file_read_secret_owned(keyfile, 0, FALSE,
+                                                                    platform->key_owner, error);
 
         if (!pem)
             return FALSE;
@@ -354,7 +365,13 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
     if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
         g_autofree char *private_dir = g_build_filename(dir, PRIVATE_DIR, NULL);
         g_autofree char *keyfile = g_build_filename(private_dir, PDH_KEY_FILE, NULL);
+        struct stat st;
 
+        /* the key is QEMU's user's (who may have changed): check it as such */
+        if (lstat(keyfile, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != uid &&
+            !set_owner_mode(keyfile, uid, gid, 0600, error))
+            return FALSE;
+        platform->key_owner = uid;
         if (!emu_platform_load_identity(platform, TRUE, &local)) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS,
                         _("'%s' holds a broken platform identity (%s); remove it with 'sevirt emulator-setup --undo --purge'"),
@@ -459,6 +476,68 @@ emu_platform_forget(const char *state_dir, const char *uuid, EmuSetupLogFunc log
     return TRUE;
 }
 
+gboolean
+emu_platform_set_keep_secrets(const char *state_dir, gboolean keep, EmuSetupLogFunc log,
+                              gpointer data, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *conf = g_build_filename(state_dir, "emu.conf", NULL);
+    g_autoptr(GError) local = NULL;
+
+    if (!g_key_file_load_from_file(kf, conf, G_KEY_FILE_KEEP_COMMENTS, &local) &&
+        !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Cannot read '%s': %s"), conf, local->message);
+        return FALSE;
+    }
+    g_clear_error(&local);
+    if (g_key_file_has_key(kf, "emulator", "keep-secrets", NULL) &&
+        g_key_file_get_boolean(kf, "emulator", "keep-secrets", NULL) == keep)
+        return TRUE;
+    g_key_file_set_boolean(kf, "emulator", "keep-secrets", keep);
+    /* written to a temporary file and renamed over the old one */
+    if (!g_key_file_save_to_file(kf, conf, &local)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot write '%s': %s"), conf, local->message);
+        return FALSE;
+    }
+    if (keep)
+        setup_log(log, data, _("the emulator keeps the secrets guests receive, decrypted, in their records (keep-secrets=true in %s)"),
+                  conf);
+    else
+        setup_log(log, data, _("the emulator keeps no secret a guest receives (keep-secrets=false in %s)"),
+                  conf);
+    return TRUE;
+}
+
+/* Records younger than this are kept by a prune. */
+#define EMU_PRUNE_GRACE_SECONDS 60
+
+gboolean
+emu_platform_prune(const char *state_dir, const char *const *known, EmuSetupLogFunc log,
+                   gpointer data, GError **error)
+{
+    g_autofree char *domains = g_build_filename(state_dir, DOMAINS_DIR, NULL);
+    g_autoptr(GDir) dir = g_dir_open(domains, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        struct stat st;
+
+        /* only guest records: a UUID as directory name */
+        if (!g_uuid_string_is_valid(name) || g_strv_contains(known, name))
+            continue;
+        /* a guest defined after @known was listed may be starting now */
+        path = g_build_filename(domains, name, NULL);
+        if (lstat(path, &st) == 0 && st.st_mtime > time(NULL) - EMU_PRUNE_GRACE_SECONDS)
+            continue;
+        if (!emu_platform_forget(state_dir, name, log, data, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 char *
 emu_platform_domain_dir(const EmuPlatform *platform, const char *uuid)
 {
@@ -552,6 +631,8 @@ emu_platform_describe(EmuPlatform *platform)
     add_uint(b, SEVIRT_EMU_INFO_CPU_STEPPING, platform->cpu_stepping);
     json_builder_set_member_name(b, SEVIRT_EMU_INFO_VMSA_FPU_INIT);
     json_builder_add_boolean_value(b, platform->vmsa_fpu_init);
+    json_builder_set_member_name(b, "keep_secrets");
+    json_builder_add_boolean_value(b, platform->keep_secrets);
     describe_identity(b, platform);
     json_builder_end_object(b);
     return json_builder_get_root(b);

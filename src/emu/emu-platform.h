@@ -7,7 +7,8 @@
  *   STATE/platform/             public: ark.cert ask.cert cek.cert oca.cert
  *                               pek.cert pdh.cert cpu0-id.bin (0644)
  *   STATE/platform/private/     pdh.key (0600, the emulator's user)
- *   STATE/domains/UUID/         per guest: launch.json, secret-N.* (0700)
+ *   STATE/domains/UUID/         per guest: launch.json, secret-N.json, and
+ *                               with keep-secrets the secret tables (0700)
  */
 #pragma once
 
@@ -47,12 +48,16 @@ typedef struct {
     guint cpu_model;
     guint cpu_stepping;
     gboolean vmsa_fpu_init;   /* VMSAs with MXCSR/FCW reset values */
+    gboolean keep_secrets;    /* [emulator] keep-secrets: keep the decrypted
+                               * secret tables of guests (tests, the demo) */
 
     /* The identity, once emu_platform_load_identity() succeeded. */
     gboolean have_identity;
     SevirtCertChain chain;
     GBytes *cpu0_id;          /* 64 bytes */
     EVP_PKEY *pdh_key;        /* NULL unless loaded with the private key */
+    uid_t key_owner;          /* who must own pdh.key: the effective user,
+                               * or QEMU's user for a setup run as root */
 } EmuPlatform;
 
 #define EMU_CPU0_ID_SIZE 64
@@ -148,6 +153,29 @@ gboolean emu_platform_purge(const char *state_dir, gboolean *removed,
  */
 gboolean emu_platform_forget(const char *state_dir, const char *uuid, EmuSetupLogFunc log,
                              gpointer data, GError **error);
+
+/**
+ * emu_platform_set_keep_secrets:
+ * @keep: keep the secret tables guests receive, decrypted, in their records
+ *
+ * Sets [emulator] keep-secrets in STATE/emu.conf (replaced atomically, its
+ * other settings kept).  Off by default: only tests and demonstrations need
+ * to see what a guest received.
+ */
+gboolean emu_platform_set_keep_secrets(const char *state_dir, gboolean keep, EmuSetupLogFunc log,
+                                       gpointer data, GError **error);
+
+/**
+ * emu_platform_prune:
+ * @known: the UUIDs of the domains libvirt knows
+ *
+ * Removes the record of every guest not in @known: a domain undefined
+ * without 'sevirt delete' leaves its record (and the secrets it received).
+ * A record made in the last minute stays: its guest may have been defined
+ * after @known was listed.
+ */
+gboolean emu_platform_prune(const char *state_dir, const char *const *known, EmuSetupLogFunc log,
+                            gpointer data, GError **error);
 
 /**
  * emu_platform_domain_dir:

@@ -28,11 +28,6 @@
 #include "emu-psp.h"
 #include "emu-snp.h"
 
-/* Largest firmware image accepted (QEMU maps at most 8 MiB of pflash under
- * 4 GiB for x86; leave room) and kernel/initrd for the hashes table. */
-#define EMU_MAX_FIRMWARE (64 * 1024 * 1024)
-#define EMU_MAX_KERNEL_FILE (1024 * 1024 * 1024)
-
 struct _EmuPsp {
     EmuPlatform *platform;
     const EmuArgs *args;
@@ -198,7 +193,7 @@ launch_measure(EmuPsp *psp, GError **error)
                     _("the emulated SEV platform needs the guest firmware on the command line (pflash or -bios)"));
         return FALSE;
     }
-    firmware = sevirt_file_read(args->firmware, EMU_MAX_FIRMWARE, &input.firmware_len, error);
+    firmware = sevirt_file_read(args->firmware, SEVIRT_FIRMWARE_FILE_MAX, &input.firmware_len, error);
     if (!firmware)
         return FALSE;
     input.firmware = firmware;
@@ -208,12 +203,12 @@ launch_measure(EmuPsp *psp, GError **error)
                                                             &psp->secret_area_size);
 
     if (psp->sev->kernel_hashes && args->kernel) {
-        kernel = sevirt_file_read(args->kernel, EMU_MAX_KERNEL_FILE, &input.kernel_len, error);
+        kernel = sevirt_file_read(args->kernel, SEVIRT_KERNEL_FILE_MAX, &input.kernel_len, error);
         if (!kernel)
             return FALSE;
         input.kernel = kernel;
         if (args->initrd) {
-            initrd = sevirt_file_read(args->initrd, EMU_MAX_KERNEL_FILE, &input.initrd_len, error);
+            initrd = sevirt_file_read(args->initrd, SEVIRT_INITRD_FILE_MAX, &input.initrd_len, error);
             if (!initrd)
                 return FALSE;
             input.initrd = initrd;
@@ -280,16 +275,16 @@ read_images(const EmuPsp *psp, EmuImages *images, GError **error)
                     _("the emulated SEV platform needs the guest firmware on the command line (pflash or -bios)"));
         return FALSE;
     }
-    images->firmware = sevirt_file_read(args->firmware, EMU_MAX_FIRMWARE, &images->firmware_len, error);
+    images->firmware = sevirt_file_read(args->firmware, SEVIRT_FIRMWARE_FILE_MAX, &images->firmware_len, error);
     if (!images->firmware)
         return FALSE;
     if (!psp->sev->kernel_hashes || !args->kernel)
         return TRUE;
-    images->kernel = sevirt_file_read(args->kernel, EMU_MAX_KERNEL_FILE, &images->kernel_len, error);
+    images->kernel = sevirt_file_read(args->kernel, SEVIRT_KERNEL_FILE_MAX, &images->kernel_len, error);
     if (!images->kernel)
         return FALSE;
     if (args->initrd) {
-        images->initrd = sevirt_file_read(args->initrd, EMU_MAX_KERNEL_FILE, &images->initrd_len, error);
+        images->initrd = sevirt_file_read(args->initrd, SEVIRT_INITRD_FILE_MAX, &images->initrd_len, error);
         if (!images->initrd)
             return FALSE;
     }
@@ -721,7 +716,8 @@ gpa_is_ram(const EmuArgs *args, guint64 gpa, gsize len)
     return gpa + len <= low || (gpa >= 0x100000000ull && gpa + len <= high_end);
 }
 
-/* Keeps what the guest would find: the table, plus the packet as sent. */
+/* Records where a secret went; with keep-secrets, also what the guest
+ * would find (the table) and the packet as sent. */
 static gboolean
 store_secret(EmuPsp *psp, guint64 gpa, const SevirtSecret *plain,
              const char *header_b64, const char *secret_b64, GError **error)
@@ -736,12 +732,15 @@ store_secret(EmuPsp *psp, guint64 gpa, const SevirtSecret *plain,
     if (!psp->domain_dir)
         return TRUE;
     prefix = g_strdup_printf("secret-%u", psp->secrets + 1);
-    table = g_strdup_printf("%s/%s.table.bin", psp->domain_dir, prefix);
-    header = g_strdup_printf("%s/%s.header.b64", psp->domain_dir, prefix);
-    payload = g_strdup_printf("%s/%s.payload.b64", psp->domain_dir, prefix);
     meta = g_strdup_printf("%s/%s.json", psp->domain_dir, prefix);
     meta_text = g_strdup_printf("{\n  \"gpa\" : %" G_GUINT64_FORMAT ",\n  \"length\" : %" G_GSIZE_FORMAT "\n}\n",
                                 gpa, plain->len);
+    /* what arrived, and where; the secret itself only when asked for */
+    if (!psp->platform->keep_secrets)
+        return sevirt_file_write_new(meta, meta_text, strlen(meta_text), 0600, error);
+    table = g_strdup_printf("%s/%s.table.bin", psp->domain_dir, prefix);
+    header = g_strdup_printf("%s/%s.header.b64", psp->domain_dir, prefix);
+    payload = g_strdup_printf("%s/%s.payload.b64", psp->domain_dir, prefix);
     return sevirt_file_write_new(table, plain->data, plain->len, 0600, error) &&
            sevirt_file_write_new(header, header_b64, strlen(header_b64), 0600, error) &&
            sevirt_file_write_new(payload, secret_b64, strlen(secret_b64), 0600, error) &&
@@ -819,8 +818,9 @@ inject_launch_secret(EmuPsp *psp, JsonObject *arguments, GError **error)
     psp->secrets++;
     g_printerr("sevirt-qemu-emu: LAUNCH_SECRET accepted: %" G_GSIZE_FORMAT
                " bytes for guest address 0x%" G_GINT64_MODIFIER "x%s%s\n",
-               plain->len, gpa, psp->domain_dir ? ", kept in " : "",
-               psp->domain_dir ? psp->domain_dir : "");
+               plain->len, gpa,
+               psp->domain_dir && psp->platform->keep_secrets ? ", kept in " : "",
+               psp->domain_dir && psp->platform->keep_secrets ? psp->domain_dir : "");
     return TRUE;
 }
 

@@ -397,6 +397,37 @@ queue_local_reply(EmuQmp *qmp, EmuPending *p, JsonNode *reply)
     flush_local_replies(qmp);
 }
 
+/*
+ * QEMU's answer to a client's qmp_capabilities.  A client that went away
+ * before QEMU answered its own qmp_capabilities took QEMU out of negotiation
+ * mode; the next client's, sent before that answer arrived, then gets
+ * QEMU's "already complete" error, and the client would stay refused: it
+ * is negotiated as when QEMU had answered before it asked.  Returns TRUE
+ * when the proxy answered the client itself.
+ */
+static gboolean
+settle_negotiation(EmuQmp *qmp, EmuPending *p, JsonObject *msg)
+{
+    gboolean current = p->generation == qmp->generation;
+
+    if (json_object_has_member(msg, "return")) {
+        qmp->qemu_negotiated = TRUE;
+        if (current)
+            qmp->client_negotiated = TRUE;
+        return FALSE;
+    }
+    /* a client's second qmp_capabilities gets QEMU's error, as from QEMU */
+    if (!qmp->qemu_negotiated || !current || qmp->client_negotiated)
+        return FALSE;
+    qmp->client_negotiated = TRUE;
+    {
+        g_autoptr(JsonNode) reply = make_return_reply(NULL, p->id);
+
+        send_to_client(qmp, reply);
+    }
+    return TRUE;
+}
+
 static void
 handle_qemu_answer(EmuQmp *qmp, JsonObject *msg, const char *line)
 {
@@ -410,10 +441,10 @@ handle_qemu_answer(EmuQmp *qmp, JsonObject *msg, const char *line)
             emu_pending_free(p);
         return;
     }
-    if (p->negotiation && json_object_has_member(msg, "return")) {
-        qmp->qemu_negotiated = TRUE;
-        if (p->generation == qmp->generation)
-            qmp->client_negotiated = TRUE;
+    if (p->negotiation && settle_negotiation(qmp, p, msg)) {
+        emu_pending_free(p);
+        flush_local_replies(qmp);
+        return;
     }
     if (p->generation == qmp->generation && qmp->client) {
         if (qmp->hooks.response &&

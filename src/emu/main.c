@@ -270,6 +270,36 @@ run_forget(const char *uuid)
     return EXIT_SUCCESS;
 }
 
+/* --emu-keep-secrets yes|no: see emu_platform_set_keep_secrets(); run by
+ * 'sevirt emulator-setup [--keep-secrets]'. */
+static int
+run_keep_secrets(const char *value)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean keep = g_str_equal(value, "yes");
+
+    if (!keep && !g_str_equal(value, "no"))
+        die(_("--emu-keep-secrets takes yes or no, not '%s'"), value);
+    if (!emu_platform_set_keep_secrets(emu_platform_state_dir(), keep, print_setup_step, NULL,
+                                       &error))
+        die("%s", error->message);
+    return EXIT_SUCCESS;
+}
+
+/* --emu-prune UUID,...: see emu_platform_prune(); run by 'sevirt
+ * emulator-setup' with the domains libvirt knows (maybe none: ""). */
+static int
+run_prune(const char *known)
+{
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) uuids = g_strsplit(known, ",", -1);
+
+    if (!emu_platform_prune(emu_platform_state_dir(), (const char *const *) uuids,
+                            print_setup_step, NULL, &error))
+        die("%s", error->message);
+    return EXIT_SUCCESS;
+}
+
 /* --emu-info: what the platform is, for tools and people (JSON). */
 static int
 run_info(void)
@@ -302,7 +332,12 @@ run_own_option(int argc, char **argv)
         return run_purge();
     if (g_str_equal(argv[1], "--emu-forget") && argc == 3)
         return run_forget(argv[2]);
-    die(_("usage: %s --emu-info | --emu-setup UID:GID | --emu-purge | --emu-forget UUID | QEMU-OPTIONS..."),
+    if (g_str_equal(argv[1], "--emu-keep-secrets") && argc == 3)
+        return run_keep_secrets(argv[2]);
+    if (g_str_equal(argv[1], "--emu-prune") && argc == 3)
+        return run_prune(argv[2]);
+    die(_("usage: %s --emu-info | --emu-setup UID:GID | --emu-purge | --emu-forget UUID | "
+          "--emu-keep-secrets yes|no | --emu-prune UUID,... | QEMU-OPTIONS..."),
         PROG);
 }
 

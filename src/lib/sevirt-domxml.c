@@ -531,6 +531,8 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
                        spec->sev_type == SEVIRT_SEV_SNP ? "sev-snp" : "sev");
     if (spec->kernel)
         set_attr(ls, "kernelHashes", spec->kernel_hashes == SEVIRT_TRISTATE_YES ? "yes" : "no");
+    if (spec->author_key)
+        set_attr(ls, "authorKey", "yes");
     /* Left out, libvirt fills them from the host (since 6.9). */
     if (spec->cbitpos >= 0)
         add_elem_printf(ls, "cbitpos", "%d", spec->cbitpos);
@@ -542,6 +544,13 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
         add_elem(ls, "dhCert", spec->dh_cert);
     if (spec->session)
         add_elem(ls, "session", spec->session);
+    /* SNP: what SNP_LAUNCH_FINISH checks and the report carries */
+    if (spec->id_block)
+        add_elem(ls, "idBlock", spec->id_block);
+    if (spec->id_auth)
+        add_elem(ls, "idAuth", spec->id_auth);
+    if (spec->host_data)
+        add_elem(ls, "hostData", spec->host_data);
 }
 
 xmlDoc *

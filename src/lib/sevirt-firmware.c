@@ -13,6 +13,7 @@
 
 #include "sevirt.h"
 #include "sevirt-firmware.h"
+#include "sevirt-util.h"
 
 /* ---------------------------------------------------------------------- */
 /* firmware descriptors */
@@ -142,6 +143,9 @@ firmware_fill_mapping(SevirtFirmware *fw, JsonObject *mapping, const char *path,
     return TRUE;
 }
 
+/* QEMU's firmware descriptors take a few KiB. */
+#define FIRMWARE_DESCRIPTOR_MAX (64 * 1024)
+
 SevirtFirmware *
 sevirt_firmware_parse(const char *path, GError **error)
 {
@@ -153,7 +157,14 @@ sevirt_firmware_parse(const char *path, GError **error)
     JsonObject *root;
     JsonObject *mapping;
 
-    if (!json_parser_load_from_file(parser, path, &local)) {
+    g_autofree char *text = NULL;
+    gsize len = 0;
+
+    /* the library's reader: a FIFO or device named here neither blocks nor streams */
+    text = (char *) sevirt_file_read(path, FIRMWARE_DESCRIPTOR_MAX, &len, error);
+    if (!text)
+        return NULL;
+    if (!json_parser_load_from_data(parser, text, len, &local)) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("Cannot parse firmware descriptor '%s': %s"), path, local->message);
         return NULL;

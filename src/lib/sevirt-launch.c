@@ -29,8 +29,6 @@
 #include "sevirt-session-private.h"
 #include "sevirt-xml-private.h"
 
-/* The firmware named by the domain is read (to diagnose) up to this size. */
-#define FIRMWARE_FILE_MAX ((gsize) 64 << 20)
 /* SEV-ES vCPU counts tried when the measurement does not match. */
 #define DIAGNOSE_MAX_CPUS 64
 
@@ -257,7 +255,16 @@ check_secret_area(const SevirtLaunchOptions *opts, const SevirtOvmf *ovmf, GErro
                     _("Injecting a secret needs the TEK"));
         return FALSE;
     }
+    table = sevirt_secret_table_serialize(opts->secrets);
     if (!sevirt_ovmf_get_secret_area(ovmf, NULL, &size)) {
+        /* the table is at most SEVIRT_SECRET_PACKET_MAX (the PSP's limit);
+         * it must not run past the end of the address space either */
+        if (opts->secret_address_set && table->len - 1 > G_MAXUINT64 - opts->secret_address) {
+            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                        _("The secrets take %" G_GSIZE_FORMAT " bytes, which do not fit at guest address 0x%" G_GINT64_MODIFIER "x"),
+                        table->len, opts->secret_address);
+            return FALSE;
+        }
         if (opts->secret_address_set)
             return TRUE;
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
@@ -265,7 +272,6 @@ check_secret_area(const SevirtLaunchOptions *opts, const SevirtOvmf *ovmf, GErro
                     opts->firmware_name);
         return FALSE;
     }
-    table = sevirt_secret_table_serialize(opts->secrets);
     if (table->len > size) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
                     _("The secrets take %" G_GSIZE_FORMAT " bytes, more than the %u bytes of the secret area of firmware '%s'"),
@@ -591,7 +597,7 @@ read_domain_firmware(virDomainPtr dom, const char *loader, gsize *len)
 {
     if (!loader || !sevirt_conn_is_local(virDomainGetConnect(dom)))
         return NULL;
-    return sevirt_file_read(loader, FIRMWARE_FILE_MAX, len, NULL);
+    return sevirt_file_read(loader, SEVIRT_FIRMWARE_FILE_MAX, len, NULL);
 }
 
 gboolean

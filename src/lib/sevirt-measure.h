@@ -28,6 +28,16 @@ G_BEGIN_DECLS
 #define SEVIRT_VMSA_SIZE 4096
 #define SEVIRT_KERNEL_HASHES_TABLE_SIZE 176
 
+/*
+ * The largest images read for a launch digest.  x86 firmware lives in the
+ * flash below 4 GiB, which QEMU caps at 16 MiB (OVMF images are 2 to 4 MiB);
+ * a kernel image is tens of MiB; an initrd may be large but not unbounded.
+ * Each reader reads one byte more at most, never an endless file.
+ */
+#define SEVIRT_FIRMWARE_FILE_MAX ((gsize) 16 << 20)
+#define SEVIRT_KERNEL_FILE_MAX ((gsize) 256 << 20)
+#define SEVIRT_INITRD_FILE_MAX ((gsize) 1 << 30)
+
 /* sev-measurement as libvirt reports it (48 bytes). */
 typedef struct {
     guint8 measure[SEVIRT_MEASURE_SIZE];

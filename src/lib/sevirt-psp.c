@@ -138,7 +138,8 @@ sevirt_psp_open_secret(const SevirtSecret *tek, const SevirtSecret *tik,
     GError *local = NULL;
 
     if (tek->len != SEVIRT_SESSION_KEY_SIZE || tik->len != SEVIRT_SESSION_KEY_SIZE ||
-        header_len != sizeof(hdr) || payload_len == 0 || payload_len > G_MAXUINT32) {
+        header_len != sizeof(hdr) || payload_len == 0 ||
+        payload_len > SEVIRT_SECRET_PACKET_MAX) {
         g_set_error(error, SEVIRT_PSP_ERROR, SEVIRT_PSP_ERROR_LENGTH,
                     _("Bad secret packet: header of %" G_GSIZE_FORMAT " bytes (expected %d), payload of %" G_GSIZE_FORMAT " bytes, or keys of the wrong size"),
                     header_len, (int) sizeof(hdr), payload_len);

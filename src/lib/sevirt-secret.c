@@ -94,6 +94,17 @@ sevirt_secret_table_lookup(const SevirtSecretTable *table, const SevirtGuid *gui
     return NULL;
 }
 
+/* The table's length once serialised, padding included. */
+static gsize
+table_padded_len(const SevirtSecretTable *table, gsize extra)
+{
+    gsize total = TABLE_HEADER_LEN + extra;
+
+    for (guint i = 0; i < table->entries->len; i++)
+        total += ENTRY_HEADER_LEN + g_array_index(table->entries, SecretEntry, i).data->len;
+    return total + (AES_BLOCK - total % AES_BLOCK) % AES_BLOCK;
+}
+
 gboolean
 sevirt_secret_table_add(SevirtSecretTable *table, const SevirtGuid *guid,
                         const guint8 *data, gsize len, GError **error)
@@ -109,9 +120,20 @@ sevirt_secret_table_add(SevirtSecretTable *table, const SevirtGuid *guid,
                     _("A secret for GUID %s is given twice"), text);
         return FALSE;
     }
-    if (len > G_MAXUINT16) {
+    if (len == 0) {
+        char text[SEVIRT_GUID_STRING_SIZE];
+
+        sevirt_guid_format(guid, text);
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("A secret may hold at most %u bytes"), G_MAXUINT16);
+                    _("The secret for GUID %s is empty"), text);
+        return FALSE;
+    }
+    /* bounded before the sum, so that it cannot wrap */
+    if (len > SEVIRT_SECRET_PACKET_MAX ||
+        table_padded_len(table, ENTRY_HEADER_LEN + len) > SEVIRT_SECRET_PACKET_MAX) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("The secrets would take more than the %u bytes a secret packet may hold"),
+                    SEVIRT_SECRET_PACKET_MAX);
         return FALSE;
     }
     entry.guid = *guid;
@@ -149,8 +171,8 @@ sevirt_secret_table_serialize(const SevirtSecretTable *table)
     for (guint i = 0; i < table->entries->len; i++)
         total += ENTRY_HEADER_LEN + g_array_index(table->entries, SecretEntry, i).data->len;
 
-    /* zero-padded to whole AES blocks */
-    out = sevirt_secret_new(total + (AES_BLOCK - total % AES_BLOCK) % AES_BLOCK);
+    /* zero-padded to whole AES blocks; within 32 bits, as table_add keeps it */
+    out = sevirt_secret_new(table_padded_len(table, 0));
     memcpy(out->data, guid_secret_table.bytes, SEVIRT_GUID_SIZE);
     sevirt_put_le32(out->data + SEVIRT_GUID_SIZE, total);
     p = out->data + TABLE_HEADER_LEN;

@@ -22,6 +22,12 @@
 G_BEGIN_DECLS
 
 #define SEVIRT_SECRET_IV_SIZE 16
+/*
+ * The largest secret packet payload (the padded secret table): Linux hands
+ * LAUNCH_SECRET at most SEV_FW_BLOB_MAX_SIZE (16 KiB) of transport data,
+ * and the software PSP refuses more, as that path does.
+ */
+#define SEVIRT_SECRET_PACKET_MAX 0x4000
 
 /* The packet header libvirt takes as sev-secret-header (52 bytes). */
 typedef struct {
@@ -49,8 +55,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSecretTable, sevirt_secret_table_free)
 
 /**
  * sevirt_secret_table_add:
- * Adds (a copy of) @data under @guid; a GUID may appear once
- * (SEVIRT_ERROR_INVALID otherwise).
+ * Adds (a copy of) @data under @guid; a GUID may appear once, a secret is
+ * not empty, and the table stays within SEVIRT_SECRET_PACKET_MAX once
+ * padded (SEVIRT_ERROR_INVALID otherwise).
  */
 gboolean sevirt_secret_table_add(SevirtSecretTable *table, const SevirtGuid *guid,
                                  const guint8 *data, gsize len, GError **error);

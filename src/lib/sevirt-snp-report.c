@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "sevirt-amd-roots.h"
 #include "sevirt-crypto-private.h"
 #include "sevirt-error.h"
 #include "sevirt-snp-measure.h"
@@ -338,6 +339,43 @@ sevirt_snp_cert_read(const char *path, GError **error)
     }
     ERR_clear_error();
     return cert_wrap(x509);
+}
+
+gboolean
+sevirt_snp_cert_builtin_roots(const SevirtSnpCert *vek, SevirtSnpCert **ark,
+                              SevirtSnpCert **ask, const char **generation,
+                              GError **error)
+{
+    SevirtAmdSnpCert which = SEVIRT_AMD_SNP_ASK;
+    SevirtAmdGeneration gen = sevirt_amd_roots_snp_find(vek->x509, &which);
+    g_autoptr(X509) ark_x509 = NULL;
+    g_autoptr(X509) ask_x509 = NULL;
+
+    if (gen == SEVIRT_AMD_GEN_UNKNOWN) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY,
+                    _("The VCEK/VLEK was not issued by any of AMD's SEV-SNP signing keys built into sevirt (Milan, Genoa, Turin)"));
+        return FALSE;
+    }
+    if (!(ark_x509 = sevirt_amd_roots_snp_get(gen, SEVIRT_AMD_SNP_ARK, error)) ||
+        !(ask_x509 = sevirt_amd_roots_snp_get(gen, which, error)))
+        return FALSE;
+    *ark = cert_wrap(g_steal_pointer(&ark_x509));
+    *ask = cert_wrap(g_steal_pointer(&ask_x509));
+    if (generation)
+        *generation = sevirt_amd_generation_to_string(gen);
+    return TRUE;
+}
+
+gboolean
+sevirt_snp_cert_is_amd_ark(const SevirtSnpCert *cert)
+{
+    for (SevirtAmdGeneration gen = SEVIRT_AMD_GEN_NAPLES; gen <= SEVIRT_AMD_GEN_TURIN; gen++) {
+        g_autoptr(X509) ark = sevirt_amd_roots_snp_get(gen, SEVIRT_AMD_SNP_ARK, NULL);
+
+        if (ark && X509_cmp(ark, cert->x509) == 0)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 gboolean

@@ -149,6 +149,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSnpCert, sevirt_snp_cert_free)
 char *sevirt_snp_cert_get_subject_cn(const SevirtSnpCert *cert);
 
 /**
+ * sevirt_snp_cert_builtin_roots:
+ * @vek: a VCEK or VLEK
+ * @ark: (out) AMD's ARK of @vek's generation, built into sevirt
+ * @ask: (out) the built-in ASK (for a VCEK) or ASVK (for a VLEK) that
+ *       issued @vek
+ * @generation: (out) (optional) that generation's name ("Milan", ...)
+ *
+ * The built-in AMD roots under which @vek is to be verified, found by
+ * which built-in ASK/ASVK issued it.  SEVIRT_ERROR_VERIFY when none did:
+ * @vek is then not from an AMD platform sevirt knows.
+ */
+gboolean sevirt_snp_cert_builtin_roots(const SevirtSnpCert *vek, SevirtSnpCert **ark,
+                                       SevirtSnpCert **ask, const char **generation,
+                                       GError **error);
+
+/**
+ * sevirt_snp_cert_is_amd_ark:
+ * Whether @cert is, byte for byte, one of AMD's ARKs built into sevirt:
+ * a root the user names is AMD's only when this holds.
+ */
+gboolean sevirt_snp_cert_is_amd_ark(const SevirtSnpCert *cert);
+
+/**
  * sevirt_snp_cert_verify_issued:
  * @issuer: the signing certificate (the same as @cert for a self-signed ARK)
  *

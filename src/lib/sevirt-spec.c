@@ -10,6 +10,7 @@
 #include "sevirt-error.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-policy.h"
+#include "sevirt-snp-idblock.h"
 #include "sevirt-spec.h"
 #include "sevirt-util.h"
 
@@ -94,6 +95,9 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_free(spec->name);
     g_free(spec->dh_cert);
     g_free(spec->session);
+    g_free(spec->id_block);
+    g_free(spec->id_auth);
+    g_free(spec->host_data);
     sevirt_attest_spec_free(spec->attest);
     g_free(spec->kernel);
     g_free(spec->initrd);
@@ -332,10 +336,58 @@ sevirt_vm_spec_resolve_policy(SevirtVmSpec *spec, GError **error)
     return TRUE;
 }
 
+static gboolean validate_blob(const SevirtVmSpec *spec, const char *field, const char *what,
+                              const char *b64, gsize size, GError **error);
+
+#define SNP_HOST_DATA_SIZE 32
+
+/* The key of the first SNP launch item given, or NULL. */
+static const char *
+snp_item_field(const SevirtVmSpec *spec)
+{
+    if (spec->id_block)
+        return "sev.id_block";
+    if (spec->id_auth)
+        return "sev.id_auth";
+    if (spec->author_key)
+        return "sev.author_key";
+    return spec->host_data ? "sev.host_data" : NULL;
+}
+
+/* ID block, ID auth, author key and host data: SNP_LAUNCH_FINISH's inputs. */
+static gboolean
+validate_snp_items(const SevirtVmSpec *spec, GError **error)
+{
+    const char *field = snp_item_field(spec);
+
+    if (!field)
+        return TRUE;
+    if (spec->sev_type != SEVIRT_SEV_SNP)
+        return spec_invalid(spec, field, error,
+                            _("An ID block, ID auth, author key or host data is for SEV-SNP guests only"));
+    if (!!spec->id_block != !!spec->id_auth)
+        return spec_invalid(spec, field, error,
+                            _("The ID block and the ID auth go together ('sevirt id-block' makes both)"));
+    if (spec->author_key && !spec->id_auth)
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("An author key is only used with an ID block and ID auth"));
+    return (!spec->id_block ||
+            validate_blob(spec, "sev.id_block", _("ID block"), spec->id_block,
+                          SEVIRT_SNP_ID_BLOCK_SIZE, error)) &&
+           (!spec->id_auth ||
+            validate_blob(spec, "sev.id_auth", _("ID auth"), spec->id_auth,
+                          SEVIRT_SNP_ID_AUTH_SIZE, error)) &&
+           (!spec->host_data ||
+            validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
+                          SNP_HOST_DATA_SIZE, error));
+}
+
 /* What no plain guest may carry. */
 static gboolean
 validate_plain(const SevirtVmSpec *spec, GError **error)
 {
+    if (!validate_snp_items(spec, error))
+        return FALSE;
     if (spec->policy_set)
         return spec_invalid(spec, "sev.policy", error,
                             _("A plain guest (SEV type 'none') takes no policy"));
@@ -395,6 +447,8 @@ validate_launch_security(SevirtVmSpec *spec, const SevirtHostCaps *caps,
 {
     g_autofree char *note = NULL;
 
+    if (!validate_snp_items(spec, error))
+        return FALSE;
     if (!spec->policy_set) {
         spec->policy = sevirt_policy_default(spec->sev_type);
         spec->policy_set = TRUE;
@@ -722,10 +776,5 @@ sevirt_attest_spec_check(const SevirtVmSpec *spec, GError **error)
     if (!a->ark != !a->ask)
         return spec_invalid(spec, a->ark ? "sev.ark" : "sev.ask", error,
                             _("--ark and --ask (sev.ark, sev.ask) go together"));
-    if (a->ark && !a->from_host)
-        return spec_invalid(spec, "sev.ark", error,
-                            _("--ark and --ask verify the chain the host reports with "
-                              "--from-host; check a --pdh file's chain with "
-                              "'sevirt verify-certs'"));
     return TRUE;
 }

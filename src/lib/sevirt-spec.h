@@ -104,8 +104,8 @@ typedef struct {
     gboolean enabled;      /* --attest, sev.attest */
     char *pdh;             /* the platform's PDH certificate file */
     gboolean from_host;    /* the PDH of the host, or of the guest's emulator */
-    char *ark;             /* with from_host: AMD's ARK and ASK (files) to verify */
-    char *ask;             /* the host's certificate chain with */
+    char *ark;             /* another root (ARK and ASK files) to verify the */
+    char *ask;             /* platform's chain under instead of AMD's built-in ones */
     char *keys_dir;        /* where the session and the owner's keys are written */
 } SevirtAttestSpec;
 
@@ -123,6 +123,10 @@ typedef struct {
     gint reduced_phys_bits;    /* -1: from the host, or libvirt fills it */
     char *dh_cert;             /* base64 of the 0x824-byte GODH certificate */
     char *session;             /* base64 of the 0x80-byte session blob */
+    char *id_block;            /* SNP: base64 of the 96-byte ID block (sevirt id-block) */
+    char *id_auth;             /* SNP: base64 of the 4096-byte ID authentication */
+    gboolean author_key;       /* SNP: the ID auth carries an author key */
+    char *host_data;           /* SNP: base64 of 32 bytes the report carries as host_data */
     SevirtAttestSpec *attest;  /* NULL: no session to make (create --attest) */
     SevirtTristate kernel_hashes;
 

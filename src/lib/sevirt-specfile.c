@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sevirt-error.h"
+#include "sevirt-snp-idblock.h"
 #include "sevirt-specfile.h"
 #include "sevirt-util.h"
 #include "sevirt-yaml-private.h"
@@ -355,6 +356,32 @@ key_sev_session(Loader *ld, const char *key, yaml_node_t *v, GError **error)
     return want_b64_file(ld, key, v, SEVIRT_SESSION_SIZE, &ld->spec->session, error);
 }
 
+/* SNP: the ID block and ID auth as 'sevirt id-block' writes them (base64 files). */
+static gboolean
+key_sev_id_block(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_b64_file(ld, key, v, SEVIRT_SNP_ID_BLOCK_SIZE, &ld->spec->id_block, error);
+}
+
+static gboolean
+key_sev_id_auth(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_b64_file(ld, key, v, SEVIRT_SNP_ID_AUTH_SIZE, &ld->spec->id_auth, error);
+}
+
+static gboolean
+key_sev_author_key(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_bool(ld, key, v, &ld->spec->author_key, error);
+}
+
+/* Host data is short: base64 in the file itself, checked by validation. */
+static gboolean
+key_sev_host_data(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_string(ld, key, v, &ld->spec->host_data, error);
+}
+
 /* create --attest: the session is made by 'sevirt create' (sevirt_attest_spec_check()). */
 static SevirtAttestSpec *
 attest(Loader *ld)
@@ -408,6 +435,10 @@ static const KeyEntry sev_keys[] = {
     { "kernel_hashes", key_sev_kernel_hashes },
     { "dh_cert", key_sev_dh_cert },
     { "session", key_sev_session },
+    { "id_block", key_sev_id_block },
+    { "id_auth", key_sev_id_auth },
+    { "author_key", key_sev_author_key },
+    { "host_data", key_sev_host_data },
     { "attest", key_sev_attest },
     { "pdh", key_sev_pdh },
     { "from_host", key_sev_from_host },

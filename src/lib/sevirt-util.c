@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,42 +54,67 @@ sevirt_secret_free(SevirtSecret *secret)
     g_free(secret);
 }
 
-/* Reads from an open fd; the caller owns @fd. */
+/*
+ * Opens @path for reading without blocking and refuses what is not a regular
+ * file: a FIFO or a character device named as an input would otherwise hang
+ * the read (FIFO without writer) or never end (/dev/zero).  O_NONBLOCK is
+ * harmless on a regular file.  @st receives the file's status.
+ */
+static int
+sevirt_file_open_regular(const char *path, struct stat *st, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+    if (fd < 0) {
+        int code = errno == ENOENT || errno == ENOTDIR ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED;
+
+        g_set_error(error, SEVIRT_ERROR, code, _("Cannot read '%s': %s"), path, g_strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, st) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("Cannot read '%s': %s"),
+                    path, g_strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"), path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads a regular file from an open fd (@st its status); the caller owns @fd. */
 static guint8 *
-sevirt_fd_read_all(int fd, const char *path, gsize max_len, gsize *len,
+sevirt_fd_read_all(int fd, const struct stat *st, const char *path, gsize max_len, gsize *len,
                    gboolean secret, GError **error)
 {
-    struct stat st;
     gsize cap;
     gsize used = 0;
     guint8 *buf;
 
-    if (fstat(fd, &st) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot read '%s': %s"), path, g_strerror(errno));
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Cannot read '%s': it is a directory"), path);
-        return NULL;
-    }
-    if (max_len && S_ISREG(st.st_mode) && (guint64) st.st_size > max_len) {
+    if ((guint64) st->st_size > max_len) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                     _("File '%s' is too large (%" G_GUINT64_FORMAT " bytes, at most %" G_GSIZE_FORMAT " expected)"),
-                    path, (guint64) st.st_size, max_len);
+                    path, (guint64) st->st_size, max_len);
         return NULL;
     }
 
-    cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (gsize) st.st_size + 1 : 4096;
+    /* One byte more than expected, to see a file that grew meanwhile. */
+    cap = MIN((gsize) st->st_size, max_len) + 1;
     buf = g_malloc(cap);
     for (;;) {
         ssize_t n;
 
         if (used == cap) {
-            gsize ncap = cap * 2;
-            guint8 *nbuf = g_malloc(ncap);
+            /* never past max_len + 1: reading that byte is the refusal */
+            gsize ncap = MIN(MAX(cap * 2, 4096), max_len + 1);
+            guint8 *nbuf;
 
+            if (ncap <= cap)
+                break;
+            nbuf = g_malloc(ncap);
             /* Grow by copying so a secret never lingers in a freed block. */
             memcpy(nbuf, buf, used);
             if (secret)
@@ -108,12 +134,12 @@ sevirt_fd_read_all(int fd, const char *path, gsize max_len, gsize *len,
         if (n == 0)
             break;
         used += n;
-        if (max_len && used > max_len) {
-            g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                        _("File '%s' is too large (more than %" G_GSIZE_FORMAT " bytes)"),
-                        path, max_len);
-            goto fail;
-        }
+    }
+    if (used > max_len) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("File '%s' is too large (more than %" G_GSIZE_FORMAT " bytes)"),
+                    path, max_len);
+        goto fail;
     }
     *len = used;
     return buf;
@@ -128,16 +154,16 @@ sevirt_fd_read_all(int fd, const char *path, gsize max_len, gsize *len,
 guint8 *
 sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd;
     guint8 *data;
 
-    if (fd < 0) {
-        g_set_error(error, SEVIRT_ERROR,
-                    errno == ENOENT ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED,
-                    _("Cannot read '%s': %s"), path, g_strerror(errno));
+    /* every input has a bound (0 used to mean none) */
+    g_return_val_if_fail(max_len > 0, NULL);
+    fd = sevirt_file_open_regular(path, &st, error);
+    if (fd < 0)
         return NULL;
-    }
-    data = sevirt_fd_read_all(fd, path, max_len, len, FALSE, error);
+    data = sevirt_fd_read_all(fd, &st, path, max_len, len, FALSE, error);
     close(fd);
     return data;
 }
@@ -145,49 +171,58 @@ sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error)
 gboolean
 sevirt_file_check_readable(const char *path, GError **error)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    gboolean regular;
+    int fd = sevirt_file_open_regular(path, &st, error);
 
-    if (fd < 0) {
-        int code = errno == ENOENT || errno == ENOTDIR ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED;
+    if (fd < 0)
+        return FALSE;
+    close(fd);
+    return TRUE;
+}
 
-        g_set_error(error, SEVIRT_ERROR, code, _("Cannot read '%s': %s"), path, g_strerror(errno));
+/*
+ * A key file must be the reader's own: another user could change it
+ * (swap the TIK a measurement is checked with, read a secret), whatever
+ * its mode says.  @owner is who must own it.
+ */
+static gboolean
+check_key_file_private(const char *path, const struct stat *st, uid_t owner,
+                       gboolean allow_insecure, GError **error)
+{
+    if (allow_insecure)
+        return TRUE;
+    if (st->st_uid != owner) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Key file '%s' belongs to user %u, not to user %u who reads it"),
+                    path, (unsigned) st->st_uid, (unsigned) owner);
         return FALSE;
     }
-    regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    close(fd);
-    if (!regular)
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, _("'%s' is not a regular file"),
-                    path);
-    return regular;
+    if (st->st_mode & 077) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("Key file '%s' is accessible by group or others (mode %04o): make it private with 'chmod 600'"),
+                    path, (unsigned) (st->st_mode & 07777));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 SevirtSecret *
-sevirt_file_read_secret(const char *path, gsize expect_len,
-                        gboolean allow_insecure, GError **error)
+sevirt_file_read_secret_owned(const char *path, gsize expect_len, gboolean allow_insecure,
+                              uid_t owner, GError **error)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
+    int fd = sevirt_file_open_regular(path, &st, error);
     guint8 *data;
     gsize len = 0;
     SevirtSecret *secret;
 
-    if (fd < 0) {
-        g_set_error(error, SEVIRT_ERROR,
-                    errno == ENOENT ? SEVIRT_ERROR_NOT_FOUND : SEVIRT_ERROR_FAILED,
-                    _("Cannot read key file '%s': %s"), path, g_strerror(errno));
+    if (fd < 0)
         return NULL;
-    }
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        (st.st_mode & 077) && !allow_insecure) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("Key file '%s' is accessible by group or others (mode %04o); run 'chmod 600' on it or pass --insecure-keys"),
-                    path, (unsigned) (st.st_mode & 07777));
+    if (!check_key_file_private(path, &st, owner, allow_insecure, error)) {
         close(fd);
         return NULL;
     }
-    data = sevirt_fd_read_all(fd, path,
+    data = sevirt_fd_read_all(fd, &st, path,
                               expect_len ? expect_len : SEVIRT_SECRET_FILE_MAX,
                               &len, TRUE, error);
     close(fd);
@@ -207,48 +242,133 @@ sevirt_file_read_secret(const char *path, gsize expect_len,
     return secret;
 }
 
-gboolean
-sevirt_file_write_new(const char *path, const void *data, gsize len,
-                      int mode, GError **error)
+SevirtSecret *
+sevirt_file_read_secret(const char *path, gsize expect_len,
+                        gboolean allow_insecure, GError **error)
+{
+    return sevirt_file_read_secret_owned(path, expect_len, allow_insecure, geteuid(), error);
+}
+
+static gboolean
+write_all(int fd, const void *data, gsize len)
 {
     const guint8 *p = data;
     gsize done = 0;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 
-    if (fd < 0) {
-        g_set_error(error, SEVIRT_ERROR,
-                    errno == EEXIST ? SEVIRT_ERROR_EXISTS : SEVIRT_ERROR_FAILED,
-                    errno == EEXIST ? _("Refusing to overwrite '%s': %s")
-                                    : _("Cannot create '%s': %s"),
-                    path, g_strerror(errno));
-        return FALSE;
-    }
-    /* open() applies the umask; make the mode exact either way. */
-    if (fchmod(fd, mode) < 0)
-        goto fail;
     while (done < len) {
         ssize_t n = write(fd, p + done, len - done);
 
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            goto fail;
+            return FALSE;
         done += n;
     }
-    if (fsync(fd) < 0 && errno != EINVAL)
+    return TRUE;
+}
+
+/*
+ * Gives @tmp the name @path unless @path exists (also as a dangling link):
+ * link() never replaces, where rename() would.
+ */
+static gboolean
+link_no_replace(const char *tmp, const char *path)
+{
+    int fd;
+    int saved;
+
+    if (link(tmp, path) == 0) {
+        g_unlink(tmp);
+        return TRUE;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+        return FALSE;
+    /* a file system without hard links (vfat): claim the name, then
+     * replace the empty claim; readers may see it empty, never partial */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return FALSE;
+    close(fd);
+    if (rename(tmp, path) == 0)
+        return TRUE;
+    saved = errno;
+    g_unlink(path);
+    errno = saved;
+    return FALSE;
+}
+
+/* Makes a new name in @path's directory durable. */
+static gboolean
+fsync_parent(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    gboolean ok;
+
+    if (fd < 0)
+        return FALSE;
+    ok = fsync(fd) == 0 || errno == EINVAL;
+    close(fd);
+    return ok;
+}
+
+/*
+ * As systemd's write_string_file_atomic_at(): the data goes to a temporary
+ * file in the same directory, created 0600 (mkostemp) so that a key is never
+ * readable by others even for a moment, synced, and only then appears under
+ * its name; a reader sees the whole file or none, and a crash leaves no
+ * truncated key behind.
+ */
+gboolean
+sevirt_file_write_new(const char *path, const void *data, gsize len,
+                      int mode, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.#%s.XXXXXX", dir, base);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    int saved;
+
+    if (fd < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot create '%s': %s"), path, g_strerror(errno));
+        return FALSE;
+    }
+    /* mkstemp's mode is exact (no umask); public files get theirs now. */
+    if (fchmod(fd, mode) < 0 || !write_all(fd, data, len) ||
+        (fsync(fd) < 0 && errno != EINVAL))
         goto fail;
     if (close(fd) < 0) {
         fd = -1;
         goto fail;
     }
+    fd = -1;
+    if (!link_no_replace(tmp, path)) {
+        saved = errno;
+        g_unlink(tmp);
+        g_set_error(error, SEVIRT_ERROR,
+                    saved == EEXIST ? SEVIRT_ERROR_EXISTS : SEVIRT_ERROR_FAILED,
+                    saved == EEXIST ? _("Refusing to overwrite '%s': %s")
+                                    : _("Cannot create '%s': %s"),
+                    path, g_strerror(saved));
+        return FALSE;
+    }
+    if (!fsync_parent(path)) {
+        saved = errno;
+        g_unlink(path);
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot write '%s': %s"), path, g_strerror(saved));
+        return FALSE;
+    }
     return TRUE;
 
  fail:
-    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                _("Cannot write '%s': %s"), path, g_strerror(errno));
+    saved = errno;
     if (fd >= 0)
         close(fd);
-    g_unlink(path);
+    g_unlink(tmp);
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                _("Cannot write '%s': %s"), path, g_strerror(saved));
     return FALSE;
 }
 
@@ -330,6 +450,39 @@ sevirt_base64_file_read(const char *path, gsize expect_len, gsize *len,
     if (b64)
         *b64 = g_base64_encode(raw, *len);
     return raw;
+}
+
+char *
+sevirt_escape_control(const char *text, gboolean keep_newlines)
+{
+    GString *out = g_string_sized_new(strlen(text));
+    const char *p = text;
+
+    while (*p) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            /* not UTF-8: the byte, escaped */
+            g_string_append_printf(out, "\\x%02x", (guint8) *p);
+            p++;
+            continue;
+        }
+        if (c == '\n' && keep_newlines)
+            g_string_append_c(out, '\n');
+        else if (c == '\n')
+            g_string_append(out, "\\n");
+        else if (c == '\t')
+            g_string_append(out, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            g_string_append_printf(out, "\\x%02x", (guint) c);
+        else if (c >= 0x80 && c <= 0x9f)
+            /* C1 controls (CSI is U+009B) act as ESC sequences on some terminals */
+            g_string_append_printf(out, "\\u%04x", (guint) c);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        p = g_utf8_next_char(p);
+    }
+    return g_string_free(out, FALSE);
 }
 
 gboolean

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include <glib.h>
 
 #include "sevirt-secretbuf.h"
@@ -17,10 +19,13 @@ void sevirt_cleanse(void *p, gsize len);
 /**
  * sevirt_file_read:
  * @path: file to read
- * @max_len: refuse files larger than this (0: no limit)
+ * @max_len: refuse files larger than this; the buffer never grows past it
  * @len: (out) number of bytes read
  *
- * Reads a whole file. Errors name the file: "Cannot read 'x': <reason>".
+ * Reads a whole regular file.  Opens without blocking and refuses anything
+ * else (a FIFO, a device: "'x' is not a regular file"), so that no input
+ * hangs or streams for ever.  Errors name the file: "Cannot read 'x':
+ * <reason>".
  */
 guint8 *sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error);
 
@@ -40,13 +45,26 @@ gboolean sevirt_file_check_readable(const char *path, GError **error);
  * sevirt_file_read_secret:
  * @path: key file
  * @expect_len: exact length required (0: any, up to 1 MiB)
- * @allow_insecure: accept a file readable or writable by group/other
+ * @allow_insecure: accept a file with group/other permissions, or owned by
+ *                  another user
  *
- * Reads a key file into a cleansed buffer.  Refuses a file with group/other
- * permissions unless @allow_insecure (the --insecure-keys option).
+ * Reads a regular key file into a cleansed buffer.  Refuses a file that the
+ * effective user does not own, or with group/other permissions, unless
+ * @allow_insecure.
  */
 SevirtSecret *sevirt_file_read_secret(const char *path, gsize expect_len,
                                       gboolean allow_insecure, GError **error);
+
+/**
+ * sevirt_file_read_secret_owned:
+ * @owner: the user who must own the file
+ *
+ * sevirt_file_read_secret() for a key file that belongs to another user
+ * than the reader's (root checking the key it gave to the user QEMU runs as).
+ */
+SevirtSecret *sevirt_file_read_secret_owned(const char *path, gsize expect_len,
+                                            gboolean allow_insecure, uid_t owner,
+                                            GError **error);
 
 /**
  * sevirt_file_write_new:
@@ -55,9 +73,10 @@ SevirtSecret *sevirt_file_read_secret(const char *path, gsize expect_len,
  * @len: length
  * @mode: permission bits (0600 for keys, 0644 for public material)
  *
- * Creates @path with O_EXCL and @mode (not subject to a laxer umask) and
- * writes @data. Refuses to overwrite an existing file (SEVIRT_ERROR_EXISTS).
- * On a write failure the partial file is removed.
+ * Writes @data atomically: into a temporary file in @path's directory,
+ * created 0600 and then given @mode (not subject to a laxer umask), synced,
+ * then linked to @path and the directory synced.  Refuses to overwrite an
+ * existing file (SEVIRT_ERROR_EXISTS).  @path never exists partly written.
  */
 gboolean sevirt_file_write_new(const char *path, const void *data, gsize len,
                                int mode, GError **error);
@@ -82,6 +101,18 @@ guint8 *sevirt_base64_decode_strict(const char *what, const char *text,
  */
 guint8 *sevirt_base64_file_read(const char *path, gsize expect_len, gsize *len,
                                 char **b64, GError **error);
+
+/**
+ * sevirt_escape_control:
+ * @text: a message that may hold names or paths from the user, a guest or
+ *        a host (UTF-8 or not)
+ * @keep_newlines: leave line breaks of a multi-line text alone
+ *
+ * @text with control characters (C0, DEL, C1), tabs, line breaks (unless
+ * kept) and bytes that are not UTF-8 written as \xNN / \uNNNN, so that
+ * printing it cannot move the cursor, retitle the terminal or forge lines.
+ */
+char *sevirt_escape_control(const char *text, gboolean keep_newlines);
 
 /**
  * sevirt_parse_uint:

@@ -12,14 +12,18 @@ G_BEGIN_DECLS
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
 
+/* Deeper than any spec file or cloud-init seed needs (they use a few). */
+#define SEVIRT_YAML_MAX_DEPTH 64
+
 /**
  * sevirt_yaml_load:
  * @what: the input's name for messages (usually its file name)
  * @data: YAML text
  * @doc: (out caller-allocates) the document; clear with yaml_document_delete()
  *
- * Loads the single document of @data.  Syntax errors, and a second
- * document, are SEVIRT_ERROR_INVALID "WHAT:LINE:COLUMN: problem".  An empty
+ * Loads the single document of @data.  Syntax errors, a second document,
+ * and collections nested deeper than SEVIRT_YAML_MAX_DEPTH are
+ * SEVIRT_ERROR_INVALID "WHAT:LINE:COLUMN: problem".  An empty
  * input gives a document without a root node.
  */
 gboolean sevirt_yaml_load(const char *what, const char *data, gsize len,

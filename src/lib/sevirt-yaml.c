@@ -6,6 +6,66 @@
 #include "sevirt-error.h"
 #include "sevirt-yaml-private.h"
 
+static gboolean
+parser_error(GError **error, const char *what, const yaml_parser_t *parser)
+{
+    const yaml_mark_t *mark = parser->problem ? &parser->problem_mark : &parser->context_mark;
+
+    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "%s:%zu:%zu: %s%s%s",
+                what, mark->line + 1, mark->column + 1,
+                parser->problem ? parser->problem : _("invalid YAML"),
+                parser->context ? " " : "", parser->context ? parser->context : "");
+    return FALSE;
+}
+
+/*
+ * libyaml has no nesting limit, and its scanner slows down with depth
+ * (400 000 levels fit in 1 MiB and take minutes): a pass over the events,
+ * which stops at the first level too deep, comes before loading.
+ */
+static gboolean
+check_depth(const char *what, const char *data, gsize len, GError **error)
+{
+    yaml_parser_t parser;
+    yaml_event_t event;
+    guint depth = 0;
+    gboolean ok = TRUE;
+    gboolean done = FALSE;
+
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *) data, len);
+    while (ok && !done) {
+        if (!yaml_parser_parse(&parser, &event)) {
+            /* the load reports syntax errors, with the same position */
+            break;
+        }
+        switch (event.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > SEVIRT_YAML_MAX_DEPTH) {
+                g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                            _("%s:%zu:%zu: nested more than %d levels deep"), what,
+                            event.start_mark.line + 1, event.start_mark.column + 1,
+                            SEVIRT_YAML_MAX_DEPTH);
+                ok = FALSE;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = TRUE;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 gboolean
 sevirt_yaml_load(const char *what, const char *data, gsize len,
                  yaml_document_t *doc, GError **error)
@@ -14,15 +74,12 @@ sevirt_yaml_load(const char *what, const char *data, gsize len,
     yaml_document_t extra;
     gboolean ok = TRUE;
 
+    if (!check_depth(what, data, len, error))
+        return FALSE;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *) data, len);
     if (!yaml_parser_load(&parser, doc)) {
-        const yaml_mark_t *mark = parser.problem ? &parser.problem_mark : &parser.context_mark;
-
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "%s:%zu:%zu: %s%s%s",
-                    what, mark->line + 1, mark->column + 1,
-                    parser.problem ? parser.problem : _("invalid YAML"),
-                    parser.context ? " " : "", parser.context ? parser.context : "");
+        parser_error(error, what, &parser);
         yaml_parser_delete(&parser);
         return FALSE;
     }

@@ -21,6 +21,7 @@
 /* attestation */
 #include "sevirt-guid.h"
 #include "sevirt-cert.h"
+#include "sevirt-amd-roots.h"
 #include "sevirt-session.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-measure.h"

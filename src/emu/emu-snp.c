@@ -11,7 +11,9 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -185,6 +187,30 @@ mint_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *signer,
     return NULL;
 }
 
+/* Writes @path through a new temporary file renamed over it: what an
+ * interrupted setup left is replaced, never half-written. */
+static gboolean
+write_replace(const char *path, const void *data, gsize len, int mode, uid_t uid, gid_t gid,
+              GError **error)
+{
+    g_autofree char *tmp = g_strconcat(path, ".new", NULL);
+
+    if (unlink(tmp) < 0 && errno != ENOENT) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot remove '%s': %s"), tmp, g_strerror(errno));
+        return FALSE;
+    }
+    if (!sevirt_file_write_new(tmp, data, len, mode, error))
+        return FALSE;
+    if (lchown(tmp, uid, gid) < 0 || rename(tmp, path) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot install '%s': %s"), path, g_strerror(errno));
+        unlink(tmp);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 write_cert(const char *dir, const char *file, X509 *x, GError **error)
 {
@@ -200,18 +226,46 @@ write_cert(const char *dir, const char *file, X509 *x, GError **error)
         return FALSE;
     }
     len = BIO_get_mem_data(bio, &data);
-    ok = sevirt_file_write_new(path, data, len, 0644, error);
+    ok = write_replace(path, data, len, 0644, 0, 0, error);
     BIO_free(bio);
     return ok;
 }
 
+static gboolean mint_locked(const char *platform_dir, const char *private_dir, uid_t uid,
+                            gid_t gid, GError **error);
+
 /*
- * Mints the ARK, ASK and VCEK and a chip id.  The ARK's and ASK's private
- * keys are dropped once they signed: the emulated PSP only signs reports.
+ * Mints the ARK, ASK and VCEK and a chip id, unless a setup running at the
+ * same time (tests do) made them first: under a lock, the VCEK certificate
+ * (what emu_snp_identity_exists() looks for) written last.
  */
 gboolean
 emu_snp_identity_mint(const char *platform_dir, const char *private_dir, uid_t uid, gid_t gid,
-                      GError **error)
+                      gboolean *minted, GError **error)
+{
+    g_autofree char *lock_path = g_build_filename(platform_dir, ".snp-lock", NULL);
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    gboolean ok;
+
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
+                    _("Cannot lock '%s': %s"), lock_path, g_strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return FALSE;
+    }
+    *minted = FALSE;
+    ok = emu_snp_identity_exists(platform_dir) ||
+         (*minted = mint_locked(platform_dir, private_dir, uid, gid, error));
+    close(fd);
+    return ok;
+}
+
+/* The ARK's and ASK's private keys are dropped once they signed: the
+ * emulated PSP only signs reports. */
+static gboolean
+mint_locked(const char *platform_dir, const char *private_dir, uid_t uid, gid_t gid,
+            GError **error)
 {
     g_autoptr(EVP_PKEY) ark_key = NULL;
     g_autoptr(EVP_PKEY) ask_key = NULL;
@@ -240,19 +294,12 @@ emu_snp_identity_mint(const char *platform_dir, const char *private_dir, uid_t u
         !(vcek = mint_cert(vcek_key, "SEV-VCEK", ask, ask_key, chip_id, error)))
         return FALSE;
     pem = sevirt_key_to_pem(vcek_key, error);
-    if (!pem ||
-        !sevirt_file_write_new(key_path, pem->data, pem->len, 0600, error) ||
-        !sevirt_file_write_new(chip_path, chip_id, sizeof(chip_id), 0644, error) ||
-        !write_cert(platform_dir, EMU_SNP_ARK_FILE, ark, error) ||
-        !write_cert(platform_dir, EMU_SNP_ASK_FILE, ask, error) ||
-        !write_cert(platform_dir, EMU_SNP_VCEK_FILE, vcek, error))
-        return FALSE;
-    if (lchown(key_path, uid, gid) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot set the owner of '%s': %s"), key_path, g_strerror(errno));
-        return FALSE;
-    }
-    return TRUE;
+    return pem &&
+           write_replace(key_path, pem->data, pem->len, 0600, uid, gid, error) &&
+           write_replace(chip_path, chip_id, sizeof(chip_id), 0644, 0, 0, error) &&
+           write_cert(platform_dir, EMU_SNP_ARK_FILE, ark, error) &&
+           write_cert(platform_dir, EMU_SNP_ASK_FILE, ask, error) &&
+           write_cert(platform_dir, EMU_SNP_VCEK_FILE, vcek, error);
 }
 
 /* ECDSA P-384 over the signed part, R and S little-endian in 72-byte fields. */

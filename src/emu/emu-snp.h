@@ -28,7 +28,7 @@ G_BEGIN_DECLS
 gboolean emu_snp_identity_exists(const char *platform_dir);
 
 gboolean emu_snp_identity_mint(const char *platform_dir, const char *private_dir,
-                               uid_t uid, gid_t gid, GError **error);
+                               uid_t uid, gid_t gid, gboolean *minted, GError **error);
 
 /* What SNP_LAUNCH_FINISH leaves in the guest context that a report carries. */
 typedef struct {

@@ -10,6 +10,10 @@ M=$abs_top_srcdir/tests/data/snp/measure
 AMDSEV=$M/ovmf_AmdSev_suffix.bin
 X64=$M/ovmf_OvmfX64_suffix.bin
 T=$TEST_TMP
+# sev-snp-measure's cases name /dev/null for an empty kernel; sevirt reads
+# only regular files, so an empty one stands in for it
+EMPTY=$T/empty
+: >"$EMPTY"
 
 LIBVIRT_DEFAULT_URI=test:///nonexistent/file.xml
 export LIBVIRT_DEFAULT_URI
@@ -29,19 +33,19 @@ measure_is() {
         fail "measure $* printed '$(cat "$OUT")', expected $_digest"
 }
 measure_is 803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba7e534442e7e1e17895dfe778d0228977 \
-    --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null \
+    --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" \
     --append "console=ttyS0 loglevel=7" --guest-features 0x21
 measure_is 19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6013b26869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d \
     --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV"
 measure_is 5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a92441310ba6c4933de877c36e23046ad5 \
-    --mode snp --vcpus 4 --vcpu-sig 0x800f12 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append ""
+    --mode snp --vcpus 4 --vcpu-sig 0x800f12 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" --append ""
 measure_is 5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a92441310ba6c4933de877c36e23046ad5 \
-    --vcpus 4 --vcpu-family 23 --vcpu-model 1 --vcpu-stepping 2 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null
+    --vcpus 4 --vcpu-family 23 --vcpu-model 1 --vcpu-stepping 2 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY"
 measure_is 0ce9ccc06bab55eebe8abc234f3df6514883977a68a591b71052498ab52b2f1aa415db338033946ef93aa8278c0d67fb \
-    --vcpus 1 --vcpu-type EPYC-v4 --vmm-type ec2 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null \
+    --vcpus 1 --vcpu-type EPYC-v4 --vmm-type ec2 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" \
     --append "" --guest-features 0x21
 measure_is 5c5debf100fc339f90276e761ee1f1658d08922c3b20e2a2e6c7a6c3370b2452a15a00eae11886a93d6fd1e7ab81e29d \
-    --vcpus 4 --vmm-type gce --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null
+    --vcpus 4 --vmm-type gce --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY"
 measure_is 789b7f836f9cf611c269734e5d074e8e2ab30456afe4bbcf84f56be63bc9e40fe5e30e4adc59d5c26bf5ac45222428a2 \
     --vcpus 8 --vcpu-type EPYC-Genoa --ovmf "$AMDSEV" --guest-features 0x21
 measure_is 4450c0703e809d10bad0ff1429817e9e95d0fbf9da316278d4f9acbbab8da5a695a098a90f9cfaaee831e91b6ed4d54c \
@@ -55,17 +59,17 @@ measure_is da0296de8193586a5512078dcd719eccecbd87e2b825ad4148c44f665dc87df21e5b4
 measure_is 086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74 \
     --mode snp:ovmf-hash --ovmf "$AMDSEV"
 measure_is 329c8ce0972ae52343b64d34a434a86f245dfd74f5ed7aae15d22efc78fb9683632b9b50e4e1d7fa41179ef98a7ef198 \
-    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --guest-features 0x21 \
+    --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" --guest-features 0x21 \
     --snp-ovmf-hash 086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74
 # a wrong seed gives another digest: the seed is used, the pages are not re-hashed
-expect 0 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --guest-features 0x21 \
+expect 0 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel "$EMPTY" --guest-features 0x21 \
     --snp-ovmf-hash 186e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74 &&
     out_lacks 329c8ce0972ae523
 # SEV-ES and SEV through the same options
 measure_is 0dccbcaba8e90b261bd0d2e1863a2f9da714768b7b2a19363cd6ae35aa90de91 \
-    --mode seves --vcpus 4 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append ""
+    --mode seves --vcpus 4 --vcpu-type EPYC-v4 --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" --append ""
 measure_is 82a3ee5d537c3620628270c292ae30cb40c3c878666a7890ee7ef2a08fb535ff \
-    --mode sev --ovmf "$AMDSEV" --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7"
+    --mode sev --ovmf "$AMDSEV" --kernel "$EMPTY" --initrd "$EMPTY" --append "console=ttyS0 loglevel=7"
 measure_is b4c021e085fb83ceffe6571a3d357b4a98773c83c474e47f76c876708fe316da --mode sev --ovmf "$X64"
 # output formats
 measure_is 'GTWLqadhVTSpoeLw38KThNzU3LcGL/nGATsmhppfxuyr4DPEjdb2211tdufF32Mt' \
@@ -75,9 +79,9 @@ expect 0 sevirt measure --json --vcpus 2 --vcpu-type EPYC-Milan --ovmf "$AMDSEV"
     out_has '"vcpu_sig" : "0xa00f11"' && out_has '"vmm_type" : "QEMU"' && out_has '"guest_features" : "0x1"'
 
 # refusals: the firmware cannot do it (4), bad input (2)
-expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel /dev/null &&
+expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel "$EMPTY" &&
     err_has "has no SNP_KERNEL_HASHES section" && err_has "$X64" && err_one_line
-expect 4 sevirt measure --mode seves --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel /dev/null &&
+expect 4 sevirt measure --mode seves --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$X64" --kernel "$EMPTY" &&
     err_has "kernel hashes" && err_one_line
 dd if=/dev/zero of="$T/nometa.fd" bs=4096 count=4 2>/dev/null
 expect 4 sevirt measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$T/nometa.fd" &&
@@ -105,7 +109,7 @@ expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --output-for
     err_has "unknown format 'bin'" && err_one_line
 expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --snp-ovmf-hash abcd &&
     err_has "--snp-ovmf-hash: expected 96 hex digits" && err_one_line
-expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --initrd /dev/null &&
+expect 2 sevirt measure --vcpus 1 --vcpu-type EPYC --ovmf "$AMDSEV" --initrd "$EMPTY" &&
     err_has "only measured with --kernel" && err_one_line
 expect 2 sevirt measure --mode seves --vmm-type ec2 --vcpus 1 --ovmf "$AMDSEV" &&
     err_has "only measured for SEV-SNP" && err_one_line

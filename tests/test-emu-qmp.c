@@ -360,6 +360,45 @@ test_reconnect_during_negotiation(void **state G_GNUC_UNUSED)
     g_rmdir(dir);
 }
 
+/* Found by fuzzing (tests/fuzz/fuzz-emu-qmp): a greeting whose "QMP" member
+ * is no object failed json-glib's precondition (a critical). */
+static void
+test_greeting_not_object(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-emu-qmp-XXXXXX", &error);
+    g_autofree char *path = g_build_filename(dir, "monitor.sock", NULL);
+    g_autoptr(GSocket) qemu = NULL;
+    g_autoptr(GSocket) client = NULL;
+    GLogLevelFlags fatal = g_log_set_always_fatal(G_LOG_FATAL_MASK);
+    Proxy proxy = { 0 };
+    int sv[2];
+
+    /* any critical in the proxy thread ends the test */
+    g_log_set_always_fatal(fatal | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    proxy.qemu_fd = sv[0];
+    proxy.listen_fd = emu_qmp_listen_unix(path, &error);
+    g_assert_no_error(error);
+    proxy.ctx = g_main_context_new();
+    proxy.loop = g_main_loop_new(proxy.ctx, FALSE);
+    proxy.thread = g_thread_new("proxy", proxy_thread, &proxy);
+    qemu = socket_from_fd(sv[1]);
+
+    /* passed on as it came, there being no capabilities to clear */
+    send_line(qemu, "{\"QMP\": [\"oob\"]}");
+    client = connect_client(path);
+    assert_line(client, "{\"QMP\":[\"oob\"]}");
+
+    g_socket_close(qemu, NULL);
+    g_thread_join(proxy.thread);
+    g_main_loop_unref(proxy.loop);
+    g_main_context_unref(proxy.ctx);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_log_set_always_fatal(fatal);
+}
+
 static void
 test_listen_errors(void **state G_GNUC_UNUSED)
 {
@@ -375,6 +414,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proxy),
         cmocka_unit_test(test_reconnect_during_negotiation),
+        cmocka_unit_test(test_greeting_not_object),
         cmocka_unit_test(test_listen_errors),
     };
 

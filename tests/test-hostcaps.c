@@ -65,7 +65,8 @@ test_domcaps_sev_es(void **state G_GNUC_UNUSED)
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_ES), 4);
     caps->es_guests_running = 494;
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_ES), 0);
-    /* no SNP here at all */
+    /* no SNP here at all, and no <launchSecurity> list (before libvirt 10.5) */
+    assert_null(caps->launch_security_types);
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_SNP), 0);
     /* plain guests need no ASID */
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_NONE), SEVIRT_HOST_SLOTS_UNLIMITED);
@@ -92,6 +93,42 @@ test_domcaps_snp(void **state G_GNUC_UNUSED)
     /* SNP shares the SEV-ES pool */
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_SNP), 500);
     assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_ES), 500);
+}
+
+/* libvirt 11.3's own output on a host without SEV: it says no to both. */
+static void
+test_domcaps_libvirt_11_3_tcg(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtHostCaps) caps = load_caps("libvirt-11.3-tcg.xml");
+
+    assert_string_equal(caps->domain_type, "qemu");
+    assert_string_equal(caps->machine, "pc-q35-10.0");
+    assert_false(caps->sev);
+    assert_false(caps->sev_snp);
+    assert_non_null(caps->launch_security_types);
+    assert_int_equal(caps->launch_security_types->len, 0);
+    assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_SNP), 0);
+    /* Debian 13's ovmf: pflash builds only, none of them for SNP */
+    assert_int_equal(caps->loaders->len, 3);
+    assert_string_equal(g_ptr_array_index(caps->loaders, 2), "/usr/share/OVMF/OVMF_CODE_4M.fd");
+}
+
+static void
+test_domcaps_snp_11_3(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtHostCaps) caps = load_caps("amd-snp-11.3.xml");
+
+    assert_true(caps->sev);
+    assert_true(caps->sev_es);
+    assert_true(caps->sev_snp);
+    assert_int_equal(caps->launch_security_types->len, 2);
+    assert_string_equal(g_ptr_array_index(caps->launch_security_types, 1), "sev-snp");
+    caps->guests_running = 2;
+    caps->es_guests_running = 3;
+    /* SNP and SEV-ES guests draw on the same maxESGuests ASIDs */
+    assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_SEV), 7);
+    assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_ES), 497);
+    assert_int_equal(sevirt_host_caps_free_slots(caps, SEVIRT_SEV_SNP), 497);
 }
 
 static void
@@ -787,6 +824,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domcaps_sev_es),
         cmocka_unit_test(test_domcaps_snp),
+        cmocka_unit_test(test_domcaps_libvirt_11_3_tcg),
+        cmocka_unit_test(test_domcaps_snp_11_3),
         cmocka_unit_test(test_domcaps_passt),
         cmocka_unit_test(test_domcaps_no_sev),
         cmocka_unit_test(test_domcaps_emulated),

@@ -7,15 +7,17 @@
 #   2. the unit tests under valgrind ('make check-valgrind');
 #   3. an ASan/UBSan build running the unit and command-line tests;
 #   4. a clang build with -Werror and its unit tests;
-#   5. 'make distcheck'.
+#   5. 'make distcheck';
+#   6. a clang --enable-fuzzing build running each fuzz target for a short
+#      smoke ($FUZZ_SECONDS per target, default 20; tests/fuzz/run.sh).
 # Build trees live under _build/ (under /var/tmp/sevirt-build-* when QEMU's
 # user cannot enter the source tree: libvirt runs the built emulator as it).
-# Usage: tools/run-tests.sh [STEP...] where STEP is gcc, valgrind, asan, clang or distcheck (default: all).
+# Usage: tools/run-tests.sh [STEP...] where STEP is gcc, valgrind, asan, clang, distcheck or fuzz (default: all).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-steps=${*:-gcc valgrind asan clang distcheck}
+steps=${*:-gcc valgrind asan clang distcheck fuzz}
 cd "$top"
 
 say() { printf '\n==== %s ====\n' "$*"; }
@@ -89,6 +91,12 @@ for step in $steps; do
         say "make distcheck"
         configure_in "$builds/gcc" CC=gcc
         make -C "$builds/gcc" -j"$jobs" distcheck
+        ;;
+    fuzz)
+        say "libFuzzer smoke: ${FUZZ_SECONDS:-20}s per target"
+        configure_in "$builds/fuzz" CC=clang --enable-fuzzing --disable-integration-tests
+        make -C "$builds/fuzz" -j"$jobs"
+        sh "$top/tests/fuzz/run.sh" -b "$builds/fuzz" -t "${FUZZ_SECONDS:-20}" -j "$jobs"
         ;;
     *)
         echo "run-tests: unknown step '$step'" >&2

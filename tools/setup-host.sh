@@ -11,6 +11,7 @@ set -eu
 
 PACKAGES="
     autoconf automake autopoint libtool gettext pkg-config make gcc clang
+    libclang-rt-dev
     libvirt-dev libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev
     libssl-dev libyaml-dev libisofs-dev libcmocka-dev
     libvirt-daemon-system libvirt-clients libvirt-clients-qemu

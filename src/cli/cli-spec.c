@@ -119,6 +119,23 @@ apply_blob(const char *option, const char *path, gsize size, char **b64, GError 
     return TRUE;
 }
 
+static void replace_string(char **field, const char *value);
+
+/* SEV-SNP launch parameters beyond the ID block's. */
+static gboolean
+apply_snp(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GError **error)
+{
+    if (opts->guest_visible_workarounds &&
+        !apply_blob("--guest-visible-workarounds", opts->guest_visible_workarounds,
+                    SEVIRT_GUEST_WORKAROUNDS_SIZE, &spec->guest_visible_workarounds, error))
+        return FALSE;
+    /* No --vcek: libvirt's default already allows the VCEK, and verify-report's
+     * --vcek names a certificate file. */
+    if (opts->no_vcek)
+        spec->vcek = SEVIRT_TRISTATE_NO;
+    return TRUE;
+}
+
 static void
 replace_string(char **field, const char *value)
 {
@@ -242,6 +259,8 @@ forget_file_marks(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec)
         { opts->id_auth != NULL, "sev.id_auth" },
         { opts->author_key, "sev.author_key" },
         { opts->host_data != NULL, "sev.host_data" },
+        { opts->guest_visible_workarounds != NULL, "sev.guest_visible_workarounds" },
+        { opts->no_vcek, "sev.vcek" },
         { opts->kernel != NULL, "kernel" },
         { opts->initrd != NULL, "initrd" },
         { opts->cmdline != NULL, "cmdline" },
@@ -296,6 +315,8 @@ sevirt_cli_spec_apply(const SevirtCliSpecOptions *opts, SevirtVmSpec *spec, GErr
     if (opts->author_key)
         spec->author_key = TRUE;
     replace_string(&spec->host_data, opts->host_data);
+    if (!apply_snp(opts, spec, error))
+        return FALSE;
     apply_strings(opts, spec);
     apply_attest(opts, spec);
     if (!apply_kernel_hashes(opts, spec, error) ||

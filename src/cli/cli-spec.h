@@ -44,6 +44,8 @@ typedef struct {
     char *id_auth;
     gboolean author_key;
     char *host_data;
+    char *guest_visible_workarounds;
+    gboolean no_vcek;
     char *kernel;
     char *initrd;
     char *cmdline;
@@ -101,6 +103,11 @@ typedef struct {
       N_("the SEV-SNP ID auth carries an author key"), NULL }, \
     { "host-data", 0, 0, G_OPTION_ARG_STRING, &(o)->host_data, \
       N_("32 bytes, base64, that SEV-SNP attestation reports of the guest carry"), N_("B64") }, \
+    { "guest-visible-workarounds", 0, 0, G_OPTION_ARG_FILENAME, \
+      &(o)->guest_visible_workarounds, \
+      N_("SEV-SNP: CPUID workarounds the guest sees, 16 bytes in base64"), N_("FILE") }, \
+    { "no-vcek", 0, 0, G_OPTION_ARG_NONE, &(o)->no_vcek, \
+      N_("SEV-SNP: reports are signed with the VLEK, never the VCEK"), NULL }, \
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &(o)->kernel, \
       N_("kernel for direct boot (path on the host)"), N_("FILE") }, \
     { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &(o)->initrd, \

@@ -256,7 +256,18 @@ print_host_info_json(SevirtCli *cli, const SevirtHostCaps *caps)
     json_add_int(b, "es_guests_running", caps->es_guests_running);
     json_add_free_slots(b, "free_slots", caps, SEVIRT_SEV_SEV);
     json_add_free_slots(b, "es_free_slots", caps, SEVIRT_SEV_ES);
+    json_add_free_slots(b, "snp_free_slots", caps, SEVIRT_SEV_SNP);
     json_builder_end_object(b);
+    /* As libvirt >= 10.5 lists them; null when its domcaps do not. */
+    json_builder_set_member_name(b, "launch_security_types");
+    if (caps->launch_security_types) {
+        json_builder_begin_array(b);
+        for (guint i = 0; i < caps->launch_security_types->len; i++)
+            json_builder_add_string_value(b, g_ptr_array_index(caps->launch_security_types, i));
+        json_builder_end_array(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
     json_builder_set_member_name(b, "types");
     json_builder_begin_array(b);
     for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
@@ -285,6 +296,27 @@ describe_slots(const SevirtHostCaps *caps, SevirtSevType type)
     return g_strdup_printf(ngettext("%d running, %d of %d slot free",
                                     "%d running, %d of %d slots free", max),
                            running, sevirt_host_caps_free_slots(caps, type), max);
+}
+
+/* libvirt's own list (domcaps <launchSecurity>, libvirt >= 10.5). */
+static void
+print_launch_security_types(const SevirtHostCaps *caps)
+{
+    g_autoptr(GString) list = NULL;
+
+    if (!caps->launch_security_types) {
+        printf(_("Launch security: not listed by this libvirt (10.5 and later list it)\n"));
+        return;
+    }
+    if (caps->launch_security_types->len == 0) {
+        printf(_("Launch security: libvirt reports none supported\n"));
+        return;
+    }
+    list = g_string_new(NULL);
+    for (guint i = 0; i < caps->launch_security_types->len; i++)
+        g_string_append_printf(list, "%s%s", i ? ", " : "",
+                               (const char *) g_ptr_array_index(caps->launch_security_types, i));
+    printf(_("Launch security: %s (as libvirt lists them)\n"), list->str);
 }
 
 /* What the emulated platform says about itself, under the "Platform:" line. */
@@ -373,12 +405,15 @@ print_host_info_text(const SevirtHostCaps *caps)
         printf(_("SEV:             no\n"));
     printf(_("SEV-ES:          %s\n"), sevirt_host_caps_supports(caps, SEVIRT_SEV_ES) ? yes : no);
     printf(_("SEV-SNP:         %s\n"), sevirt_host_caps_supports(caps, SEVIRT_SEV_SNP) ? yes : no);
+    print_launch_security_types(caps);
     if (caps->sev) {
         g_autofree char *sev_slots = describe_slots(caps, SEVIRT_SEV_SEV);
         g_autofree char *es_slots = describe_slots(caps, SEVIRT_SEV_ES);
 
         printf(_("SEV guests:      %s\n"), sev_slots);
         printf(_("SEV-ES guests:   %s\n"), es_slots);
+        if (sevirt_host_caps_supports(caps, SEVIRT_SEV_SNP))
+            printf(_("SEV-SNP guests:  share the SEV-ES slots\n"));
     } else {
         printf(_("This host cannot run SEV, SEV-ES or SEV-SNP guests: libvirt reports no SEV "
                  "support for %s. Run 'sevirt host-check' to see why.\n"),

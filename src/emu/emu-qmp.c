@@ -463,7 +463,10 @@ handle_qemu_answer(EmuQmp *qmp, JsonObject *msg, const char *line)
 static void
 handle_qemu_greeting(EmuQmp *qmp, JsonObject *msg)
 {
-    JsonObject *qmpobj = json_object_get_object_member(msg, "QMP");
+    JsonNode *qmpnode = json_object_get_member(msg, "QMP");
+    /* a "QMP" member that is no object has no capabilities to clear */
+    JsonObject *qmpobj = qmpnode && JSON_NODE_HOLDS_OBJECT(qmpnode) ?
+                         json_node_get_object(qmpnode) : NULL;
     g_autoptr(JsonNode) node = NULL;
 
     /* no out-of-band execution through the proxy: answers stay in order */

@@ -533,6 +533,8 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
         set_attr(ls, "kernelHashes", spec->kernel_hashes == SEVIRT_TRISTATE_YES ? "yes" : "no");
     if (spec->author_key)
         set_attr(ls, "authorKey", "yes");
+    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
+        set_attr(ls, "vcek", spec->vcek == SEVIRT_TRISTATE_YES ? "yes" : "no");
     /* Left out, libvirt fills them from the host (since 6.9). */
     if (spec->cbitpos >= 0)
         add_elem_printf(ls, "cbitpos", "%d", spec->cbitpos);
@@ -545,6 +547,8 @@ build_launch_security(xmlNode *dom, const SevirtVmSpec *spec)
     if (spec->session)
         add_elem(ls, "session", spec->session);
     /* SNP: what SNP_LAUNCH_FINISH checks and the report carries */
+    if (spec->guest_visible_workarounds)
+        add_elem(ls, "guestVisibleWorkarounds", spec->guest_visible_workarounds);
     if (spec->id_block)
         add_elem(ls, "idBlock", spec->id_block);
     if (spec->id_auth)

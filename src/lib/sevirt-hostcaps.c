@@ -33,6 +33,7 @@ sevirt_host_caps_free(SevirtHostCaps *caps)
     g_free(caps->machine);
     g_clear_pointer(&caps->loaders, g_ptr_array_unref);
     g_clear_pointer(&caps->firmware, g_ptr_array_unref);
+    g_clear_pointer(&caps->launch_security_types, g_ptr_array_unref);
     g_free(caps);
 }
 
@@ -124,6 +125,8 @@ sevirt_host_caps_parse_domcaps(const char *xml, GError **error)
         if (g_str_equal(g_ptr_array_index(sectypes, i), "sev-snp"))
             caps->sev_snp = TRUE;
     }
+    if (sevirt_xpath_int(ctx, "count(/domainCapabilities/features/launchSecurity)", 0) > 0)
+        caps->launch_security_types = g_steal_pointer(&sectypes);
     return g_steal_pointer(&caps);
 }
 

@@ -57,6 +57,10 @@ struct _SevirtHostCaps {
     GPtrArray *loaders;         /* char*: domcaps <loader><value> paths */
     GPtrArray *firmware;        /* SevirtFirmware*: descriptors (local hosts only) */
     gboolean firmware_known;    /* descriptors were readable (local host) */
+    /* char*: the launch security types domcaps list as supported (libvirt
+     * >= 10.5: "sev", "sev-snp", ...); NULL when they have no
+     * <launchSecurity> element (older libvirt). */
+    GPtrArray *launch_security_types;
 };
 
 void sevirt_host_caps_free(SevirtHostCaps *caps);

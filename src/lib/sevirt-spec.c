@@ -98,6 +98,7 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     g_free(spec->id_block);
     g_free(spec->id_auth);
     g_free(spec->host_data);
+    g_free(spec->guest_visible_workarounds);
     sevirt_attest_spec_free(spec->attest);
     g_free(spec->kernel);
     g_free(spec->initrd);
@@ -351,7 +352,33 @@ snp_item_field(const SevirtVmSpec *spec)
         return "sev.id_auth";
     if (spec->author_key)
         return "sev.author_key";
+    if (spec->guest_visible_workarounds)
+        return "sev.guest_visible_workarounds";
+    if (spec->vcek != SEVIRT_TRISTATE_DEFAULT)
+        return "sev.vcek";
     return spec->host_data ? "sev.host_data" : NULL;
+}
+
+/* Offset of AUTH_KEY_ALGO in the ID auth (SEV-SNP ABI, SNP_LAUNCH_FINISH). */
+#define ID_AUTH_AUTHOR_KEY_ALGO 0x4
+
+/*
+ * Whether @b64, an ID auth, carries an author key: authorKey='yes' on one
+ * without makes the firmware refuse the launch, which libvirt reports only
+ * as a failed start.  A blob that does not decode says no; its size is
+ * checked and reported afterwards.
+ */
+static gboolean
+id_auth_has_author_key(const char *b64)
+{
+    g_autofree guint8 *auth = NULL;
+    gsize len = 0;
+
+    auth = sevirt_base64_decode_strict("ID auth", b64, SEVIRT_SNP_ID_AUTH_SIZE, &len, NULL);
+    if (!auth)
+        return TRUE;
+    return (auth[ID_AUTH_AUTHOR_KEY_ALGO] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 1] |
+            auth[ID_AUTH_AUTHOR_KEY_ALGO + 2] | auth[ID_AUTH_AUTHOR_KEY_ALGO + 3]) != 0;
 }
 
 /* ID block, ID auth, author key and host data: SNP_LAUNCH_FINISH's inputs. */
@@ -364,13 +391,17 @@ validate_snp_items(const SevirtVmSpec *spec, GError **error)
         return TRUE;
     if (spec->sev_type != SEVIRT_SEV_SNP)
         return spec_invalid(spec, field, error,
-                            _("An ID block, ID auth, author key or host data is for SEV-SNP guests only"));
+                            _("An ID block, ID auth, author key, host data, guest-visible "
+                              "workarounds or VCEK setting is for SEV-SNP guests only"));
     if (!!spec->id_block != !!spec->id_auth)
         return spec_invalid(spec, field, error,
                             _("The ID block and the ID auth go together ('sevirt id-block' makes both)"));
     if (spec->author_key && !spec->id_auth)
         return spec_invalid(spec, "sev.author_key", error,
                             _("An author key is only used with an ID block and ID auth"));
+    if (spec->author_key && !id_auth_has_author_key(spec->id_auth))
+        return spec_invalid(spec, "sev.author_key", error,
+                            _("The ID auth carries no author key (its author key algorithm is 0)"));
     return (!spec->id_block ||
             validate_blob(spec, "sev.id_block", _("ID block"), spec->id_block,
                           SEVIRT_SNP_ID_BLOCK_SIZE, error)) &&
@@ -379,7 +410,10 @@ validate_snp_items(const SevirtVmSpec *spec, GError **error)
                           SEVIRT_SNP_ID_AUTH_SIZE, error)) &&
            (!spec->host_data ||
             validate_blob(spec, "sev.host_data", _("host data"), spec->host_data,
-                          SNP_HOST_DATA_SIZE, error));
+                          SNP_HOST_DATA_SIZE, error)) &&
+           (!spec->guest_visible_workarounds ||
+            validate_blob(spec, "sev.guest_visible_workarounds", _("guest-visible workarounds"),
+                          spec->guest_visible_workarounds, SEVIRT_GUEST_WORKAROUNDS_SIZE, error));
 }
 
 /* What no plain guest may carry. */

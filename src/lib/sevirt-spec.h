@@ -127,6 +127,8 @@ typedef struct {
     char *id_auth;             /* SNP: base64 of the 4096-byte ID authentication */
     gboolean author_key;       /* SNP: the ID auth carries an author key */
     char *host_data;           /* SNP: base64 of 32 bytes the report carries as host_data */
+    char *guest_visible_workarounds;   /* SNP: base64 of 16 bytes, CPUID workarounds the guest sees */
+    SevirtTristate vcek;       /* SNP: reports may be signed with the VCEK (NO: the VLEK only) */
     SevirtAttestSpec *attest;  /* NULL: no session to make (create --attest) */
     SevirtTristate kernel_hashes;
 
@@ -328,5 +330,6 @@ gboolean sevirt_vm_spec_is_attested(const SevirtVmSpec *spec);
 /* Sizes of the guest owner's blobs, once base64-decoded. */
 #define SEVIRT_DH_CERT_SIZE 0x824
 #define SEVIRT_SESSION_SIZE 0x80
+#define SEVIRT_GUEST_WORKAROUNDS_SIZE 16
 
 G_END_DECLS

@@ -382,6 +382,24 @@ key_sev_host_data(Loader *ld, const char *key, yaml_node_t *v, GError **error)
     return want_string(ld, key, v, &ld->spec->host_data, error);
 }
 
+static gboolean
+key_sev_guest_visible_workarounds(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    return want_b64_file(ld, key, v, SEVIRT_GUEST_WORKAROUNDS_SIZE,
+                         &ld->spec->guest_visible_workarounds, error);
+}
+
+static gboolean
+key_sev_vcek(Loader *ld, const char *key, yaml_node_t *v, GError **error)
+{
+    gboolean on;
+
+    if (!want_bool(ld, key, v, &on, error))
+        return FALSE;
+    ld->spec->vcek = on ? SEVIRT_TRISTATE_YES : SEVIRT_TRISTATE_NO;
+    return TRUE;
+}
+
 /* create --attest: the session is made by 'sevirt create' (sevirt_attest_spec_check()). */
 static SevirtAttestSpec *
 attest(Loader *ld)
@@ -439,6 +457,8 @@ static const KeyEntry sev_keys[] = {
     { "id_auth", key_sev_id_auth },
     { "author_key", key_sev_author_key },
     { "host_data", key_sev_host_data },
+    { "guest_visible_workarounds", key_sev_guest_visible_workarounds },
+    { "vcek", key_sev_vcek },
     { "attest", key_sev_attest },
     { "pdh", key_sev_pdh },
     { "from_host", key_sev_from_host },

@@ -182,6 +182,55 @@ test_keyval_forms(void **state G_GNUC_UNUSED)
     assert_true(argv_has_pair(qemu, "-append", "console=ttyS0 a=b,c"));
 }
 
+/* libvirt 11's sev-snp-guest: taken off QEMU's command line, its
+ * properties kept for the emulated PSP. */
+static void
+test_snp_guest(void **state G_GNUC_UNUSED)
+{
+    static const char *const argv[] = {
+        "-machine", "pc-q35-10.0,confidential-guest-support=lsec0,acpi=on",
+        "-bios", "/srv/OVMF.fd", "-smp", "4",
+        "-object", "{\"qom-type\":\"sev-snp-guest\",\"id\":\"lsec0\",\"cbitpos\":47,"
+        "\"reduced-phys-bits\":1,\"policy\":196608,\"kernel-hashes\":true,"
+        "\"author-key-enabled\":true,\"id-block\":\"QkxL\",\"id-auth\":\"QVVU\","
+        "\"host-data\":\"SE9TVA==\",\"guest-visible-workarounds\":\"V09SSw==\"}",
+        NULL
+    };
+    static const char *const minimal[] = {
+        "-machine", "q35,confidential-guest-support=s",
+        "-object", "sev-snp-guest,id=s,policy=0x70000", NULL
+    };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EmuArgs) args = emu_args_parse(argv, &error);
+    g_autoptr(EmuArgs) args2 = NULL;
+    g_auto(GStrv) qemu = NULL;
+
+    g_assert_no_error(error);
+    assert_true(args->sev->snp);
+    assert_int_equal(args->sev->cbitpos, 47);
+    assert_int_equal(args->sev->snp_policy, 0x30000);
+    assert_true(args->sev->kernel_hashes);
+    assert_true(args->sev->author_key_enabled);
+    assert_string_equal(args->sev->id_block, "QkxL");
+    assert_string_equal(args->sev->id_auth, "QVVU");
+    assert_string_equal(args->sev->host_data, "SE9TVA==");
+    assert_string_equal(args->sev->guest_visible_workarounds, "V09SSw==");
+    assert_int_equal(args->smp_cpus, 4);
+    qemu = emu_args_qemu_argv(args, "qemu", -1);
+    assert_true(argv_has_pair(qemu, "-machine", "pc-q35-10.0,acpi=on"));
+    for (guint i = 0; qemu[i]; i++)
+        assert_null(strstr(qemu[i], "sev-snp-guest"));
+
+    /* QEMU's defaults: no cbitpos needed, policy 64-bit */
+    args2 = emu_args_parse(minimal, &error);
+    g_assert_no_error(error);
+    assert_int_equal(args2->sev->cbitpos, EMU_DEFAULT_SNP_CBITPOS);
+    assert_int_equal(args2->sev->reduced_phys_bits, EMU_DEFAULT_SNP_REDUCED_PHYS_BITS);
+    assert_int_equal(args2->sev->snp_policy, 0x70000);
+    assert_false(args2->sev->author_key_enabled);
+    assert_null(args2->sev->id_block);
+}
+
 static void
 test_drive_pflash(void **state G_GNUC_UNUSED)
 {
@@ -287,6 +336,16 @@ test_errors(void **state G_GNUC_UNUSED)
           SEVIRT_ERROR_INVALID, "needs both 'dh-cert-file' and 'session-file'" },
         { { "-object", "sev-guest,id=s,cbitpos=51,reduced-phys-bits=1", NULL },
           SEVIRT_ERROR_INVALID, "not used by the machine's confidential-guest-support" },
+        { { "-machine", "q35,confidential-guest-support=s",
+            "-object", "sev-snp-guest,id=s,id-block=QkxL", NULL },
+          SEVIRT_ERROR_INVALID, "needs both 'id-block' and 'id-auth'" },
+        { { "-machine", "q35,confidential-guest-support=s",
+            "-object", "sev-snp-guest,id=s,author-key-enabled=perhaps", NULL },
+          SEVIRT_ERROR_INVALID, "must be on or off, not 'perhaps'" },
+        { { "-machine", "q35,confidential-guest-support=s",
+            "-object", "sev-guest,id=s,cbitpos=51,reduced-phys-bits=1",
+            "-object", "sev-snp-guest,id=t", NULL },
+          SEVIRT_ERROR_INVALID, "more than one SEV guest object" },
         { { "-machine", NULL },
           SEVIRT_ERROR_INVALID, "option '-machine' needs a value" },
     };
@@ -325,6 +384,7 @@ main(void)
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_domain),
         cmocka_unit_test(test_keyval_forms),
+        cmocka_unit_test(test_snp_guest),
         cmocka_unit_test(test_drive_pflash),
         cmocka_unit_test(test_passthrough),
         cmocka_unit_test(test_qmp_hostile),

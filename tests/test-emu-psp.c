@@ -19,9 +19,13 @@
 #include "sevirt-measure.h"
 #include "sevirt-secret.h"
 #include "sevirt-session.h"
+#include "sevirt-snp-idblock.h"
+#include "sevirt-snp-measure.h"
+#include "sevirt-snp-report.h"
 #include "emu-args.h"
 #include "emu-platform.h"
 #include "emu-psp.h"
+#include "emu-snp.h"
 
 typedef struct {
     char *dir;                /* scratch: state directory and inputs */
@@ -681,14 +685,224 @@ test_qmp_answers(void **state)
     g_assert_no_error(error);
     assert_int_equal(emu_psp_qmp_command(probe, "query-sev", NULL, &forwarded, &error), EMU_QMP_FORWARD);
     {
-        /* and sev-guest is listed even by a QEMU built without it */
+        /* and sev-guest, sev-snp-guest are listed even by a QEMU built without them */
         JsonObject *types = json_object_new();
 
         json_object_set_array_member(types, "return", json_array_new());
         assert_true(emu_psp_qmp_response(probe, "qom-list-types", NULL, types));
-        assert_int_equal(json_array_get_length(json_object_get_array_member(types, "return")), 1);
+        assert_int_equal(json_array_get_length(json_object_get_array_member(types, "return")), 2);
         assert_false(emu_psp_qmp_response(probe, "qom-list-types", NULL, types));
         json_object_unref(types);
+    }
+}
+
+/* An SNP guest's command line with @extra properties of sev-snp-guest. */
+static EmuArgs *
+snp_args(const char *firmware, const char *extra)
+{
+    g_autofree char *object = g_strdup_printf("sev-snp-guest,id=s,policy=0x30000%s", extra);
+    const char *argv[] = {
+        "-machine", "q35,confidential-guest-support=s", "-bios", firmware, "-smp", "2",
+        "-uuid", "8e1e5e2c-7d04-4a4c-9b35-0f2c3c6f2a11", "-object", object, NULL
+    };
+    g_autoptr(GError) error = NULL;
+    EmuArgs *args = emu_args_parse(argv, &error);
+
+    g_assert_no_error(error);
+    return args;
+}
+
+/* ID block and auth for @digest and @policy, signed with the test keys, as
+ * ",id-block=...,id-auth=...,author-key-enabled=on". */
+static char *
+snp_id_props(const guint8 *digest, guint64 policy, gsize flip)
+{
+    g_autofree char *id_path = sevirt_test_data_path("snp/idblock/sev-snp-measure/id_key_test.pem");
+    g_autofree char *author_path = sevirt_test_data_path("snp/idblock/sev-snp-measure/author_key_test.pem");
+    g_autoptr(SevirtSnpIdKey) id_key = sevirt_snp_id_key_read(id_path, TRUE, NULL);
+    g_autoptr(SevirtSnpIdKey) author_key = sevirt_snp_id_key_read(author_path, TRUE, NULL);
+    SevirtSnpIdBlockParams params = { .version = 1, .policy = policy };
+    guint8 block[SEVIRT_SNP_ID_BLOCK_SIZE];
+    g_autofree guint8 *auth = g_malloc0(SEVIRT_SNP_ID_AUTH_SIZE);
+    g_autofree char *b64_block = NULL;
+    g_autofree char *b64_auth = NULL;
+    g_autoptr(GError) error = NULL;
+
+    assert_non_null(id_key);
+    assert_non_null(author_key);
+    memcpy(params.ld, digest, sizeof(params.ld));
+    sevirt_snp_id_block_build(&params, block);
+    assert_true(sevirt_snp_id_auth_build(block, id_key, author_key, auth, &error));
+    g_assert_no_error(error);
+    if (flip)
+        block[flip] ^= 1;     /* changed after it was signed */
+    b64_block = g_base64_encode(block, sizeof(block));
+    b64_auth = g_base64_encode(auth, SEVIRT_SNP_ID_AUTH_SIZE);
+    return g_strdup_printf(",author-key-enabled=on,id-block=%s,id-auth=%s", b64_block, b64_auth);
+}
+
+/* A report of @psp for @nonce, checked against the platform's emulated
+ * ARK and ASK and the VCEK the reply carries; @tamper flips a measurement
+ * bit first.  Returns whether every check passed. */
+static gboolean
+snp_report_verifies(Fixture *f, EmuPsp *psp, const guint8 *digest, const guint8 *nonce,
+                    gboolean tamper)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *nonce_b64 = g_base64_encode(nonce, 64);
+    g_autoptr(JsonObject) args = json_object_new();
+    g_autoptr(JsonNode) reply = NULL;
+    g_autofree guchar *raw = NULL;
+    g_autofree char *dir = g_build_filename(f->platform->state_dir, "platform", NULL);
+    g_autofree char *ark_path = g_build_filename(dir, EMU_SNP_ARK_FILE, NULL);
+    g_autofree char *ask_path = g_build_filename(dir, EMU_SNP_ASK_FILE, NULL);
+    g_autofree char *vcek_path = fixture_path(f, "vcek.pem");
+    g_autoptr(SevirtSnpCert) ark = NULL;
+    g_autoptr(SevirtSnpCert) ask = NULL;
+    g_autoptr(SevirtSnpCert) vcek = NULL;
+    g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func((GDestroyNotify) sevirt_snp_check_free);
+    SevirtSnpReport report;
+    SevirtSnpRoots roots;
+    SevirtSnpExpect expect = { .measurement = digest, .report_data = nonce,
+                               .check_policy = TRUE, .policy = 0x30000 };
+    JsonObject *obj;
+    gsize len = 0;
+    gboolean ok;
+
+    json_object_set_string_member(args, "report-data", nonce_b64);
+    reply = psp_call(psp, "x-sevirt-snp-report", args, &error);
+    g_assert_no_error(error);
+    obj = json_node_get_object(reply);
+    assert_true(json_object_get_boolean_member(obj, "emulated"));
+    raw = g_base64_decode(json_object_get_string_member(obj, "report"), &len);
+    assert_int_equal(len, SEVIRT_SNP_REPORT_SIZE);
+    if (tamper)
+        raw[0x90] ^= 1;
+    assert_true(g_file_set_contents(vcek_path, json_object_get_string_member(obj, "vcek"), -1, NULL));
+    assert_true(sevirt_snp_report_parse(raw, len, "report", &report, &error));
+    ark = sevirt_snp_cert_read(ark_path, &error);
+    ask = sevirt_snp_cert_read(ask_path, &error);
+    vcek = sevirt_snp_cert_read(vcek_path, &error);
+    g_assert_no_error(error);
+    roots.ark = ark;
+    roots.ask = ask;
+    ok = sevirt_snp_roots_verify(&roots, checks);
+    ok = sevirt_snp_report_verify(&report, &roots, vcek, &expect, checks) && ok;
+    for (guint i = 0; i < checks->len; i++) {
+        const SevirtSnpCheck *c = g_ptr_array_index(checks, i);
+
+        if (!c->passed)
+            g_printerr("check %s failed: %s\n", c->name, c->detail);
+    }
+    return ok;
+}
+
+/* SNP: the launch digest of what QEMU loads, the ID block checks of
+ * SNP_LAUNCH_FINISH, and what query-sev says. */
+static void
+test_snp_launch(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *firmware = sevirt_test_data_path("snp/measure/ovmf_OvmfX64_suffix.bin");
+    g_autofree guint8 *fw = NULL;
+    gsize fw_len = 0;
+    guint8 expected[SEVIRT_SNP_DIGEST_SIZE];
+    guint8 other[SEVIRT_SNP_DIGEST_SIZE];
+    SevirtSnpLaunchInput in = { 0 };
+    g_autoptr(GError) error = NULL;
+    static const struct {
+        gboolean other_digest;
+        guint64 policy;
+        gsize flip;
+        const char *needle;
+    } refused[] = {
+        { TRUE, 0x30000, 0, "fw_error=11 'Bad measurement'" },
+        { FALSE, 0x70000, 0, "fw_error=7 'Request is not allowed by guest policy'" },
+        { FALSE, 0x30000, 0x54, "fw_error=10 'Bad signature'" },
+    };
+
+    assert_true(g_file_get_contents(firmware, (char **) &fw, &fw_len, NULL));
+    in.firmware = fw;
+    in.firmware_len = fw_len;
+    in.num_cpus = 2;
+    in.cpu_signature = sevirt_cpu_signature(f->platform->cpu_family, f->platform->cpu_model,
+                                            f->platform->cpu_stepping);
+    in.guest_features = 1;
+    assert_true(sevirt_snp_launch_digest(&in, expected, &error));
+    in.num_cpus = 1;
+    assert_true(sevirt_snp_launch_digest(&in, other, &error));
+    g_assert_no_error(error);
+
+    {
+        g_autoptr(EmuArgs) args = snp_args(firmware, ",host-data=SE9TVEhPU1RIT1NUSE9TVEhPU1RIT1NUSE9TVEhPU1Q=");
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+        g_autoptr(JsonNode) info = NULL;
+        g_autofree char *record = NULL;
+        g_autofree char *path = g_build_filename(f->platform->state_dir, "domains",
+                                                 "8e1e5e2c-7d04-4a4c-9b35-0f2c3c6f2a11",
+                                                 "launch.json", NULL);
+        g_autofree char *hex = g_malloc0(2 * SEVIRT_SNP_DIGEST_SIZE + 1);
+
+        g_assert_no_error(error);
+        info = psp_call(psp, "query-sev", NULL, &error);
+        g_assert_no_error(error);
+        assert_string_equal(json_object_get_string_member(json_node_get_object(info), "sev-type"),
+                            "sev-snp");
+        assert_int_equal(json_object_get_int_member(json_node_get_object(info), "snp-policy"), 0x30000);
+        assert_null(psp_call(psp, "query-sev-launch-measure", NULL, &error));
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED, "SEV-SNP");
+        assert_true(g_file_get_contents(path, &record, NULL, NULL));
+        for (guint i = 0; i < SEVIRT_SNP_DIGEST_SIZE; i++)
+            g_snprintf(hex + 2 * i, 3, "%02x", expected[i]);
+        assert_non_null(strstr(record, hex));
+        assert_non_null(strstr(record, "\"encrypted\" : false"));
+
+        /* reports: only once the guest ran (LAUNCH_FINISH), then signed
+         * with the emulated VCEK, and a changed one fails */
+        {
+            guint8 nonce[64];
+            JsonObject *ok = json_object_new();
+
+            memset(nonce, 0xa5, sizeof(nonce));
+            assert_null(psp_call(psp, "x-sevirt-snp-report", NULL, &error));
+            sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, "has not run yet");
+            json_object_set_object_member(ok, "return", json_object_new());
+            emu_psp_qmp_response(psp, "cont", NULL, ok);
+            json_object_unref(ok);
+            assert_true(snp_report_verifies(f, psp, expected, nonce, FALSE));
+            assert_false(snp_report_verifies(f, psp, expected, nonce, TRUE));
+        }
+    }
+    {
+        g_autofree char *props = snp_id_props(expected, 0x30000, 0);
+        g_autoptr(EmuArgs) args = snp_args(firmware, props);
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+
+        g_assert_no_error(error);
+        assert_non_null(psp);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *props = snp_id_props(refused[i].other_digest ? other : expected,
+                                              refused[i].policy, refused[i].flip);
+        g_autoptr(EmuArgs) args = snp_args(firmware, props);
+        g_autoptr(EmuPsp) psp = emu_psp_new(f->platform, args, &error);
+
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, refused[i].needle);
+    }
+    {
+        /* the policy's must-be-one bit, as SNP_LAUNCH_START checks it */
+        const char *argv[] = {
+            "-machine", "q35,confidential-guest-support=s", "-bios", firmware,
+            "-object", "sev-snp-guest,id=s,policy=0x10000", NULL
+        };
+        g_autoptr(EmuArgs) args = emu_args_parse(argv, &error);
+        g_autoptr(EmuPsp) psp = NULL;
+
+        g_assert_no_error(error);
+        psp = emu_psp_new(f->platform, args, &error);
+        assert_null(psp);
+        sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY, "SNP_LAUNCH_START");
     }
 }
 
@@ -700,6 +914,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_launch_es_matches_qemu_vmsas, setup_es_vector, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_launch_refusals, setup_default, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_qmp_answers, setup_default, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_snp_launch, setup_default, fixture_teardown),
         cmocka_unit_test(test_platform_cpu),
         cmocka_unit_test(test_records),
     };

@@ -104,11 +104,14 @@ CACHE=${SEVIRT_TESTHOSTS_CACHE:-/var/cache/sevirt-testhosts}
 MIRROR=${SEVIRT_TESTHOSTS_MIRROR:-http://deb.debian.org/debian}
 # The trixie root fs.  The network driver, dnsmasq and nftables give the host
 # its default network, as on bookworm; libvirt-clients its own virsh and
-# virt-xml-validate (for 'exec').
+# virt-xml-validate (for 'exec').  libjson-glib-1.0-0: the emulated SEV
+# platform (src/emu/sevirt-qemu-emu, built on this machine and bound in with
+# SEVIRT_TESTHOSTS_BIND) runs there as the hosts' QEMU; the rest of what it
+# links is already in.
 TRIXIE_PACKAGES="libvirt-daemon-system libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-utils ovmf
     libvirt-daemon-driver-network libvirt-daemon-config-network
-    dnsmasq-base nftables iproute2 libvirt-clients"
+    dnsmasq-base nftables iproute2 libvirt-clients libjson-glib-1.0-0"
 ROOTFS=$CACHE/trixie-rootfs
 TCP_PORT=16509
 SELF=$(readlink -f "$0")

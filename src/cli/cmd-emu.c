@@ -292,13 +292,15 @@ cmd_emulator_setup(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED
 static const SevirtCmd emu_cmds[] = {
     { "emulator-setup", NULL,
       N_("prepare this host for the emulated SEV platform (or undo it)"),
-      N_("The emulated SEV platform (sevirt-qemu-emu) lets libvirt run SEV and SEV-ES\n"
-         "guests on a host without SEV hardware, with NO memory encryption and NO\n"
+      N_("The emulated SEV platform (sevirt-qemu-emu) lets libvirt run SEV, SEV-ES\n"
+         "and (libvirt 10.5 or later) SEV-SNP guests on a host without SEV hardware,\n"
+         "with NO memory encryption and NO\n"
          "confidentiality. This command, run as root on that host, says each thing it\n"
          "does: it creates /dev/sev as a null-device placeholder when the host has\n"
          "none (libvirt 9.0 puts /dev/sev in every SEV domain's device cgroup and\n"
          "opens it), creates the emulator's state directory and its platform identity\n"
-         "(emulated ARK, ASK, CEK, OCA, PEK, PDH) once, and makes libvirt probe the\n"
+         "(emulated ARK, ASK, CEK, OCA, PEK, PDH; for SEV-SNP an emulated ARK, ASK\n"
+         "and VCEK) once, and makes libvirt probe the\n"
          "emulator again, and removes the records of guests libvirt no longer knows.\n"
          "The emulator keeps the secrets guests receive only after --keep-secrets yes\n"
          "(until --keep-secrets no). Running it again changes nothing else.\n"

@@ -52,6 +52,10 @@ emu_sev_guest_free(EmuSevGuest *sev)
     g_free(sev->id);
     g_free(sev->dh_cert_file);
     g_free(sev->session_file);
+    g_free(sev->id_block);
+    g_free(sev->id_auth);
+    g_free(sev->host_data);
+    g_free(sev->guest_visible_workarounds);
     g_free(sev);
 }
 
@@ -230,8 +234,53 @@ opts_get_bool(JsonObject *obj, const char *key, gboolean *value, GError **error)
     return TRUE;
 }
 
+/*
+ * sev-snp-guest as QEMU 9.1 and later take it: a 64-bit policy (QEMU's
+ * default 0x30000: SMT allowed, the must-be-one bit), the ID block and its
+ * authentication information, host data; cbitpos and reduced-phys-bits as
+ * for sev-guest, but QEMU finds them itself when they are not given.
+ */
+static gboolean
+snp_guest_from_opts(EmuSevGuest *sev, JsonObject *obj, GError **error)
+{
+    guint64 v;
+    gboolean present;
+
+    sev->snp = TRUE;
+    sev->snp_policy = 0x30000;
+    sev->cbitpos = EMU_DEFAULT_SNP_CBITPOS;
+    sev->reduced_phys_bits = EMU_DEFAULT_SNP_REDUCED_PHYS_BITS;
+    sev->id_block = opts_get_string(obj, "id-block");
+    sev->id_auth = opts_get_string(obj, "id-auth");
+    sev->host_data = opts_get_string(obj, "host-data");
+    sev->guest_visible_workarounds = opts_get_string(obj, "guest-visible-workarounds");
+
+    if (!opts_get_uint(obj, "cbitpos", 63, &v, &present, error))
+        return FALSE;
+    if (present)
+        sev->cbitpos = v;
+    if (!opts_get_uint(obj, "reduced-phys-bits", 63, &v, &present, error))
+        return FALSE;
+    if (present)
+        sev->reduced_phys_bits = v;
+    if (!opts_get_uint(obj, "policy", G_MAXUINT64, &v, &present, error))
+        return FALSE;
+    if (present)
+        sev->snp_policy = v;
+    if (!opts_get_bool(obj, "kernel-hashes", &sev->kernel_hashes, error) ||
+        !opts_get_bool(obj, "author-key-enabled", &sev->author_key_enabled, error))
+        return FALSE;
+    if (!sev->id_block != !sev->id_auth) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("sev-snp-guest '%s' needs both 'id-block' and 'id-auth', or neither"),
+                    sev->id);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static EmuSevGuest *
-sev_guest_from_opts(JsonObject *obj, GError **error)
+sev_guest_from_opts(JsonObject *obj, gboolean snp, GError **error)
 {
     g_autoptr(GError) local = NULL;
     EmuSevGuest *sev = g_new0(EmuSevGuest, 1);
@@ -247,8 +296,13 @@ sev_guest_from_opts(JsonObject *obj, GError **error)
 
     if (!sev->id) {
         g_set_error(&local, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("sev-guest object has no 'id'"));
+                    _("%s object has no 'id'"), snp ? "sev-snp-guest" : "sev-guest");
         goto fail;
+    }
+    if (snp) {
+        if (!snp_guest_from_opts(sev, obj, &local))
+            goto fail;
+        return sev;
     }
     if (!opts_get_uint(obj, "cbitpos", 63, &v, &present, &local))
         goto fail;
@@ -342,14 +396,14 @@ handle_object(EmuArgs *args, EmuWalk *walk, const char *value, EmuStep *step,
     id = opts_get_string(obj, "id");
     if (type && id)
         g_hash_table_insert(walk->objects, g_strdup(id), g_strdup(type));
-    if (!type || !g_str_equal(type, "sev-guest"))
+    if (!type || !(g_str_equal(type, "sev-guest") || g_str_equal(type, "sev-snp-guest")))
         return TRUE;
     if (args->sev) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("more than one sev-guest object on the command line"));
+                    _("more than one SEV guest object on the command line"));
         return FALSE;
     }
-    args->sev = sev_guest_from_opts(obj, error);
+    args->sev = sev_guest_from_opts(obj, g_str_equal(type, "sev-snp-guest"), error);
     step->drop = TRUE;
     return args->sev != NULL;
 }
@@ -726,7 +780,7 @@ resolve_confidential_guest(EmuArgs *args, EmuWalk *walk, GError **error)
         return TRUE;
     type = g_hash_table_lookup(walk->objects, walk->cgs);
     g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_UNSUPPORTED,
-                _("the emulated SEV platform cannot provide confidential guest support '%s' (%s): only sev-guest is emulated"),
+                _("the emulated SEV platform cannot provide confidential guest support '%s' (%s): only sev-guest and sev-snp-guest are emulated"),
                 walk->cgs, type ? type : _("no such object"));
     return FALSE;
 }

@@ -22,6 +22,11 @@ typedef enum {
 } EmuMode;
 
 /* The -object sev-guest libvirt asked for. */
+/* What sev-snp-guest takes when cbitpos and reduced-phys-bits are not
+ * given (QEMU asks the host's CPUID; these are an EPYC's values). */
+#define EMU_DEFAULT_SNP_CBITPOS 51
+#define EMU_DEFAULT_SNP_REDUCED_PHYS_BITS 1
+
 typedef struct {
     char *id;
     guint cbitpos;
@@ -30,6 +35,16 @@ typedef struct {
     char *dh_cert_file;       /* NULL: no guest-owner session */
     char *session_file;
     gboolean kernel_hashes;
+
+    /* sev-snp-guest (policy above is then unused; dh-cert-file and
+     * session-file do not exist there) */
+    gboolean snp;
+    guint64 snp_policy;
+    char *id_block;           /* base64 of the 96-byte ID block, or NULL */
+    char *id_auth;            /* base64 of the 4 KiB ID auth info, or NULL */
+    gboolean author_key_enabled;
+    char *host_data;          /* base64 of 32 bytes, or NULL */
+    char *guest_visible_workarounds; /* base64 of 16 bytes, or NULL */
 } EmuSevGuest;
 
 typedef struct {

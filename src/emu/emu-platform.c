@@ -24,6 +24,7 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-emuinfo-private.h"
 #include "emu-platform.h"
+#include "emu-snp.h"
 
 void
 emu_platform_free(EmuPlatform *platform)
@@ -268,6 +269,7 @@ generate_identity(const EmuPlatform *conf, const char *dir, uid_t uid, gid_t gid
     g_autofree char *private_dir = g_build_filename(dir, PRIVATE_DIR, NULL);
     g_autofree char *keyfile = g_build_filename(private_dir, PDH_KEY_FILE, NULL);
     guint8 cpu0_id[EMU_CPU0_ID_SIZE];
+    gboolean minted = FALSE;
     const guint8 *ark, *ask;
     gsize ark_len = 0, ask_len = 0;
 
@@ -299,7 +301,8 @@ generate_identity(const EmuPlatform *conf, const char *dir, uid_t uid, gid_t gid
     if (!pem ||
         !sevirt_file_write_new(keyfile, pem->data, pem->len, 0600, error) ||
         !set_owner_mode(keyfile, uid, gid, 0600, error) ||
-        !set_owner_mode(private_dir, uid, gid, 0700, error))
+        !set_owner_mode(private_dir, uid, gid, 0700, error) ||
+        !emu_snp_identity_mint(dir, private_dir, uid, gid, &minted, error))
         return FALSE;
     return set_owner_mode(dir, 0, 0, 0755, error);
 }
@@ -363,6 +366,7 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
     if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
         g_autofree char *private_dir = g_build_filename(dir, PRIVATE_DIR, NULL);
         g_autofree char *keyfile = g_build_filename(private_dir, PDH_KEY_FILE, NULL);
+        gboolean minted = FALSE;
         struct stat st;
 
         /* the key is QEMU's user's (who may have changed): check it as such */
@@ -378,8 +382,15 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
         }
         setup_log(log, data, _("kept the platform identity in %s"), dir);
         /* the user QEMU runs as may have changed */
-        return ensure_dir(private_dir, uid, gid, 0700, log, data, error) &&
-               set_owner_mode(keyfile, uid, gid, 0600, error);
+        if (!ensure_dir(private_dir, uid, gid, 0700, log, data, error) ||
+            !set_owner_mode(keyfile, uid, gid, 0600, error))
+            return FALSE;
+        /* an identity made before the platform played SEV-SNP */
+        if (!emu_snp_identity_mint(dir, private_dir, uid, gid, &minted, error))
+            return FALSE;
+        if (minted)
+            setup_log(log, data, _("added the emulated SEV-SNP ARK, ASK and VCEK to %s"), dir);
+        return TRUE;
     }
 
     if (!g_mkdtemp_full(tmpl, 0700)) {
@@ -405,7 +416,7 @@ emu_platform_setup(const char *state_dir, uid_t uid, gid_t gid, gboolean *create
                     _("Cannot rename '%s' to '%s': %s"), tmpl, dir, g_strerror(err));
         return FALSE;
     }
-    setup_log(log, data, _("created a new platform identity in %s (emulated ARK, ASK, CEK, OCA, PEK, PDH)"),
+    setup_log(log, data, _("created a new platform identity in %s (emulated ARK, ASK, CEK, OCA, PEK, PDH; SEV-SNP ARK, ASK, VCEK)"),
               dir);
     *created = TRUE;
     return TRUE;

@@ -1,0 +1,196 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The emulated platform plays SEV-SNP for libvirt 11.3 and QEMU 10.0 on a
+# trixie test host (tools/testhosts.sh): domain capabilities list sev-snp, an
+# sev-snp guest starts under TCG (emulated: NO memory encryption), the
+# emulated PSP's launch digest is the one 'sevirt measure' expects, and an
+# ID block is enforced as SNP_LAUNCH_FINISH enforces it: a good one starts,
+# one with another digest, another policy or a bad signature does not; an
+# attestation report signed with the emulated VCEK verifies, a tampered one
+# does not.
+. "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+
+TH="$abs_top_srcdir/tools/testhosts.sh"
+BASE=${SEVIRT_TESTHOSTS_DIR:-/var/tmp/sevirt-testhosts}
+CACHE=${SEVIRT_TESTHOSTS_CACHE:-/var/cache/sevirt-testhosts}
+EMU=$abs_top_builddir/src/emu/sevirt-qemu-emu
+
+[ "$(id -u)" = 0 ] || skip_or_fail "test hosts need root (namespaces, mounts)"
+require_cmd virsh libvirtd virtlogd unshare nsenter socat flock ip taskset openssl python3
+if [ ! -f "$CACHE/trixie-rootfs.stamp" ]; then
+    require_cmd mmdebstrap
+fi
+[ -x "$EMU" ] || die "emulator '$EMU' not built"
+sh "$TH" rootfs 2>"$TEST_TMP/rootfs.err" || {
+    sed 's/^/    /' "$TEST_TMP/rootfs.err" >&2
+    skip_or_fail "cannot build the trixie root fs (is deb.debian.org reachable?)"
+}
+
+# The host sees the build tree (the emulator) at the same path.
+UP=$(SEVIRT_TESTHOSTS_BIND="$abs_top_builddir" sh "$TH" up 1 --flavour trixie 2>"$TEST_TMP/up.err") || {
+    sed 's/^/    /' "$TEST_TMP/up.err" >&2
+    die "'testhosts.sh up 1 --flavour trixie' failed"
+}
+HOST=$(echo "$UP" | cut -f1)
+URI=$(echo "$UP" | cut -f2)
+on_exit "sh '$TH' down $HOST"
+V="virsh -q -c $URI"
+hexec() { sh "$TH" exec "$HOST" "$@"; }
+
+# What 'sevirt emulator-setup' does on a host, done inside the trixie host:
+# the platform identity, owned by the user QEMU runs as, and the /dev/sev
+# placeholder (a null device) libvirt allows in the guest's namespace.
+ids=$(hexec sh -c 'echo "$(id -u libvirt-qemu):$(id -g libvirt-qemu)"')
+hexec "$EMU" --emu-setup "$ids" >"$TEST_TMP/setup.out" 2>&1 ||
+    { cat "$TEST_TMP/setup.out" >&2; die "emulator setup in the test host failed"; }
+hexec sh -c '[ -e /dev/sev ] || mknod -m 600 /dev/sev c 1 3' || die "cannot create /dev/sev in the test host"
+hexec "$EMU" --emu-info >"$TEST_TMP/info.json" || die "--emu-info failed in the test host"
+info() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$TEST_TMP/info.json" "$1"; }
+STATE=$(info state_dir)
+CPU="--vcpu-family $(info cpu_family) --vcpu-model $(info cpu_model) --vcpu-stepping $(info cpu_stepping)"
+
+# libvirt 11.3 sees SNP on the emulated platform
+expect 0 hexec virsh domcapabilities --emulatorbin "$EMU" --virttype qemu --machine q35 &&
+    out_has "<value>sev-snp</value>"
+
+# SNP needs the firmware as a ROM (-bios), whose size QEMU wants in 64 KiB
+# units: Debian's split 4 MiB OVMF, variables first, is such an image.
+WORK="$BASE/snp-test.$$"
+mkdir -p "$WORK" && chmod 755 "$WORK"
+on_exit "rm -rf '$WORK'"
+FW="$WORK/OVMF_4M.fd"
+R="$CACHE/trixie-rootfs/usr/share/OVMF"
+cat "$R/OVMF_VARS_4M.fd" "$R/OVMF_CODE_4M.fd" >"$FW" && chmod 644 "$FW" || die "cannot build $FW"
+
+# snp_xml NAME VCPUS POLICY [EXTRA-LAUNCHSECURITY-ATTRS EXTRA-ELEMENTS]
+snp_xml() {
+    cat <<EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>$2</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <loader type='rom'>$FW</loader>
+  </os>
+  <features><acpi/></features>
+  <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>
+  <devices>
+    <emulator>$EMU</emulator>
+    <serial type='pty'/>
+    <memballoon model='none'/>
+  </devices>
+  <launchSecurity type='sev-snp' ${4:-}>
+    <policy>$3</policy>
+    ${5:-}
+  </launchSecurity>
+</domain>
+EOF
+}
+
+# define_snp LABEL VCPUS POLICY [ATTRS ELEMENTS]: sets $name
+define_snp() {
+    name="${TEST_PREFIX}snp-$1"
+    snp_xml "$name" "$2" "$3" "${4:-}" "${5:-}" >"$TEST_TMP/$1.xml"
+    on_exit "$V destroy '$name' >/dev/null 2>&1; $V undefine '$name' >/dev/null 2>&1"
+    $V define "$TEST_TMP/$1.xml" >/dev/null || die "cannot define '$name'"
+}
+
+record() {
+    hexec cat "$STATE/domains/$($V domuuid "$1")/launch.json" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+
+# 1. a plain SNP guest starts; the PSP's digest is the guest owner's
+expect 0 sevirt measure --mode snp --ovmf "$FW" --vcpus 2 $CPU || die "sevirt measure failed"
+digest=$(tail -n 1 "$OUT")
+define_snp plain 2 0x30000 "" "<hostData>$(head -c 32 /dev/zero | tr '\0' 'h' | base64 -w0)</hostData>"
+expect 0 $V start "$name" || die "the SNP guest does not start"
+[ "$($V domstate "$name")" = running ] || fail "plain: not running"
+[ "$(record "$name" launch_digest)" = "$digest" ] || fail "plain: launch digest is not 'sevirt measure''s"
+host_data=$(record "$name" host_data)
+[ "$host_data" = "$(python3 -c 'print("68" * 32)')" ] ||
+    fail "plain: host data recorded as '$host_data'"
+expect 0 $V qemu-monitor-command "$name" '{"execute":"query-sev"}' && out_has '"sev-type":"sev-snp"'
+$V destroy "$name" >/dev/null
+
+# 2. ID blocks
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$TEST_TMP/id.pem" 2>/dev/null &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$TEST_TMP/author.pem" 2>/dev/null ||
+    die "cannot generate P-384 keys"
+chmod 600 "$TEST_TMP/id.pem" "$TEST_TMP/author.pem"
+
+# id_block LABEL MEASUREMENT POLICY: ID block and auth files $TEST_TMP/LABEL.{blk,auth}
+id_block() {
+    sevirt id-block --measurement "$2" --policy "$3" --idkey "$TEST_TMP/id.pem" \
+        --authorkey "$TEST_TMP/author.pem" --id-block-out "$TEST_TMP/$1.blk" \
+        --id-auth-out "$TEST_TMP/$1.auth" >/dev/null || die "sevirt id-block failed ($1)"
+}
+
+# start_with LABEL BLOCKFILE AUTHFILE: defines a 2-vCPU guest with them and starts it
+start_with() {
+    define_snp "$1" 2 0x30000 "authorKey='yes'" \
+        "<idBlock>$(tr -d '\n' <"$2")</idBlock><idAuth>$(tr -d '\n' <"$3")</idAuth>"
+    expect "$4" $V start "$name"
+}
+
+id_block good "$digest" 0x30000
+start_with good "$TEST_TMP/good.blk" "$TEST_TMP/good.auth" 0 &&
+    [ "$(record "$name" id_block)" = True ] || fail "good ID block: not recorded"
+
+# 3. an attestation report of the running guest, asked for from the host
+# side (x-sevirt-snp-report stands in for the guest's request: emulation
+# only), verified by 'sevirt verify-report' under the emulated ARK and ASK
+# with every check the guest owner makes; a tampered one fails
+sevirt id-block --json --measurement "$digest" --policy 0x30000 --idkey "$TEST_TMP/id.pem" \
+    --authorkey "$TEST_TMP/author.pem" >"$TEST_TMP/digests.json" || die "sevirt id-block --json failed"
+jget() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+nonce=$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n')
+nonce_b64=$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$nonce")
+expect 0 $V qemu-monitor-command "$name" \
+    "{\"execute\":\"x-sevirt-snp-report\",\"arguments\":{\"report-data\":\"$nonce_b64\"}}" ||
+    die "no report"
+python3 - "$OUT" "$TEST_TMP" <<'PY' || die "cannot read the report reply"
+import base64, json, sys
+r = json.load(open(sys.argv[1]))["return"]
+assert r["emulated"] is True
+open(sys.argv[2] + "/report.bin", "wb").write(base64.b64decode(r["report"]))
+open(sys.argv[2] + "/vcek.pem", "w").write(r["vcek"])
+PY
+hexec cat "$STATE/platform/snp-ark.pem" >"$TEST_TMP/ark.pem" &&
+    hexec cat "$STATE/platform/snp-ask.pem" >"$TEST_TMP/ask.pem" || die "cannot read the emulated ARK and ASK"
+verify() {
+    expect "$1" sevirt verify-report --ark "$TEST_TMP/ark.pem" --ask "$TEST_TMP/ask.pem" \
+        --vcek "$TEST_TMP/vcek.pem" --measurement "$digest" --report-data "$nonce" \
+        --host-data "$(python3 -c 'print("00" * 32)')" --policy 0x30000 \
+        --id-key-digest "$(jget "$TEST_TMP/digests.json" id_key_digest)" \
+        --author-key-digest "$(jget "$TEST_TMP/digests.json" author_key_digest)" "$2"
+}
+verify 0 "$TEST_TMP/report.bin" && out_lacks FAIL
+python3 - "$TEST_TMP/report.bin" "$TEST_TMP/tampered.bin" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[0x90] ^= 1    # the measurement
+open(sys.argv[2], "wb").write(d)
+PY
+verify 5 "$TEST_TMP/tampered.bin" && out_has FAIL
+$V destroy "$name" >/dev/null 2>&1
+
+# another launch digest (the same firmware, 1 vCPU)
+sevirt measure --mode snp --ovmf "$FW" --vcpus 1 $CPU >"$TEST_TMP/d1" || die "sevirt measure failed"
+id_block other "$(tail -n 1 "$TEST_TMP/d1")" 0x30000
+start_with other "$TEST_TMP/other.blk" "$TEST_TMP/other.auth" 1 && err_has "fw_error=11 'Bad measurement'"
+[ "$($V domstate "$name")" = "shut off" ] || fail "wrong digest: the guest runs"
+
+# another policy (the guest's is 0x30000)
+id_block policy "$digest" 0x70000
+start_with policy "$TEST_TMP/policy.blk" "$TEST_TMP/policy.auth" 1 &&
+    err_has "fw_error=7 'Request is not allowed by guest policy'"
+
+# a block changed after it was signed
+base64 -d <"$TEST_TMP/good.blk" >"$TEST_TMP/bad.bin"
+printf '\001' | dd of="$TEST_TMP/bad.bin" bs=1 seek=84 conv=notrunc 2>/dev/null
+base64 -w0 <"$TEST_TMP/bad.bin" >"$TEST_TMP/bad.blk"
+start_with badsig "$TEST_TMP/bad.blk" "$TEST_TMP/good.auth" 1 && err_has "fw_error=10 'Bad signature'"
+
+finish

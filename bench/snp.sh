@@ -27,14 +27,7 @@ while getopts n:b: opt; do
     esac
 done
 
-die() { echo "$(basename "$0"): $*" >&2; exit 1; }
-if [ -z "${SEVIRT:-}" ]; then
-    for s in "$top/_build/gcc/src/cli/sevirt" "$top/_build/dev/src/cli/sevirt" "$top/_build/src/cli/sevirt"; do
-        [ -x "$s" ] && SEVIRT=$s && break
-    done
-    : "${SEVIRT:=$(command -v sevirt || true)}"
-fi
-[ -n "$SEVIRT" ] && [ -x "$SEVIRT" ] || die "build sevirt first (or set SEVIRT)"
+. "$top/bench/lib.sh"
 command -v openssl >/dev/null || die "openssl is not installed"
 
 data=$top/tests/data/snp
@@ -43,23 +36,6 @@ trap 'rm -rf "$tmp"' EXIT
 head -c $((4 * 1024 * 1024 - 4096)) /dev/urandom >"$tmp/ovmf.fd"
 cat "$data/measure/ovmf_AmdSev_suffix.bin" >>"$tmp/ovmf.fd"
 
-now_ns() { date +%s%N; }
-
-# median_ms CMD...: median wall time of $runs runs, in milliseconds
-median_ms() {
-    i=0
-    : >"$tmp/times"
-    while [ $i -lt "$runs" ]; do
-        t0=$(now_ns)
-        "$@" >/dev/null 2>&1 || die "run failed: $*"
-        t1=$(now_ns)
-        echo $(( (t1 - t0) / 1000 )) >>"$tmp/times"
-        i=$((i + 1))
-    done
-    sort -n "$tmp/times" | awk '{ a[NR] = $1 } END {
-        m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-        printf "%.2f", m / 1000 }'
-}
 
 printf '%s runs each, median wall time of a whole process\n' "$runs"
 

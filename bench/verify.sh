@@ -39,24 +39,6 @@ chmod 600 "$tmp/tk.bin"
 nonce=$(head -c 16 /dev/urandom | base64)
 info="--api-major 1 --api-minor 51 --build-id 3"
 
-# now_ns: nanoseconds since the epoch
-now_ns() { date +%s%N; }
-
-# median_ms CMD...: median wall time of $runs runs, in milliseconds
-median_ms() {
-    i=0
-    : >"$tmp/times"
-    while [ $i -lt "$runs" ]; do
-        t0=$(now_ns)
-        "$@" >/dev/null 2>&1 || die "run failed: $*"
-        t1=$(now_ns)
-        echo $(( (t1 - t0) / 1000 )) >>"$tmp/times"
-        i=$((i + 1))
-    done
-    sort -n "$tmp/times" | awk '{ a[NR] = $1 } END {
-        m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-        printf "%.1f", m / 1000 }'
-}
 
 printf 'firmware: %s (%s bytes), %s runs each, median wall time per run\n' \
     "$firmware" "$(stat -c %s "$firmware")" "$runs"

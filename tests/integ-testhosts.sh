@@ -6,7 +6,12 @@
 . "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
 TH="$abs_top_srcdir/tools/testhosts.sh"
-BASE=${SEVIRT_TESTHOSTS_DIR:-/var/tmp/sevirt-testhosts}
+# A base directory of its own: other tests bring test hosts up at the same
+# time (make check -j), and "down leaves nothing" is checked over the whole
+# base directory.
+BASE=${SEVIRT_TESTHOSTS_DIR:-/var/tmp/sevirt-testhosts}-integ-testhosts
+SEVIRT_TESTHOSTS_DIR=$BASE
+export SEVIRT_TESTHOSTS_DIR
 CACHE=${SEVIRT_TESTHOSTS_CACHE:-/var/cache/sevirt-testhosts}
 
 [ "$(id -u)" = 0 ] || skip_or_fail "test hosts need root (namespaces, mounts)"

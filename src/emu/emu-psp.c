@@ -437,15 +437,38 @@ add_hex_member(JsonBuilder *b, const char *name, const guint8 *data, gsize len)
 }
 
 /* launch.json of an SNP guest: what the guest context holds (nothing secret). */
+/*
+ * The end of both launch records: what was taken off QEMU's command line,
+ * then launch.json written (owner-only: it names the guest's launch).
+ */
+static gboolean
+finish_launch_record(EmuPsp *psp, JsonBuilder *b, GError **error)
+{
+    const EmuArgs *args = psp->args;
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *path = g_build_filename(psp->domain_dir, "launch.json", NULL);
+
+    json_builder_set_member_name(b, "not_passed_to_qemu");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < args->removed->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(args->removed, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    return sevirt_file_write_new(path, text, strlen(text), 0600, error);
+}
+
 static gboolean
 write_snp_launch_record(EmuPsp *psp, GError **error)
 {
     const EmuArgs *args = psp->args;
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
-    g_autofree char *path = g_build_filename(psp->domain_dir, "launch.json", NULL);
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "emulated");
@@ -472,18 +495,7 @@ write_snp_launch_record(EmuPsp *psp, GError **error)
     json_builder_add_boolean_value(b, psp->have_id_block);
     add_hex_member(b, "id_key_digest", psp->id_key_digest, sizeof(psp->id_key_digest));
     add_hex_member(b, "author_key_digest", psp->author_key_digest, sizeof(psp->author_key_digest));
-    json_builder_set_member_name(b, "not_passed_to_qemu");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < args->removed->len; i++)
-        json_builder_add_string_value(b, g_ptr_array_index(args->removed, i));
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-
-    root = json_builder_get_root(b);
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    return sevirt_file_write_new(path, text, strlen(text), 0600, error);
+    return finish_launch_record(psp, b, error);
 }
 
 /* launch.json: what the launch was made of (no key material). */
@@ -493,10 +505,6 @@ write_launch_record(EmuPsp *psp, GError **error)
     const EmuArgs *args = psp->args;
     const EmuPlatform *platform = psp->platform;
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
-    g_autofree char *path = g_build_filename(psp->domain_dir, "launch.json", NULL);
     g_autofree char *measurement = sevirt_measurement_to_base64(&psp->measurement);
     g_autofree char *digest = NULL;
     GString *hex = g_string_new(NULL);
@@ -561,18 +569,7 @@ write_launch_record(EmuPsp *psp, GError **error)
     json_builder_add_string_value(b, digest);
     json_builder_set_member_name(b, "measurement");
     json_builder_add_string_value(b, measurement);
-    json_builder_set_member_name(b, "not_passed_to_qemu");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < args->removed->len; i++)
-        json_builder_add_string_value(b, g_ptr_array_index(args->removed, i));
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-
-    root = json_builder_get_root(b);
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    return sevirt_file_write_new(path, text, strlen(text), 0600, error);
+    return finish_launch_record(psp, b, error);
 }
 
 EmuPsp *

@@ -39,6 +39,16 @@ expect 2 launch test --tik "$T/tik.bin" -f "$FW" --cpu-family 25 && err_has "go 
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" --cpu-family 25 --cpu-model 1 --cpu-stepping 16 &&
     err_has "--cpu-stepping"
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" --policy 0x33,bogus && err_has "--policy"
+# SEV-SNP (--measurement): the SEV options do not apply, roots go in pairs
+D="$(printf "%096d" 0)"
+expect 2 launch test --measurement "$D" --tik "$T/tik.bin" && err_has "SEV options" && err_one_line
+expect 2 launch test --measurement "$D" -f "$FW" && err_has "SEV options"
+expect 2 launch test --measurement 00ff && err_has "--measurement" && err_one_line
+expect 2 launch test --measurement "$D" --ark "$T/tik.bin" && err_has "--ark and --ask go together"
+expect 2 launch test --measurement "$D" --ark "$T/tik.bin" --ask "$T/tik.bin" --cert-chain "$T/tik.bin" &&
+    err_has "mutually exclusive"
+expect 2 launch test --ark "$T/tik.bin" --ask "$T/tik.bin" && err_has "give --measurement"
+expect 2 launch test --measurement "$D" && err_has "not an SEV-SNP guest" && err_one_line
 expect 2 launch test -f "$FW" && err_has "give the TIK with --tik FILE or --tk FILE"
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" -s "luks-key:$T/pass" &&
     err_has "give --tk FILE, or both --tek FILE and --tik FILE"

@@ -7,7 +7,10 @@
 # ID block is enforced as SNP_LAUNCH_FINISH enforces it: a good one starts,
 # one with another digest, another policy or a bad signature does not; an
 # attestation report signed with the emulated VCEK verifies, a tampered one
-# does not.
+# does not.  'sevirt launch --measurement' starts an SNP guest, fetches a
+# report with a fresh nonce and verifies it under the emulated root (said
+# to be NOT AMD's); a wrong digest or a refused ID block is exit 5 with
+# nothing left running.
 . "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
 TH="$abs_top_srcdir/tools/testhosts.sh"
@@ -192,5 +195,53 @@ base64 -d <"$TEST_TMP/good.blk" >"$TEST_TMP/bad.bin"
 printf '\001' | dd of="$TEST_TMP/bad.bin" bs=1 seek=84 conv=notrunc 2>/dev/null
 base64 -w0 <"$TEST_TMP/bad.bin" >"$TEST_TMP/bad.blk"
 start_with badsig "$TEST_TMP/bad.blk" "$TEST_TMP/good.auth" 1 && err_has "fw_error=10 'Bad signature'"
+
+# 4. 'sevirt launch' of an SNP guest: started, a report fetched with a fresh
+# nonce and verified under the emulated ARK/ASK, every check printed
+launch() {
+    want=$1 dom=$2 measurement=$3
+    shift 3
+    expect "$want" sevirt -c "$URI" launch "$dom" --measurement "$measurement" \
+        --ark "$TEST_TMP/ark.pem" --ask "$TEST_TMP/ask.pem" "$@"
+}
+define_snp launched 2 0x30000 "authorKey='yes'" \
+    "<idBlock>$(tr -d '\n' <"$TEST_TMP/good.blk")</idBlock><idAuth>$(tr -d '\n' <"$TEST_TMP/good.auth")</idAuth>"
+launch 0 "$name" "$digest" || fail "launch of an SNP guest with its ID block failed"
+for check in root ark ask vek signature measurement report_data host_data policy id_key_digest author_key_digest; do
+    out_has "PASS $check" || fail "launch: no PASS line for $check"
+done
+out_has "NOT AMD's" && out_lacks FAIL && out_has "runs the verified launch"
+[ "$($V domstate "$name")" = running ] || fail "launch: the verified guest does not run"
+# a second launch of a running guest is refused, untouched
+launch 1 "$name" "$digest" && err_has "not shut off"
+[ "$($V domstate "$name")" = running ] || fail "launch: a refused relaunch stopped the guest"
+$V destroy "$name" >/dev/null
+
+# the report's nonce is fresh each time
+launch 0 "$name" "$digest" --json || fail "launch --json failed"
+n1=$(jget "$OUT" report_data)
+[ "$(jget "$OUT" verified)" = True ] && [ "$(jget "$OUT" amd_root)" = False ] ||
+    fail "launch --json: not verified, or the emulated root taken for AMD's"
+$V destroy "$name" >/dev/null
+launch 0 "$name" "$digest" --json && [ "$(jget "$OUT" report_data)" != "$n1" ] ||
+    fail "launch: the same nonce twice"
+$V destroy "$name" >/dev/null
+
+# a wrong expected digest: destroyed, exit 5
+define_snp wrongdigest 2 0x30000
+launch 5 "$name" "$(tail -n 1 "$TEST_TMP/d1")" && out_has "FAIL measurement" &&
+    err_has "does not verify (measurement)" && err_has "destroyed"
+[ "$($V domstate "$name")" = "shut off" ] || fail "wrong digest: launch left the guest running"
+launch 5 "$name" "$(tail -n 1 "$TEST_TMP/d1")" --json &&
+    [ "$(jget "$OUT" destroyed)" = True ] || fail "launch --json: wrong digest not reported destroyed"
+
+# an ID block the platform refuses: the start fails, exit 5, nothing runs
+define_snp refused 2 0x30000 "authorKey='yes'" \
+    "<idBlock>$(tr -d '\n' <"$TEST_TMP/other.blk")</idBlock><idAuth>$(tr -d '\n' <"$TEST_TMP/other.auth")</idAuth>"
+launch 5 "$name" "$digest" && err_has "refused to start" && err_has "Bad measurement"
+[ "$($V domstate "$name")" = "shut off" ] || fail "refused ID block: the guest runs"
+
+# the emulated root must be named
+expect 2 sevirt -c "$URI" launch "$name" --measurement "$digest" && err_has "ARK and ASK"
 
 finish

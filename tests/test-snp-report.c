@@ -390,6 +390,30 @@ test_parsers(void **state G_GNUC_UNUSED)
     assert_int_equal(t.microcode, 9);
 }
 
+/* A certificate from PEM text in memory (the emulated platform's reply) is
+ * the one its file holds; other text is refused. */
+static void
+test_cert_from_pem(void **state G_GNUC_UNUSED)
+{
+    g_autofree char *p = path_of("trustee-milan-vcek", "ark.pem");
+    g_autofree char *pem = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SevirtSnpCert) from_file = cert("trustee-milan-vcek", "ark.pem");
+    g_autoptr(SevirtSnpCert) from_text = NULL;
+    g_autofree char *cn = NULL;
+
+    assert_true(g_file_get_contents(p, &pem, NULL, NULL));
+    from_text = sevirt_snp_cert_from_pem(pem, "the reply's VCEK", &error);
+    assert_non_null(from_text);
+    cn = sevirt_snp_cert_get_subject_cn(from_text);
+    assert_string_equal(cn, "ARK-Milan");
+    assert_true(sevirt_snp_cert_is_amd_ark(from_text));
+    assert_true(sevirt_snp_cert_verify_issued(from_file, from_text, NULL));
+    assert_null(sevirt_snp_cert_from_pem("-----BEGIN CERTIFICATE-----\nAAAA\n", "the reply's VCEK",
+                                         &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "the reply's VCEK");
+}
+
 int
 main(void)
 {
@@ -400,6 +424,7 @@ main(void)
         cmocka_unit_test(test_negative_veks),
         cmocka_unit_test(test_expectations),
         cmocka_unit_test(test_parsers),
+        cmocka_unit_test(test_cert_from_pem),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

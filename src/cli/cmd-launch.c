@@ -141,6 +141,10 @@ typedef struct {
     char **secrets;
     char *secret_address;
     gboolean no_resume;
+    char *snp_measurement;
+    char *ark;
+    char *ask;
+    char *cert_chain;
 } LaunchOpts;
 
 static GOptionEntry *
@@ -167,6 +171,14 @@ launch_entries(gpointer data)
           N_("guest physical address for the secret, needed when the firmware reserves no secret area"), N_("GPA") },
         { "no-resume", 0, 0, G_OPTION_ARG_NONE, &o->no_resume,
           N_("leave the guest paused after the injection"), NULL },
+        { "measurement", 0, 0, G_OPTION_ARG_STRING, &o->snp_measurement,
+          N_("SEV-SNP: the launch digest expected (hex or base64, as 'sevirt measure --mode snp' prints it)"), N_("HEX") },
+        { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
+          N_("SEV-SNP, emulated platform: its ARK, to verify the report under"), N_("FILE") },
+        { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
+          N_("SEV-SNP, emulated platform: its ASK"), N_("FILE") },
+        { "cert-chain", 0, 0, G_OPTION_ARG_FILENAME, &o->cert_chain,
+          N_("SEV-SNP, emulated platform: ASK and ARK in one PEM file, instead of --ark and --ask"), N_("FILE") },
         { NULL }
     };
 
@@ -359,6 +371,153 @@ print_launch_json(SevirtCli *cli, const SevirtLaunchResult *r, const GError *fai
     sevirt_cli_print_json(cli, json_builder_get_root(b));
 }
 
+/* ---------------------------------------------------------------------- */
+/* launch of an SEV-SNP guest */
+
+/* Options of the SEV launch that mean nothing for SNP. */
+static gboolean
+check_snp_options(const LaunchOpts *o, GError **error)
+{
+    const SevirtCliExpectOptions *x = &o->expect;
+
+    if (o->tek || o->tik || o->tk || o->policy || (o->secrets && o->secrets[0]) ||
+        o->secret_address || o->no_resume || x->firmware || x->kernel || x->initrd ||
+        x->cmdline || x->num_cpus || x->cpu_family || x->cpu_model || x->cpu_stepping ||
+        x->vmsa_fpu_init)
+        return sevirt_cli_usage_error(error, _("--measurement launches an SEV-SNP guest: the SEV options (keys, secrets, policy, firmware, vCPUs) do not apply; compute the digest with 'sevirt measure --mode snp'"));
+    if (o->cert_chain && (o->ark || o->ask))
+        return sevirt_cli_usage_error(error, _("--cert-chain and --ark/--ask are mutually exclusive"));
+    if (!!o->ark != !!o->ask)
+        return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
+    return TRUE;
+}
+
+static void
+print_snp_checks(const SevirtSnpLaunchResult *r)
+{
+    for (guint i = 0; r->checks && i < r->checks->len; i++) {
+        const SevirtSnpCheck *c = r->checks->pdata[i];
+
+        printf("%s %-18s %s\n", c->passed ? "PASS" : "FAIL", c->name, c->detail);
+    }
+}
+
+static void
+print_snp_json(SevirtCli *cli, const SevirtSnpLaunchResult *r, const GError *failure)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *nonce = sevirt_cli_hex(r->nonce, sizeof(r->nonce));
+
+    json_builder_begin_object(b);
+    sevirt_cli_json_add_string(b, "domain", r->name);
+    sevirt_cli_json_add_string(b, "uuid", r->uuid);
+    json_builder_set_member_name(b, "snp");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_set_member_name(b, "emulated");
+    json_builder_add_boolean_value(b, r->emulated);
+    json_builder_set_member_name(b, "launched");
+    json_builder_add_boolean_value(b, failure == NULL);
+    if (failure) {
+        g_autofree char *text = sevirt_cli_error_text(failure);
+
+        sevirt_cli_json_add_string(b, "error", text);
+    }
+    json_builder_set_member_name(b, "started");
+    json_builder_add_boolean_value(b, r->started);
+    json_builder_set_member_name(b, "destroyed");
+    json_builder_add_boolean_value(b, r->destroyed);
+    json_builder_set_member_name(b, "policy");
+    json_builder_add_int_value(b, r->policy);
+    json_builder_set_member_name(b, "id_block");
+    json_builder_add_boolean_value(b, r->id_block);
+    json_builder_set_member_name(b, "report_fetched");
+    json_builder_add_boolean_value(b, r->report_fetched);
+    if (r->report_fetched) {
+        g_autofree char *measurement = sevirt_cli_hex(r->report.measurement, 48);
+
+        sevirt_cli_json_add_string(b, "report_data", nonce);
+        sevirt_cli_json_add_string(b, "measurement", measurement);
+        json_builder_set_member_name(b, "verified");
+        json_builder_add_boolean_value(b, r->verified);
+        json_builder_set_member_name(b, "amd_root");
+        json_builder_add_boolean_value(b, r->amd_root);
+        json_builder_set_member_name(b, "checks");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < r->checks->len; i++) {
+            const SevirtSnpCheck *c = r->checks->pdata[i];
+
+            json_builder_begin_object(b);
+            sevirt_cli_json_add_string(b, "name", c->name);
+            json_builder_set_member_name(b, "passed");
+            json_builder_add_boolean_value(b, c->passed);
+            sevirt_cli_json_add_string(b, "detail", c->detail);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+    }
+    json_builder_end_object(b);
+    sevirt_cli_print_json(cli, json_builder_get_root(b));
+}
+
+static void
+print_snp_text(SevirtCli *cli, const SevirtSnpLaunchResult *r)
+{
+    if (r->emulated)
+        sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
+    if (r->started)
+        sevirt_cli_step(cli, r->id_block ? _("Started SEV-SNP guest '%s': the platform accepted its ID block")
+                                         : _("Started SEV-SNP guest '%s' (no ID block)"), r->name);
+    print_snp_checks(r);
+    if (!r->started || r->report_fetched)
+        return;
+    sevirt_cli_step(cli, _("On SEV-SNP hardware only the guest can ask for its attestation report: have the guest fetch one with a nonce of yours and check it with 'sevirt verify-report'"));
+}
+
+static gboolean
+read_snp_roots(const LaunchOpts *o, SevirtSnpCert **ark, SevirtSnpCert **ask, GError **error)
+{
+    if (o->cert_chain)
+        return sevirt_snp_cert_chain_read(o->cert_chain, ask, ark, error);
+    if (o->ark)
+        return (*ark = sevirt_snp_cert_read(o->ark, error)) &&
+               (*ask = sevirt_snp_cert_read(o->ask, error));
+    return TRUE;
+}
+
+static gboolean
+cmd_launch_snp(SevirtCli *cli, const LaunchOpts *o, const char *domain, GError **error)
+{
+    g_autoptr(SevirtSnpCert) ark = NULL;
+    g_autoptr(SevirtSnpCert) ask = NULL;
+    g_auto(SevirtSnpLaunchResult) result = { 0 };
+    g_autoptr(virDomain) dom = NULL;
+    SevirtSnpLaunchOptions opts = { 0 };
+    guint8 measurement[48];
+    virConnectPtr conn;
+    gboolean ok;
+
+    if (!check_snp_options(o, error) ||
+        !sevirt_snp_bytes_parse("--measurement", o->snp_measurement, measurement,
+                                sizeof(measurement), error) ||
+        !read_snp_roots(o, &ark, &ask, error) ||
+        !(conn = sevirt_cli_connect(cli, error)) ||
+        !(dom = sevirt_lookup_domain(conn, domain, error)))
+        return FALSE;
+    opts.measurement = measurement;
+    opts.ark = ark;
+    opts.ask = ask;
+    ok = sevirt_launch_snp(dom, &opts, &result, error);
+    if (!ok && sevirt_cli_exit_code(*error) != SEVIRT_EXIT_VERIFY)
+        return FALSE;
+    if (cli->json)
+        print_snp_json(cli, &result, ok ? NULL : *error);
+    else
+        print_snp_text(cli, &result);
+    if (ok && result.report_fetched)
+        sevirt_cli_step(cli, _("'%s' runs the verified launch"), result.name);
+    return ok;
+}
+
 static gboolean
 cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
 {
@@ -370,6 +529,10 @@ cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
     g_autoptr(virDomain) dom = NULL;
     virConnectPtr conn;
 
+    if (o->snp_measurement)
+        return cmd_launch_snp(cli, o, args[0], error);
+    if (o->ark || o->ask || o->cert_chain)
+        return sevirt_cli_usage_error(error, _("--ark, --ask and --cert-chain verify an SEV-SNP launch: give --measurement"));
     if (!parse_launch_options(cli, o, &in, &opts, error) ||
         !(conn = sevirt_cli_connect(cli, error)) ||
         !(dom = sevirt_lookup_domain(conn, args[0], error)))
@@ -404,7 +567,7 @@ static const SevirtCmd launch_cmds[] = {
          "making a session with the PDH.  Exit status 4 on a host without SEV."),
       SEVIRT_CMD_OPTIONS(ExportCertsOpts, export_certs_entries), 0, 0, cmd_export_certs, 0 },
     { "launch", N_("DOMAIN"),
-      N_("start an SEV/SEV-ES guest paused, verify its measurement, inject the secret, resume"),
+      N_("start an SEV/SEV-ES guest paused, verify its measurement, inject the secret, resume; or start an SEV-SNP guest and verify its report"),
       N_("The guest must carry the guest owner's dhCert and session ('sevirt session',\n"
          "'sevirt create --attest').  launch starts it paused (or takes it paused at\n"
          "its start), reads its launch measurement, compares it with the one expected\n"
@@ -412,7 +575,14 @@ static const SevirtCmd launch_cmds[] = {
          "secrets and resumes it.  On any mismatch or error the guest is destroyed, no\n"
          "secret is injected and the exit status is 5, with the likely cause.  A guest\n"
          "found paused after it had run (suspended later) is past its launch: it is\n"
-         "left paused, and the exit status is 1."),
+         "left paused, and the exit status is 1.\n"
+         "\n"
+         "With --measurement, launch starts an SEV-SNP guest: the platform enforces its\n"
+         "ID block at the start (a refused start is exit status 5).  On the emulated\n"
+         "platform it then fetches an attestation report with a fresh nonce and\n"
+         "verifies it under the emulated ARK/ASK given (--ark/--ask or --cert-chain;\n"
+         "NOT AMD's root); on a mismatch the guest is destroyed and the exit status\n"
+         "is 5.  On hardware only the guest can ask for its report."),
       SEVIRT_CMD_OPTIONS(LaunchOpts, launch_entries), 1, 1, cmd_launch, 0 },
     { NULL }
 };

@@ -345,6 +345,21 @@ sevirt_snp_cert_read(const char *path, GError **error)
     return cert_wrap(x509);
 }
 
+SevirtSnpCert *
+sevirt_snp_cert_from_pem(const char *pem, const char *what, GError **error)
+{
+    g_autoptr(BIO) bio = BIO_new_mem_buf(pem, -1);
+    X509 *x509 = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+
+    if (!x509) {
+        sevirt_crypto_error(error, SEVIRT_ERROR_INVALID,
+                            _("%s is not a PEM X.509 certificate"), what);
+        return NULL;
+    }
+    ERR_clear_error();
+    return cert_wrap(x509);
+}
+
 gboolean
 sevirt_snp_cert_builtin_roots(const SevirtSnpCert *vek, SevirtSnpCert **ark,
                               SevirtSnpCert **ask, const char **generation,

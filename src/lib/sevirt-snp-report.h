@@ -142,6 +142,8 @@ SevirtSnpCert *sevirt_snp_cert_read(const char *path, GError **error);
  */
 gboolean sevirt_snp_cert_chain_read(const char *path, SevirtSnpCert **ask, SevirtSnpCert **ark,
                                     GError **error);
+/** A certificate in PEM text held in memory (a reply's), named @what in errors. */
+SevirtSnpCert *sevirt_snp_cert_from_pem(const char *pem, const char *what, GError **error);
 void sevirt_snp_cert_free(SevirtSnpCert *cert);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtSnpCert, sevirt_snp_cert_free)
 

@@ -39,6 +39,7 @@
 /* attested launch */
 #include "sevirt-platform.h"
 #include "sevirt-launch.h"
+#include "sevirt-launch-snp.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -27,7 +27,8 @@ expect 0 sevirt complete -- launch --no- && out_has "--no-resume"
 # ------------------------------------------------------------ bad options
 launch() { sevirt -c "$U" launch "$@"; }
 expect 2 launch && err_has "command 'launch' requires DOMAIN"
-expect 2 launch test --tik "$T/tik.bin" && err_has "option --firmware is required" && err_one_line
+expect 2 launch test --tik "$T/tik.bin" && err_has "option --firmware is required" && err_one_line &&
+    err_has "SEV-SNP guest is launched with --measurement"
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" --initrd "$FW" && err_has "--initrd and --cmdline need --kernel"
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" --secret-address 0x800000 &&
     err_has "--secret-address is only used with --secret"

@@ -533,6 +533,9 @@ cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
         return cmd_launch_snp(cli, o, args[0], error);
     if (o->ark || o->ask || o->cert_chain)
         return sevirt_cli_usage_error(error, _("--ark, --ask and --cert-chain verify an SEV-SNP launch: give --measurement"));
+    /* launch's two ways part on --measurement: name it where --firmware is missing */
+    if (!o->expect.firmware)
+        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image an SEV or SEV-ES guest must boot (an SEV-SNP guest is launched with --measurement HEX instead)"));
     if (!parse_launch_options(cli, o, &in, &opts, error) ||
         !(conn = sevirt_cli_connect(cli, error)) ||
         !(dom = sevirt_lookup_domain(conn, args[0], error)))

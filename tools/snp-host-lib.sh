@@ -21,6 +21,7 @@
 snp_host_up() {
     _snp_up=$(SEVIRT_TESTHOSTS_BIND="$2" sh "$1" up 1 --flavour trixie) || return 1
     SNP_HOST=$(echo "$_snp_up" | cut -f1)
+    # shellcheck disable=SC2034 # for the sourcing script
     SNP_URI=$(echo "$_snp_up" | cut -f2)
 }
 

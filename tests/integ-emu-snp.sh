@@ -30,40 +30,30 @@ sh "$TH" rootfs 2>"$TEST_TMP/rootfs.err" || {
 }
 
 # The host sees the build tree (the emulator) at the same path.
-UP=$(SEVIRT_TESTHOSTS_BIND="$abs_top_builddir" sh "$TH" up 1 --flavour trixie 2>"$TEST_TMP/up.err") || {
+. "$abs_top_srcdir/tools/snp-host-lib.sh"
+snp_host_up "$TH" "$abs_top_builddir" 2>"$TEST_TMP/up.err" || {
     sed 's/^/    /' "$TEST_TMP/up.err" >&2
     die "'testhosts.sh up 1 --flavour trixie' failed"
 }
-HOST=$(echo "$UP" | cut -f1)
-URI=$(echo "$UP" | cut -f2)
+HOST=$SNP_HOST
+URI=$SNP_URI
 on_exit "sh '$TH' down $HOST"
 V="virsh -q -c $URI"
 hexec() { sh "$TH" exec "$HOST" "$@"; }
 
-# What 'sevirt emulator-setup' does on a host, done inside the trixie host:
-# the platform identity, owned by the user QEMU runs as, and the /dev/sev
-# placeholder (a null device) libvirt allows in the guest's namespace.
-ids=$(hexec sh -c 'echo "$(id -u libvirt-qemu):$(id -g libvirt-qemu)"')
-hexec "$EMU" --emu-setup "$ids" >"$TEST_TMP/setup.out" 2>&1 ||
-    { cat "$TEST_TMP/setup.out" >&2; die "emulator setup in the test host failed"; }
-hexec sh -c '[ -e /dev/sev ] || mknod -m 600 /dev/sev c 1 3' || die "cannot create /dev/sev in the test host"
-hexec "$EMU" --emu-info >"$TEST_TMP/info.json" || die "--emu-info failed in the test host"
-info() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$TEST_TMP/info.json" "$1"; }
-STATE=$(info state_dir)
-CPU="--vcpu-family $(info cpu_family) --vcpu-model $(info cpu_model) --vcpu-stepping $(info cpu_stepping)"
+snp_host_setup "$TH" "$EMU" "$TEST_TMP" || die "emulator setup in the test host failed"
+STATE=$SNP_STATE
+CPU=$SNP_CPU
 
 # libvirt 11.3 sees SNP on the emulated platform
 expect 0 hexec virsh domcapabilities --emulatorbin "$EMU" --virttype qemu --machine q35 &&
     out_has "<value>sev-snp</value>"
 
-# SNP needs the firmware as a ROM (-bios), whose size QEMU wants in 64 KiB
-# units: Debian's split 4 MiB OVMF, variables first, is such an image.
 WORK="$BASE/snp-test.$$"
 mkdir -p "$WORK" && chmod 755 "$WORK"
 on_exit "rm -rf '$WORK'"
 FW="$WORK/OVMF_4M.fd"
-R="$CACHE/trixie-rootfs/usr/share/OVMF"
-cat "$R/OVMF_VARS_4M.fd" "$R/OVMF_CODE_4M.fd" >"$FW" && chmod 644 "$FW" || die "cannot build $FW"
+snp_firmware "$CACHE" "$FW" || die "cannot build $FW"
 
 # snp_xml NAME VCPUS POLICY [EXTRA-LAUNCHSECURITY-ATTRS EXTRA-ELEMENTS]
 snp_xml() {
@@ -160,8 +150,7 @@ assert r["emulated"] is True
 open(sys.argv[2] + "/report.bin", "wb").write(base64.b64decode(r["report"]))
 open(sys.argv[2] + "/vcek.pem", "w").write(r["vcek"])
 PY
-hexec cat "$STATE/platform/snp-ark.pem" >"$TEST_TMP/ark.pem" &&
-    hexec cat "$STATE/platform/snp-ask.pem" >"$TEST_TMP/ask.pem" || die "cannot read the emulated ARK and ASK"
+snp_roots "$TH" "$TEST_TMP" || die "cannot read the emulated ARK and ASK"
 verify() {
     expect "$1" sevirt verify-report --ark "$TEST_TMP/ark.pem" --ask "$TEST_TMP/ask.pem" \
         --vcek "$TEST_TMP/vcek.pem" --measurement "$digest" --report-data "$nonce" \

@@ -161,7 +161,7 @@ emu_opts_parse(const char *text, const char *implied_key, GError **error)
         if (!json_parser_load_from_data(parser, text, -1, error))
             return NULL;
         root = json_parser_get_root(parser);
-        if (!JSON_NODE_HOLDS_OBJECT(root)) {
+        if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
             g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
                         _("QEMU option value '%s' is not a JSON object"), text);
             return NULL;

@@ -491,8 +491,9 @@ on_qemu_line(EmuChannel *chan G_GNUC_UNUSED, const char *line, GArray *fds, gpoi
 
     /* QEMU never passes descriptors to its monitor clients */
     close_fds(fds);
+    /* a blank line parses, to no root at all */
     if (!json_parser_load_from_data(parser, line, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT((root = json_parser_get_root(parser)))) {
+        !(root = json_parser_get_root(parser)) || !JSON_NODE_HOLDS_OBJECT(root)) {
         g_printerr(_("sevirt-qemu-emu: QEMU sent something that is not a JSON object: %s\n"), line);
         return;
     }
@@ -591,7 +592,7 @@ on_client_line(EmuChannel *chan G_GNUC_UNUSED, const char *line, GArray *fds, gp
         return;
     }
     root = json_parser_get_root(parser);
-    if (!JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
         EmuPending *p = g_new0(EmuPending, 1);
 
         close_fds(fds);

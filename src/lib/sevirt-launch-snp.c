@@ -95,17 +95,12 @@ read_id_keys(const SevirtLaunchSecurity *ls, SnpFacts *f, GError **error)
 static gboolean
 read_snp_facts(virDomainPtr dom, const char *name, SnpFacts *f, GError **error)
 {
-    g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
     g_autofree char *emulator = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
     g_autoptr(SevirtLaunchSecurity) ls = NULL;
 
-    if (!xml) {
-        sevirt_error_libvirt(error, _("Cannot read the definition of domain '%s'"), name);
-        return FALSE;
-    }
-    if (!(doc = sevirt_xml_parse(xml, _("domain XML"), error)))
+    if (!(doc = sevirt_domain_xml_load(dom, 0, error)))
         return FALSE;
     ctx = sevirt_xpath_new(doc);
     if (!(ls = sevirt_launch_security_read(ctx, error)))

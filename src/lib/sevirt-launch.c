@@ -86,16 +86,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DomainFacts, domain_facts_clear)
 static gboolean
 read_domain_facts(virDomainPtr dom, const char *name, DomainFacts *f, GError **error)
 {
-    g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctx = NULL;
     g_autoptr(SevirtLaunchSecurity) ls = NULL;
 
-    if (!xml) {
-        sevirt_error_libvirt(error, _("Cannot read the definition of domain '%s'"), name);
-        return FALSE;
-    }
-    if (!(doc = sevirt_xml_parse(xml, _("domain XML"), error)))
+    if (!(doc = sevirt_domain_xml_load(dom, 0, error)))
         return FALSE;
     ctx = sevirt_xpath_new(doc);
     if (!(ls = sevirt_launch_security_read(ctx, error)))

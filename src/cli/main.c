@@ -5,7 +5,7 @@
  * Built twice.  src/cli/sevirt-full (installed in pkglibexecdir) has every
  * command and links libvirt.  src/cli/sevirt, the installed command, is
  * this file built with SEVIRT_CLI_FRONT: it runs the offline commands of
- * front_groups in-process, linked against libsevirt-core only, and
+ * its own cmd_groups in-process, linked against libsevirt-core only, and
  * execv()s sevirt-full with the same argv for everything else (see
  * front_delegate()).  Loading libvirt and the libraries it pulls in costs
  * more than measuring a firmware image; exec rather than dlopen() of a
@@ -419,6 +419,7 @@ front_delegate(int argc, char **argv)
     int i = front_command_index(argc, argv);
     g_autofree char *full = NULL;
     g_autofree char *msg = NULL;
+    g_autofree char *safe = NULL;
     int err;
 
     if (i >= 0 && find_cmd(argv[i]))
@@ -427,7 +428,8 @@ front_delegate(int argc, char **argv)
     execv(full, argv);
     err = errno;
     msg = g_strdup_printf(_("cannot run %s: %s"), full, g_strerror(err));
-    g_printerr(_("error: %s\n"), msg);
+    safe = sevirt_escape_control(msg, FALSE);
+    g_printerr(_("error: %s\n"), safe);
     exit(SEVIRT_EXIT_FAILURE);
 }
 #endif

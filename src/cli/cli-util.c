@@ -42,14 +42,6 @@ sevirt_cmd_opts_free(SevirtCmdOpts *opts)
     g_free(opts);
 }
 
-virConnectPtr
-sevirt_cli_connect(SevirtCli *cli, GError **error)
-{
-    if (!cli->conn)
-        cli->conn = sevirt_connect(cli->uri, virConnectAuthPtrDefault, error);
-    return cli->conn;
-}
-
 void
 sevirt_cli_step(SevirtCli *cli, const char *fmt, ...)
 {

@@ -41,13 +41,44 @@ sevirt_fleet_host_state_free(SevirtFleetHostState *s)
     g_free(s);
 }
 
+/* "web-2" before "web-10": runs of digits compare as numbers. */
+static int
+natural_compare(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (g_ascii_isdigit(*a) && g_ascii_isdigit(*b)) {
+            const char *ea = a, *eb = b;
+
+            while (*a == '0' && g_ascii_isdigit(a[1]))
+                a++;
+            while (*b == '0' && g_ascii_isdigit(b[1]))
+                b++;
+            for (ea = a; g_ascii_isdigit(*ea); ea++)
+                ;
+            for (eb = b; g_ascii_isdigit(*eb); eb++)
+                ;
+            if (ea - a != eb - b)
+                return ea - a < eb - b ? -1 : 1;
+            for (; a < ea; a++, b++)
+                if (*a != *b)
+                    return *a < *b ? -1 : 1;
+            continue;
+        }
+        if (*a != *b)
+            return (guchar) *a < (guchar) *b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
 static int
 guest_compare(gconstpointer a, gconstpointer b)
 {
     const SevirtFleetGuest *ga = *(SevirtFleetGuest *const *) a;
     const SevirtFleetGuest *gb = *(SevirtFleetGuest *const *) b;
 
-    return strcmp(ga->name, gb->name);
+    return natural_compare(ga->name, gb->name);
 }
 
 static char *
@@ -444,7 +475,12 @@ plan_existing(Planner *p)
                 g_hash_table_insert(found, g_strdup(eg->name), GUINT_TO_POINTER(h));
                 add_action(p, same ? SEVIRT_FLEET_KEEP : SEVIRT_FLEET_REPLACE, eg->name, g,
                            index, h, same ? NULL : g_strdup(_("its spec changed")));
-                load_add(&p->load[h], g);
+                /* A kept guest that runs is already in the host's running
+                 * counts; apply does not start one that does not. */
+                if (same)
+                    p->load[h].guests++;
+                else
+                    load_add(&p->load[h], g);
             }
         }
     }
@@ -489,7 +525,7 @@ action_compare(gconstpointer a, gconstpointer b)
 
     if (x->host != y->host)
         return x->host < y->host ? -1 : 1;
-    return strcmp(x->name, y->name);
+    return natural_compare(x->name, y->name);
 }
 
 static SevirtFleetPlan *

@@ -17,6 +17,7 @@
 #include "sevirt-domain.h"
 #include "sevirt-error.h"
 #include "sevirt-fleet.h"
+#include "sevirt-storage.h"
 
 #define DEFAULT_JOBS_PER_HOST 2
 
@@ -66,19 +67,81 @@ delete_guest(HostRun *hr, const char *name, GError **error)
     return sevirt_domain_delete(dom, FALSE, NULL, NULL, error);
 }
 
+/*
+ * A create that a host crash cut short (its libvirtd killed between the
+ * volumes and the definition) leaves volumes that no rollback removed.
+ * They carry the names sevirt gives this guest's new volumes and seed,
+ * and no domain of that name exists (create is only planned for a missing
+ * name): remove them so that a re-run converges.
+ */
 static gboolean
-create_guest(HostRun *hr, const SevirtFleetAction *a, GError **error)
+remove_leftover_volumes(HostRun *hr, const SevirtFleetAction *a, GError **error)
 {
     g_autoptr(SevirtVmSpec) spec = sevirt_fleet_guest_spec(a->group, a->index, error);
-    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *seed = NULL;
+
+    if (!spec || !sevirt_create_prepare(spec, g_ptr_array_index(hr->caps, a->group->id),
+                                        SEVIRT_SPEC_VALIDATE_DAEMON_DECIDES, NULL, error))
+        return FALSE;
+    seed = g_strconcat(spec->name, SEVIRT_SEED_VOLUME_SUFFIX, NULL);
+    for (guint i = 0; i < spec->disks->len; i++) {
+        const SevirtDiskSpec *d = g_ptr_array_index(spec->disks, i);
+        g_autofree char *pv = NULL;
+        g_autoptr(virStorageVol) vol = NULL;
+
+        if (d->kind != SEVIRT_DISK_NEW_VOLUME &&
+            !(d->kind == SEVIRT_DISK_VOLUME && d->cdrom && g_strcmp0(d->volume, seed) == 0))
+            continue;
+        vol = sevirt_volume_lookup(hr->conn, d->pool, d->volume, NULL);
+        if (!vol)
+            continue;
+        pv = g_strdup_printf("%s/%s", d->pool, d->volume);
+        if (!sevirt_volume_delete(hr->conn, pv, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static virDomainPtr
+create_once(HostRun *hr, const SevirtFleetAction *a, GError **error)
+{
+    g_autoptr(SevirtVmSpec) spec = sevirt_fleet_guest_spec(a->group, a->index, error);
     SevirtCreateOptions opts = {
         .caps = g_ptr_array_index(hr->caps, a->group->id),
         .start = a->group->start,
     };
 
     if (!spec)
-        return FALSE;
-    dom = sevirt_domain_create(hr->conn, spec, &opts, error);
+        return NULL;
+    return sevirt_domain_create(hr->conn, spec, &opts, error);
+}
+
+static gboolean
+domain_exists(virConnectPtr conn, const char *name)
+{
+    g_autoptr(virDomain) dom = virDomainLookupByName(conn, name);
+
+    virResetLastError();
+    return dom != NULL;
+}
+
+static gboolean
+create_guest(HostRun *hr, const SevirtFleetAction *a, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(virDomain) dom = create_once(hr, a, &local);
+
+    /* A volume in the way of a guest that does not exist is left over;
+     * the volumes of a domain that does are never touched. */
+    if (!dom && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS) &&
+        !domain_exists(hr->conn, a->name)) {
+        g_clear_error(&local);
+        if (!remove_leftover_volumes(hr, a, error))
+            return FALSE;
+        dom = create_once(hr, a, &local);
+    }
+    if (!dom)
+        g_propagate_error(error, g_steal_pointer(&local));
     return dom != NULL;
 }
 

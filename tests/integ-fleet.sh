@@ -35,16 +35,15 @@ u3=$(echo "$UP" | sed -n 3p | cut -f2)
 for n in $h1 $h2 $h3; do
     u=$(sh "$TH" uris "$n" | cut -f2)
     mkdir -p "$BASE/$n/pool"
-    virsh -c "$u" pool-define-as default dir --target "$BASE/$n/pool" >/dev/null &&
-        virsh -c "$u" pool-start default >/dev/null &&
-        virsh -c "$u" vol-create-as default base.qcow2 64M --format qcow2 >/dev/null ||
+    if ! virsh -c "$u" pool-define-as default dir --target "$BASE/$n/pool" >/dev/null ||
+        ! virsh -c "$u" pool-start default >/dev/null ||
+        ! virsh -c "$u" vol-create-as default base.qcow2 64M --format qcow2 >/dev/null; then
         die "cannot set up the pool of $n"
+    fi
 done
 
 # count_doms URI: the host's domains
 count_doms() { virsh -c "$1" list --all --name | grep -c .; }
-# count_vols URI: the volumes of its pool
-count_vols() { virsh -c "$1" vol-list default | tail -n +3 | grep -c .; }
 total_doms() { echo $(($(count_doms "$u1") + $(count_doms "$u2") + $(count_doms "$u3"))); }
 # json EXPR: evaluates a Python expression over the JSON in $OUT (as j)
 json() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$OUT"; }

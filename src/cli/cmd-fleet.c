@@ -158,9 +158,20 @@ typedef struct {
     guint *done;           /* per host: finished (done or failed) */
     guint *failed;
     char **state;          /* per host: "connecting", "unreachable", ... */
+    GCancellable *cancel;
     gint64 t0;
     gboolean drawn;
 } Progress;
+
+/* The end of a long URI, which tells hosts apart (their socket paths or
+ * names differ there), in 44 columns. */
+static const char *
+host_label(const char *uri)
+{
+    gsize len = strlen(uri);
+
+    return len > 44 ? uri + len - 44 : uri;
+}
 
 static void
 progress_draw(Progress *p)
@@ -173,10 +184,13 @@ progress_draw(Progress *p)
     for (guint h = 0; h < n; h++) {
         g_autofree char *eta = NULL;
 
-        if (p->done[h] && p->done[h] < p->total[h])
+        if (p->done[h] && p->done[h] < p->total[h] && !g_cancellable_is_cancelled(p->cancel))
             eta = g_strdup_printf(_(", ETA %.0f s"),
                                   (double) elapsed / 1e6 / p->done[h] * (p->total[h] - p->done[h]));
-        printf("\033[2K%-48.48s %4u/%-4u %s%s", host_uri(p->m, h), p->done[h], p->total[h],
+        printf("\033[2K%-44s %4u/%-4u %s%s", host_label(host_uri(p->m, h)), p->done[h],
+               p->total[h],
+               g_cancellable_is_cancelled(p->cancel) && p->done[h] < p->total[h] ?
+               _("stopping: finishing or rolling back the guests being made") :
                p->state[h] ? p->state[h] : "", eta ? eta : "");
         if (p->failed[h])
             printf(_(", %u failed"), p->failed[h]);
@@ -240,7 +254,10 @@ signal_thread(gpointer data)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     if (sigwait(&set, &sig) == 0) {
-        g_printerr(_("Stopping: the guests being made are finished or rolled back...\n"));
+        /* On a terminal the progress lines say it (a line here would
+         * break their redrawing). */
+        if (!isatty(STDOUT_FILENO))
+            g_printerr(_("Stopping: the guests being made are finished or rolled back...\n"));
         g_cancellable_cancel(cancel);
     }
     return NULL;
@@ -293,7 +310,7 @@ run_plan(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m,
     g_autofree guint *failed = g_new0(guint, n);
     g_auto(GStrv) state = g_new0(char *, n + 1);
     Progress p = { cli, m, !cli->quiet && !cli->json && isatty(STDOUT_FILENO), total, done,
-                   failed, state, g_get_monotonic_time(), FALSE };
+                   failed, state, cancel, g_get_monotonic_time(), FALSE };
     SevirtFleetApplyOptions opts = { .cancel = cancel, .progress = progress_cb,
                                      .progress_data = &p };
     guint64 jobs = 0;

@@ -136,7 +136,7 @@ test_load_errors(void **state G_GNUC_UNUSED)
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: {memory: 512, colour: red}}]\n",
           "m.yaml:3:40: unknown key 'colour' in 'the spec'" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: {memory: 64}}]\n",
-          "m.yaml:3:10: group 'x': m.yaml:3:35: Invalid memory size 64 MiB" },
+          "m.yaml:3:35: Invalid memory size 64 MiB: expected 128 to 16777216 MiB (group 'x')" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: bad-memory.yaml}]\n",
           "bad-memory.yaml:1:9: " },
         { "fleet: a\n" HOSTS

@@ -405,8 +405,15 @@ check_group_spec(SevirtFleetGroup *g, GError **error)
     if (!spec)
         return FALSE;
     if (!sevirt_vm_spec_validate(spec, NULL, NULL, &local)) {
-        g_set_error(error, SEVIRT_ERROR, local->code, _("%s: group '%s': %s"), g->location,
-                    g->name, local->message);
+        const char *src = g->spec_path ? g->spec_path : g->manifest->path;
+
+        /* An error at a value already names its place in the file. */
+        if (g_str_has_prefix(local->message, src) && local->message[strlen(src)] == ':')
+            g_set_error(error, SEVIRT_ERROR, local->code, _("%s (group '%s')"), local->message,
+                        g->name);
+        else
+            g_set_error(error, SEVIRT_ERROR, local->code, _("%s: group '%s': %s"), g->location,
+                        g->name, local->message);
         return FALSE;
     }
     g->sev_type = spec->sev_type;

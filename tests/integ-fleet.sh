@@ -5,7 +5,8 @@
 # cloud-init seed each): plan, apply, a second apply that changes nothing,
 # a changed spec replaced, status, max_guests and an SEV type no host has,
 # Ctrl-C mid-apply, a host killed mid-apply and a re-run that converges,
-# destroy.
+# destroy; then a mixed fleet where only a trixie host (libvirt 11.3, the
+# emulated SEV-SNP platform) can take the sev-snp guests.
 . "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
 TH="$abs_top_srcdir/tools/testhosts.sh"
@@ -14,8 +15,19 @@ BASE=${SEVIRT_TESTHOSTS_DIR:-/var/tmp/sevirt-testhosts}-integ-fleet
 SEVIRT_TESTHOSTS_DIR=$BASE
 export SEVIRT_TESTHOSTS_DIR
 
+CACHE=${SEVIRT_TESTHOSTS_CACHE:-/var/cache/sevirt-testhosts}
+EMU=$abs_top_builddir/src/emu/sevirt-qemu-emu
+
 [ "$(id -u)" = 0 ] || skip_or_fail "test hosts need root (namespaces, mounts)"
 require_cmd virsh libvirtd virtlogd unshare nsenter flock ip taskset python3
+if [ ! -f "$CACHE/trixie-rootfs.stamp" ]; then
+    require_cmd mmdebstrap
+fi
+[ -x "$EMU" ] || die "emulator '$EMU' not built"
+sh "$TH" rootfs 2>"$TEST_TMP/rootfs.err" || {
+    sed 's/^/    /' "$TEST_TMP/rootfs.err" >&2
+    skip_or_fail "cannot build the trixie root fs (is deb.debian.org reachable?)"
+}
 
 UP=$(sh "$TH" up 3 2>"$TEST_TMP/up.err") || {
     sed 's/^/    /' "$TEST_TMP/up.err" >&2
@@ -242,5 +254,62 @@ out_has "Fleet '${TEST_PREFIX}f' destroyed: 40 guests removed."
 vols_match_doms
 expect 0 sevirt fleet destroy "$D/fleet.yaml"
 out_has "No guest of the fleet"
+
+# A mixed fleet: only the trixie host, with the emulated SEV-SNP platform
+# set up, can take the sev-snp guests (libvirt 9.0 has no SEV-SNP); the
+# plain ones spread over the others.
+. "$abs_top_srcdir/tools/snp-host-lib.sh"
+snp_host_up "$TH" "$abs_top_builddir" 2>"$TEST_TMP/up.err" || {
+    sed 's/^/    /' "$TEST_TMP/up.err" >&2
+    die "'testhosts.sh up 1 --flavour trixie' failed"
+}
+on_exit "sh '$TH' down $SNP_HOST"
+snp_host_setup "$TH" "$EMU" "$TEST_TMP" || die "emulator setup in the test host failed"
+u4=$SNP_URI
+mkdir -p "$BASE/$SNP_HOST/pool"
+if ! virsh -c "$u4" pool-define-as default dir --target "$BASE/$SNP_HOST/pool" >/dev/null ||
+    ! virsh -c "$u4" pool-start default >/dev/null ||
+    ! virsh -c "$u4" vol-create-as default base.qcow2 64M --format qcow2 >/dev/null; then
+    die "cannot set up the pool of $SNP_HOST"
+fi
+mkdir -p "$BASE/fw"
+snp_firmware "$CACHE" "$BASE/fw/OVMF_4M.fd" || die "cannot build the SNP firmware image"
+cat >"$D/snp.yaml" <<EOF
+memory: 256
+virt_type: qemu
+emulator: $EMU
+firmware: $BASE/fw/OVMF_4M.fd
+networks: [none]
+sev: {type: sev-snp, policy: 0x30000}
+EOF
+cat >"$D/mixed.yaml" <<EOF
+fleet: ${TEST_PREFIX}m
+hosts: ['$u1', '$u2', '$u3', '$u4']
+guests:
+  - {name: 'snp-{index}', count: 4, spec: snp.yaml}
+  - {name: 'plain-{index}', count: 8, spec: web.yaml}
+EOF
+expect 0 sevirt --json fleet plan "$D/mixed.yaml"
+[ "$(json "sorted(set(a['host'] for a in j['actions'] if a['group'] == 'snp-{index}'))")" = "['$u4']" ] ||
+    fail "sev-snp guests placed off the trixie host: $(cat "$OUT")"
+# spread counts every guest of the fleet: the trixie host already has four
+[ "$(json "sorted(set(a['host'] for a in j['actions'] if a['group'] == 'plain-{index}'))")" = \
+  "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$u1" "$u2" "$u3")" ] ||
+    fail "plain guests not spread over the bookworm hosts: $(cat "$OUT")"
+expect 0 sevirt fleet apply "$D/mixed.yaml"
+expect 0 sevirt --json fleet status "$D/mixed.yaml"
+[ "$(json "sorted((g['name'], g['sev'], g['policy']) for h in j['hosts'] for g in h['guests'] if h['uri'] == '$u4' and g['sev'] != 'none')")" = \
+  "[('snp-1', 'sev-snp', '0x30000'), ('snp-2', 'sev-snp', '0x30000'), ('snp-3', 'sev-snp', '0x30000'), ('snp-4', 'sev-snp', '0x30000')]" ] ||
+    fail "status of the mixed fleet: $(cat "$OUT")"
+expect 0 sevirt fleet apply "$D/mixed.yaml"
+out_has "No changes: the fleet '${TEST_PREFIX}m' is as the manifest says (12 guests)."
+# without the trixie host the sev-snp group fits nowhere, each host says why
+sed -i "s|, '$u4'\]|]|" "$D/mixed.yaml"
+expect 4 sevirt fleet plan "$D/mixed.yaml"
+err_has "group 'snp-{index}': 4 of 4 guests fit on no host ($u1: it cannot run sev-snp guests"
+sed -i "s|'$u3'\]|'$u3', '$u4']|" "$D/mixed.yaml"
+expect 0 sevirt fleet destroy "$D/mixed.yaml"
+out_has "12 guests removed"
+[ "$(virsh -c "$u4" list --all --name | grep -c .)" = 0 ] || fail "destroy left guests on the trixie host"
 
 finish

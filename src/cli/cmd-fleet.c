@@ -457,7 +457,7 @@ fleet_status(SevirtCli *cli, const FleetOpts *o G_GNUC_UNUSED, const SevirtFleet
         status_json(cli, m, states);
         return unreachable_error(plan, error);
     }
-    printf("%-40s %-24s %-10s %-8s %-10s %s\n", _("HOST"), _("GUEST"), _("STATE"), _("SEV"),
+    printf("%-44s %-24s %-10s %-8s %-10s %s\n", _("HOST"), _("GUEST"), _("STATE"), _("SEV"),
            _("POLICY"), _("IP"));
     for (guint h = 0; h < states->len; h++) {
         const SevirtFleetHostState *s = g_ptr_array_index(states, h);
@@ -466,7 +466,7 @@ fleet_status(SevirtCli *cli, const FleetOpts *o G_GNUC_UNUSED, const SevirtFleet
             const SevirtFleetGuest *g = g_ptr_array_index(s->guests, i);
             g_autofree char *policy = policy_text(g);
 
-            printf("%-40s %-24s %-10s %-8s %-10s %s\n", s->host->uri, g->name,
+            printf("%-44s %-24s %-10s %-8s %-10s %s\n", host_label(s->host->uri), g->name,
                    sevirt_domain_state_to_string(g->state), sevirt_sev_type_to_string(g->sev_type),
                    policy ? policy : "-", g->address ? g->address : "-");
         }

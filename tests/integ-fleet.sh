@@ -273,6 +273,7 @@ if ! virsh -c "$u4" pool-define-as default dir --target "$BASE/$SNP_HOST/pool" >
     die "cannot set up the pool of $SNP_HOST"
 fi
 mkdir -p "$BASE/fw"
+on_exit "rm -rf '$BASE/fw'"
 snp_firmware "$CACHE" "$BASE/fw/OVMF_4M.fd" || die "cannot build the SNP firmware image"
 cat >"$D/snp.yaml" <<EOF
 memory: 256

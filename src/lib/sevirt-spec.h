@@ -166,9 +166,9 @@ typedef struct {
 
     GPtrArray *owned_volumes;  /* "POOL/VOLUME" created by sevirt, recorded in metadata */
 
-    SevirtFleetMember *fleet;  /* NULL: not a fleet's guest */
-
     GHashTable *marks;         /* spec file key -> "FILE:LINE:COLUMN" (sevirt_vm_spec_set_mark) */
+
+    SevirtFleetMember *fleet;  /* NULL: not a fleet's guest */
 } SevirtVmSpec;
 
 #define SEVIRT_DEFAULT_VCPUS 1

@@ -518,6 +518,89 @@ test_survey_unreachable(void **state G_GNUC_UNUSED)
     assert_string_equal(created, "w1@1 w2@1");
 }
 
+/* ------------------------------------------------------------------ */
+/* apply, each host through a connection of its own */
+
+typedef struct {
+    guint done;
+    guint failed;
+    guint host_failed;
+} Events;
+
+static void
+count_event(SevirtFleetEventKind kind, guint host G_GNUC_UNUSED,
+            const SevirtFleetAction *a G_GNUC_UNUSED, const char *message G_GNUC_UNUSED,
+            gpointer data)
+{
+    Events *e = data;
+
+    e->done += kind == SEVIRT_FLEET_EVENT_DONE;
+    e->failed += kind == SEVIRT_FLEET_EVENT_FAILED;
+    e->host_failed += kind == SEVIRT_FLEET_EVENT_HOST_FAILED;
+}
+
+static void
+result_clear(gpointer data)
+{
+    g_free(((SevirtFleetHostResult *) data)->error);
+}
+
+static void
+test_apply(void **state G_GNUC_UNUSED)
+{
+    /* test:///default is fresh for each connection: what apply makes there
+     * is gone after, so the plan comes from hosts built by hand. */
+    g_autoptr(SevirtFleetManifest) m = parse_ok(
+        "fleet: f\nhosts: [test:///default, 'qemu+unix:///system?socket=/nonexistent/sock']\n"
+        "guests: [{name: 'w{index}', count: 4, spec: web.yaml, placement: pack}]\n");
+    g_autoptr(GPtrArray) states = states_new(m);
+    g_autoptr(SevirtFleetPlan) plan = NULL;
+    g_autoptr(GArray) results = g_array_new(FALSE, TRUE, sizeof(SevirtFleetHostResult));
+    g_autoptr(GError) error = NULL;
+    Events events = { 0 };
+    SevirtFleetApplyOptions opts = { .jobs_per_host = 3, .progress = count_event,
+                                     .progress_data = &events };
+    SevirtFleetHostResult *r;
+
+    g_array_set_clear_func(results, result_clear);
+    /* host 0 holds w1..w3 (pack), host 1 w4 and, for the plan, an old w9 */
+    ((SevirtFleetHost *) g_ptr_array_index(m->hosts, 0))->max_guests = 3;
+    add_guest(g_ptr_array_index(states, 1), "w9", "w{index}", "old");
+    plan = sevirt_fleet_plan(m, states);
+    assert_int_equal(sevirt_fleet_plan_count(plan, SEVIRT_FLEET_CREATE), 4);
+    assert_int_equal(sevirt_fleet_plan_count(plan, SEVIRT_FLEET_DELETE), 1);
+
+    /* host 1 does not answer: its two actions are not tried, host 0's done */
+    assert_false(sevirt_fleet_apply(m, plan, &opts, results, &error));
+    assert_non_null(error);
+    assert_int_equal(error->code, SEVIRT_ERROR_PARTIAL);
+    assert_non_null(strstr(error->message, "3 changes made, 0 failed, 2 not tried; unreachable hosts: 1"));
+    assert_int_equal(results->len, 2);
+    r = &g_array_index(results, SevirtFleetHostResult, 0);
+    assert_int_equal(r->done, 3);
+    assert_null(r->error);
+    r = &g_array_index(results, SevirtFleetHostResult, 1);
+    assert_int_equal(r->skipped, 2);
+    assert_non_null(r->error);
+    assert_int_equal(events.done, 3);
+    assert_int_equal(events.host_failed, 1);
+
+    /* cancelled before it starts: nothing tried */
+    {
+        g_autoptr(GCancellable) cancel = g_cancellable_new();
+        g_autoptr(GArray) again = g_array_new(FALSE, TRUE, sizeof(SevirtFleetHostResult));
+        g_autoptr(GError) stopped = NULL;
+
+        g_array_set_clear_func(again, result_clear);
+        g_cancellable_cancel(cancel);
+        opts.cancel = cancel;
+        assert_false(sevirt_fleet_apply(m, plan, &opts, again, &stopped));
+        assert_int_equal(stopped->code, SEVIRT_ERROR_PARTIAL);
+        assert_non_null(strstr(stopped->message, "Cancelled: 0 changes made"));
+        assert_int_equal(g_array_index(again, SevirtFleetHostResult, 0).skipped, 3);
+    }
+}
+
 int
 main(void)
 {
@@ -532,6 +615,7 @@ main(void)
         cmocka_unit_test(test_plan_diff),
         cmocka_unit_test(test_host_read),
         cmocka_unit_test(test_survey_unreachable),
+        cmocka_unit_test(test_apply),
     };
     int failed;
 

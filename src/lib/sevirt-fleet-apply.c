@@ -234,7 +234,7 @@ apply_outcome(const SevirtFleetApplyOptions *opts, GArray *results, GError **err
     }
     if (failed || skipped) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_PARTIAL,
-                    _("Partly applied: %u changes made, %u failed, %u not tried (%u hosts unreachable); run it again to converge"),
+                    _("Partly applied: %u changes made, %u failed, %u not tried; unreachable hosts: %u; run it again to converge"),
                     done, failed, skipped, hosts_down);
         return FALSE;
     }

@@ -166,6 +166,22 @@ err_has "group 'es-{index}': 2 of 2 guests fit on no host"
 err_has "$u1: it cannot run sev-es guests; $u2: max_guests 8 reached; $u3: it cannot run sev-es guests"
 err_one_line
 [ "$(total_doms)" = 34 ] || fail "a plan that does not fit made something"
+# started guests: the memory a host has left is checked before anything is
+# made; guests that fit are started (two small ones: TCG is costly here)
+plain='virt_type: qemu, networks: [none], sev: {type: none}'
+manifest 30 "  - {name: 'big-{index}', start: true, spec: {memory: 1048576, $plain}}"
+expect 4 sevirt fleet apply "$D/fleet.yaml"
+err_has "group 'big-{index}': 1 of 1 guests fit on no host ($u1: not enough memory ("
+[ "$(total_doms)" = 34 ] || fail "a plan that does not fit made something"
+manifest 30 "  - {name: 'run-{index}', count: 2, start: true, placement: pack, spec: {memory: 128, $plain}}"
+expect 0 sevirt fleet apply "$D/fleet.yaml"
+[ "$(virsh -c "$u1" domstate run-2)" = running ] || fail "run-2 was not started"
+expect 0 sevirt fleet status "$D/fleet.yaml"
+[ "$(grep -c ' running ' "$OUT")" = 2 ] || fail "status of the started guests: $(cat "$OUT")"
+manifest 30
+expect 0 sevirt fleet apply "$D/fleet.yaml"
+out_has "Plan: 0 to create, 0 to replace, 2 to delete, 34 unchanged."
+
 # ... and one that does not fit on h2 any more goes elsewhere
 manifest 33
 expect 0 sevirt --json fleet plan "$D/fleet.yaml"

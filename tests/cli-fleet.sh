@@ -18,6 +18,8 @@ expect 2 sevirt fleet plan && err_has "sevirt fleet"
 expect 2 sevirt fleet launch "$data/none.yaml" && err_has "Unknown fleet action 'launch'" &&
     err_one_line
 expect 7 sevirt fleet plan "$TEST_TMP/missing.yaml" && err_has "missing.yaml" && err_one_line
+expect 2 sevirt fleet apply -j 0 "$TEST_TMP/missing.yaml" &&
+    err_has "--jobs must be a number from 1 to 64, not '0'" && err_one_line
 
 cp "$data/web.yaml" "$TEST_TMP/web.yaml"
 m=$TEST_TMP/m.yaml

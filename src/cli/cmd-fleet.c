@@ -299,7 +299,7 @@ results_text(SevirtCli *cli, const SevirtFleetManifest *m, GArray *results)
 }
 
 static gboolean
-run_plan(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m,
+run_plan(SevirtCli *cli, guint jobs, const SevirtFleetManifest *m,
          const SevirtFleetPlan *plan, GError **error)
 {
     guint n = m->hosts->len;
@@ -313,14 +313,9 @@ run_plan(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m,
                    failed, state, cancel, g_get_monotonic_time(), FALSE };
     SevirtFleetApplyOptions opts = { .cancel = cancel, .progress = progress_cb,
                                      .progress_data = &p };
-    guint64 jobs = 0;
     gboolean ok;
 
-    if (o->jobs && !sevirt_parse_uint("--jobs", o->jobs, 64, &jobs, error))
-        return FALSE;
-    if (o->jobs && jobs == 0)
-        return sevirt_cli_usage_error(error, _("--jobs must be from 1 to 64"));
-    opts.jobs_per_host = (guint) jobs;
+    opts.jobs_per_host = jobs;
     g_array_set_clear_func(results, host_result_clear);
     for (guint i = 0; i < plan->actions->len; i++) {
         const SevirtFleetAction *a = g_ptr_array_index(plan->actions, i);
@@ -342,8 +337,7 @@ run_plan(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m,
 /* the actions */
 
 static gboolean
-fleet_plan(SevirtCli *cli, const FleetOpts *o G_GNUC_UNUSED, const SevirtFleetManifest *m,
-           GError **error)
+fleet_plan(SevirtCli *cli, const SevirtFleetManifest *m, GError **error)
 {
     g_autoptr(GPtrArray) states = sevirt_fleet_survey(m, FALSE);
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
@@ -357,7 +351,7 @@ fleet_plan(SevirtCli *cli, const FleetOpts *o G_GNUC_UNUSED, const SevirtFleetMa
 }
 
 static gboolean
-fleet_apply(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m, GError **error)
+fleet_apply(SevirtCli *cli, guint jobs, const SevirtFleetManifest *m, GError **error)
 {
     g_autoptr(GPtrArray) states = sevirt_fleet_survey(m, FALSE);
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
@@ -377,14 +371,14 @@ fleet_apply(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m, GE
                sevirt_fleet_plan_count(plan, SEVIRT_FLEET_DELETE),
                sevirt_fleet_plan_count(plan, SEVIRT_FLEET_KEEP));
     }
-    if (!run_plan(cli, o, m, plan, error))
+    if (!run_plan(cli, jobs, m, plan, error))
         return FALSE;
     sevirt_cli_step(cli, _("Fleet '%s' applied."), m->name);
     return unreachable_error(plan, error);
 }
 
 static gboolean
-fleet_destroy(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m, GError **error)
+fleet_destroy(SevirtCli *cli, guint jobs, const SevirtFleetManifest *m, GError **error)
 {
     g_autoptr(GPtrArray) states = sevirt_fleet_survey(m, FALSE);
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan_destroy(m, states);
@@ -394,7 +388,7 @@ fleet_destroy(SevirtCli *cli, const FleetOpts *o, const SevirtFleetManifest *m, 
         sevirt_cli_step(cli, _("No guest of the fleet '%s' found."), m->name);
         return unreachable_error(plan, error);
     }
-    if (!run_plan(cli, o, m, plan, error))
+    if (!run_plan(cli, jobs, m, plan, error))
         return FALSE;
     sevirt_cli_step(cli, _("Fleet '%s' destroyed: %u guests removed."), m->name,
                     plan->actions->len);
@@ -446,8 +440,7 @@ status_json(SevirtCli *cli, const SevirtFleetManifest *m, GPtrArray *states)
 }
 
 static gboolean
-fleet_status(SevirtCli *cli, const FleetOpts *o G_GNUC_UNUSED, const SevirtFleetManifest *m,
-             GError **error)
+fleet_status(SevirtCli *cli, const SevirtFleetManifest *m, GError **error)
 {
     g_autoptr(GPtrArray) states = sevirt_fleet_survey(m, TRUE);
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
@@ -484,19 +477,24 @@ cmd_fleet(SevirtCli *cli, gconstpointer data, char **args, GError **error)
 {
     const FleetOpts *o = data;
     g_autoptr(SevirtFleetManifest) m = NULL;
+    guint64 jobs = 0;
 
     if (!g_strv_contains(fleet_actions, args[0]))
         return sevirt_cli_usage_error(error, _("Unknown fleet action '%s' (plan, apply, status or destroy)"),
                                       args[0]);
+    /* Checked before any host is asked. */
+    if (o->jobs && (!sevirt_parse_uint("--jobs", o->jobs, 64, &jobs, NULL) || jobs == 0))
+        return sevirt_cli_usage_error(error, _("--jobs must be a number from 1 to 64, not '%s'"),
+                                      o->jobs);
     if (!(m = sevirt_fleet_manifest_load(args[1], error)))
         return FALSE;
     if (g_str_equal(args[0], "plan"))
-        return fleet_plan(cli, o, m, error);
+        return fleet_plan(cli, m, error);
     if (g_str_equal(args[0], "apply"))
-        return fleet_apply(cli, o, m, error);
+        return fleet_apply(cli, (guint) jobs, m, error);
     if (g_str_equal(args[0], "status"))
-        return fleet_status(cli, o, m, error);
-    return fleet_destroy(cli, o, m, error);
+        return fleet_status(cli, m, error);
+    return fleet_destroy(cli, (guint) jobs, m, error);
 }
 
 static const SevirtCmd fleet_cmds[] = {

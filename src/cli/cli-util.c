@@ -119,6 +119,8 @@ sevirt_cli_exit_code(const GError *error)
         return SEVIRT_EXIT_TIMEOUT;
     case SEVIRT_ERROR_NOT_FOUND:
         return SEVIRT_EXIT_NOT_FOUND;
+    case SEVIRT_ERROR_PARTIAL:
+        return SEVIRT_EXIT_PARTIAL;
     case SEVIRT_ERROR_EXISTS:
     case SEVIRT_ERROR_FAILED:
     default:

@@ -44,6 +44,7 @@ static const SevirtCmdGroup *const cmd_groups[] = {
     &sevirt_cmds_snp,
     &sevirt_cmds_launch,
     &sevirt_cmds_emu,
+    &sevirt_cmds_fleet,
     NULL,
 };
 #endif
@@ -294,6 +295,7 @@ run_complete(char **words)
     guint n = words ? g_strv_length(words) : 0;
     const char *cur = n ? words[n - 1] : "";
     const SevirtCmd *cmd = NULL;
+    guint cmd_at = 0;
 
     for (guint i = 0; i + 1 < n; i++) {
         if (words[i][0] != '-') {
@@ -302,12 +304,19 @@ run_complete(char **words)
                           g_str_equal(words[i - 1], "--connect")))
                 continue;
             cmd = find_cmd(words[i]);
+            cmd_at = i;
             break;
         }
     }
 
     if (cur[0] == '-') {
         complete_options(cmd, cur);
+        return SEVIRT_EXIT_OK;
+    }
+    if (cmd && cmd->subcommands && cmd_at + 2 == n) {
+        for (guint i = 0; cmd->subcommands[i]; i++)
+            if (g_str_has_prefix(cmd->subcommands[i], cur))
+                printf("%s\n", cmd->subcommands[i]);
         return SEVIRT_EXIT_OK;
     }
     if (cmd)

@@ -10,7 +10,9 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/globals.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #include "sevirt-error.h"
 
@@ -43,6 +45,11 @@ sevirt_libvirt_init_once(gpointer data G_GNUC_UNUSED)
     virInitialize();
     virSetErrorFunc(NULL, sevirt_libvirt_silence);
     xmlSetGenericErrorFunc(NULL, sevirt_xml_silence);
+#if LIBXML_VERSION < 21200
+    /* libxml2's handler is per thread: threads started later (a fleet's
+     * host workers) take this default.  Newer libxml2 deprecates it. */
+    xmlThrDefSetGenericErrorFunc(NULL, sevirt_xml_silence);
+#endif
     return NULL;
 }
 

@@ -508,7 +508,7 @@ load_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *v, GError **error)
         return FALSE;
     if (!a->ark != !a->ask)
         return sevirt_yaml_error(error, ld->what, v,
-                                 _("'ark' and 'ask' go together: another root is both its keys"));
+                                 _("'ark' and 'ask' go together: the ARK and ASK files of another root"));
     g->attest = g_steal_pointer(&a);
     return TRUE;
 }

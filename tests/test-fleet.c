@@ -107,7 +107,7 @@ test_load_attest(void **state G_GNUC_UNUSED)
         "    spec: web.yaml\n"
         "    sev: sev-es\n"
         "    attest: {keys_dir: keys, firmware: /fw/OVMF.fd, secret: 'luks-key:disk.key',\n"
-        "             ark: ark.cert, ask: ask.cert}\n"
+        "             ark: ark.cert, ask: ask.cert, secret_address: 0x800000}\n"
         "  - name: b\n"
         "    spec: web.yaml\n"
         "    sev: sev\n"
@@ -126,12 +126,15 @@ test_load_attest(void **state G_GNUC_UNUSED)
     assert_true(sevirt_guid_equal(&g->attest->secret_guid, &sevirt_secret_guid_luks_key));
     assert_string_equal(g->attest->ark, ark);
     assert_string_equal(g->attest->ask, ask);
+    assert_true(g->attest->secret_address_set);
+    assert_int_equal(g->attest->secret_address, 0x800000);
     assert_true(g->start);
     assert_int_equal(g->sev_type, SEVIRT_SEV_ES);
     g = g_ptr_array_index(m->groups, 1);
     assert_string_equal(g->attest->keys_dir, "/k");
     assert_null(g->attest->secret_file);
     assert_null(g->attest->ark);
+    assert_false(g->attest->secret_address_set);
     /* the same spec with and without attest makes different guests */
     assert_string_not_equal(g->hash, plain);
 }
@@ -178,7 +181,7 @@ test_load_errors(void **state G_GNUC_UNUSED)
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: k}}]\n",
           "m.yaml:3:54: 'attest' needs 'firmware'" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, pdh: p}}]\n",
-          "m.yaml:3:90: unknown key 'pdh' in 'attest' (known keys: keys_dir, firmware, secret, ark, ask)" },
+          "m.yaml:3:90: unknown key 'pdh' in 'attest' (known keys: keys_dir, firmware, secret, secret_address, ark, ask)" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret: disk.key}}]\n",
           "m.yaml:3:98: 'secret' must be GUID-OR-ALIAS:FILE, not 'disk.key'" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret: 'disk:k'}}]\n",
@@ -187,6 +190,8 @@ test_load_errors(void **state G_GNUC_UNUSED)
           "m.yaml:3:54: 'ark' and 'ask' go together" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, keys_dir: again}}]\n",
           "m.yaml:3:90: duplicate key 'keys_dir' in 'attest'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret_address: low}}]\n",
+          "m.yaml:3:106: 'secret_address' must be a whole number from 0" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
           "m.yaml:3:44: group 'x': 'attest' needs sev or sev-es guests, not none" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev-snp, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",

@@ -85,6 +85,8 @@ launch(virDomainPtr dom, const Session *s, GError **error)
         .firmware_name = at->firmware,
         .policy_set = TRUE,
         .policy = s->policy,
+        .secret_address_set = at->secret_address_set,
+        .secret_address = at->secret_address,
     };
 
     if (!(tek = sevirt_file_read_secret(s->files.tek, SEVIRT_TRANSPORT_KEY_SIZE, FALSE, error)) ||

@@ -481,7 +481,8 @@ load_attest_secret(Loader *ld, SevirtFleetAttest *a, yaml_node_t *v, GError **er
 static gboolean
 load_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *v, GError **error)
 {
-    static const char *const keys[] = { "keys_dir", "firmware", "secret", "ark", "ask", NULL };
+    static const char *const keys[] = { "keys_dir", "firmware", "secret", "secret_address",
+                                        "ark", "ask", NULL };
     g_autoptr(SevirtFleetAttest) a = g_new0(SevirtFleetAttest, 1);
     yaml_node_t *k;
 
@@ -500,6 +501,11 @@ load_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *v, GError **error)
     if ((k = sevirt_yaml_mapping_get(ld->doc, v, "secret")) &&
         !load_attest_secret(ld, a, k, error))
         return FALSE;
+    if ((k = sevirt_yaml_mapping_get(ld->doc, v, "secret_address"))) {
+        if (!want_uint(ld, "secret_address", k, 0, G_MAXUINT64, &a->secret_address, error))
+            return FALSE;
+        a->secret_address_set = TRUE;
+    }
     if ((k = sevirt_yaml_mapping_get(ld->doc, v, "ark")) &&
         !want_path(ld, "ark", k, &a->ark, error))
         return FALSE;

@@ -50,6 +50,8 @@ typedef struct {
     char *firmware;        /* the owner's copy of the firmware the guests boot */
     char *secret_file;     /* (nullable) the secret to inject ... */
     SevirtGuid secret_guid;/* ... under this GUID */
+    gboolean secret_address_set;  /* inject at this guest physical address, for */
+    guint64 secret_address;       /* a firmware that reserves no secret area */
     char *ark;             /* (nullable) another root, with its ASK */
     char *ask;
 } SevirtFleetAttest;

@@ -29,6 +29,8 @@ typedef struct {
     char *emulator;
     char *virt_type;
     char *pool;
+    gboolean no_kernel_hashes;
+    char *firmware;
 } RunOpts;
 
 static GOptionEntry *
@@ -56,8 +58,13 @@ run_entries(gpointer data)
           N_("an environment variable of the command; repeatable"), N_("KEY=VALUE") },
         { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &o->emulator,
           N_("emulator binary (default: the host's)"), N_("PATH") },
+        { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &o->firmware,
+          N_("SEV types: firmware image (default: libvirt picks one)"), N_("PATH") },
         { "virt-type", 0, 0, G_OPTION_ARG_STRING, &o->virt_type,
           N_("kvm (default) or qemu (TCG)"), N_("TYPE") },
+        { "no-kernel-hashes", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel_hashes,
+          N_("SEV types: do not measure the kernel, initrd and command line (for firmware "
+             "without a hashes area; the job is then not part of the measurement)"), NULL },
         { "pool", 0, 0, G_OPTION_ARG_STRING, &o->pool,
           N_("remote hosts: the pool the kernel and initrd are uploaded to for the run "
              "(default: default)"), N_("POOL") },
@@ -120,7 +127,10 @@ parse_spec(const RunOpts *o, SevirtVmSpec *spec, GError **error)
             return FALSE;
         spec->virt_type_set = TRUE;
     }
+    if (o->no_kernel_hashes)
+        spec->kernel_hashes = SEVIRT_TRISTATE_NO;
     spec->emulator = g_strdup(o->emulator);
+    spec->firmware = g_strdup(o->firmware);
     for (guint i = 0; o->shares && o->shares[i]; i++) {
         SevirtShareSpec *share = sevirt_share_spec_parse("--share", o->shares[i], error);
 
@@ -249,6 +259,8 @@ cmd_run(SevirtCli *cli, gconstpointer data, char **args, GError **error)
     if (o->timeout && !sevirt_parse_uint("--timeout", o->timeout, G_MAXUINT / 2, &timeout, error))
         return FALSE;
 
+    if (sevirt_emulator_is_emulated(spec->emulator))
+        sevirt_cli_warn(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
     watch.cancellable = cancellable;
     watch_signals(&watch);
     if (!sevirt_event_loop_start(error))

@@ -177,6 +177,10 @@ sevirt_run_domxml(const SevirtVmSpec *spec, GError **error)
         xmlUnsetProp(node, BAD_CAST "firmware");
         remove_child(node, "firmware");
     }
+    /* A transient job keeps no UEFI variables: no NVRAM file to make or leave. */
+    node = node ? child_named(node, "loader") : NULL;
+    if (node)
+        xmlSetProp(node, BAD_CAST "stateless", BAD_CAST "yes");
     node = child_named(root, "devices");
     if (!node) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("The domain XML has no <devices>"));

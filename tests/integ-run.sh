@@ -17,10 +17,17 @@ V="virsh -q -c $TEST_URI"
 R="sevirt -c $TEST_URI run --virt-type qemu --memory 256 --timeout 120"
 
 # The run guests this test started; on_exit destroys any left over.
-on_exit "for d in \$($V list --name | grep '^sevirt-run-'); do $V destroy \$d; done"
+on_exit "for d in \$(cat '$TEST_TMP'/*err 2>/dev/null | grep -o 'sevirt-run-[0-9a-f]*'); do $V destroy \$d; done"
+# nothing_left CASE [FILE...]: the guests named in FILEs (default: the last
+# expect's stderr, where run names its guest) exist no more.
 nothing_left() {
-    left=$($V list --all --name | grep '^sevirt-run-' || true)
-    [ -z "$left" ] || fail "$1: guests left behind: $left"
+    _case=$1
+    shift
+    [ $# -gt 0 ] || set -- "$ERR"
+    for _g in $(grep -h -o "sevirt-run-[0-9a-f]*" "$@" | sort -u); do
+        $V dominfo "$_g" >/dev/null 2>&1 && fail "$_case: guest $_g left behind"
+    done
+    [ -n "$(grep -h -o "sevirt-run-[0-9a-f]*" "$@")" ] || fail "$_case: no guest named in $*"
 }
 
 chmod 755 "$TEST_TMP"
@@ -69,14 +76,15 @@ wait $p2; s2=$?
     fail "parallel run 1: exit $s1, output '$(cat "$TEST_TMP/p1.out" "$TEST_TMP/p1.err")'"
 [ "$s2" = 5 ] && [ "$(cat "$TEST_TMP/p2.out")" = second ] ||
     fail "parallel run 2: exit $s2, output '$(cat "$TEST_TMP/p2.out" "$TEST_TMP/p2.err")'"
-nothing_left "parallel runs"
+nothing_left "parallel runs" "$TEST_TMP/p1.err" "$TEST_TMP/p2.err"
 
-# wait_guest: the name of the one run guest, once it runs
+# wait_guest FILE: the name of the run guest that FILE (run's stderr)
+# names, once it runs
 wait_guest() {
     i=0
     while [ $i -lt 100 ]; do
-        g=$($V list --name | grep '^sevirt-run-' | head -n1)
-        [ -n "$g" ] && { echo "$g"; return 0; }
+        g=$(grep -o 'sevirt-run-[0-9a-f]*' "$1" | head -n1)
+        [ -n "$g" ] && $V domstate "$g" 2>/dev/null | grep -q running && { echo "$g"; return 0; }
         sleep 0.2
         i=$((i + 1))
     done
@@ -86,7 +94,7 @@ wait_guest() {
 # 6. the guest destroyed from outside: a clear error, 125
 $R -- sleep 600 >"$TEST_TMP/k.out" 2>"$TEST_TMP/k.err" 9>&- &
 pk=$!
-if g=$(wait_guest); then
+if g=$(wait_guest "$TEST_TMP/k.err"); then
     sleep 3
     $V destroy "$g" >/dev/null || fail "cannot destroy $g"
 fi
@@ -94,24 +102,23 @@ wait $pk; sk=$?
 [ "$sk" = 125 ] || fail "guest destroyed from outside: exit $sk, expected 125"
 grep -q "stopped before the command finished: it was destroyed" "$TEST_TMP/k.err" ||
     fail "guest destroyed from outside: stderr '$(cat "$TEST_TMP/k.err")'"
-nothing_left "destroyed from outside"
+nothing_left "destroyed from outside" "$TEST_TMP/k.err"
 
 # 7. SIGTERM: the guest is destroyed, 128 + 15 (the binary itself, not
 # the shell function sevirt, must get the signal)
 "$SEVIRT" -c "$TEST_URI" run --virt-type qemu --memory 256 --timeout 120 -- sleep 600 >"$TEST_TMP/t.out" 2>"$TEST_TMP/t.err" 9>&- &
 pt=$!
-wait_guest >/dev/null && sleep 1
+wait_guest "$TEST_TMP/t.err" >/dev/null && sleep 1
 kill -TERM $pt
 wait $pt; st=$?
 [ "$st" = 143 ] || fail "SIGTERM: exit $st, expected 143 ($(cat "$TEST_TMP/t.err"))"
 grep -q "interrupted; guest 'sevirt-run-[0-9a-f]*' destroyed" "$TEST_TMP/t.err" ||
     fail "SIGTERM: stderr '$(cat "$TEST_TMP/t.err")'"
-nothing_left "SIGTERM"
+nothing_left "SIGTERM" "$TEST_TMP/t.err"
 
 # 8. errors before anything starts: one line, nothing made
 expect 2 $R --env NOEQUALS -- true && err_one_line
 err_has "Environment item 'NOEQUALS' is not KEY=VALUE"
 expect 7 $R --kernel "$TEST_TMP/none" -- true && err_one_line
-nothing_left "bad options"
 
 finish

@@ -66,8 +66,8 @@ run_entries(gpointer data)
           N_("SEV types: do not measure the kernel, initrd and command line (for firmware "
              "without a hashes area; the job is then not part of the measurement)"), NULL },
         { "pool", 0, 0, G_OPTION_ARG_STRING, &o->pool,
-          N_("remote hosts: the pool the kernel and initrd are uploaded to for the run "
-             "(default: default)"), N_("POOL") },
+          N_("upload the kernel and initrd into this pool for the run (remote hosts: "
+             "always, default: default)"), N_("POOL") },
         { NULL }
     };
 

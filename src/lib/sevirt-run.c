@@ -596,7 +596,9 @@ sevirt_run(virConnectPtr conn, const SevirtRunOptions *opts, SevirtRunResult *re
     job.state.pending[1] = g_byte_array_new();
     job.state.status = g_string_new(NULL);
 
-    if (!sevirt_conn_is_local(conn) && !upload_boot_files(conn, opts, uploaded, error))
+    /* A remote host cannot read our files; a pool asked for is used anyway. */
+    if ((opts->pool || !sevirt_conn_is_local(conn)) &&
+        !upload_boot_files(conn, opts, uploaded, error))
         goto out;
     xml = sevirt_run_domxml(opts->spec, error);
     if (!xml || !start_guest(&job, xml, error))

@@ -69,8 +69,8 @@ typedef struct {
     char **argv;                  /* the command, at least one element */
     char **env;                   /* (nullable) KEY=VALUE each */
     guint timeout_s;              /* 0: none */
-    const char *pool;             /* remote hosts: where kernel and initrd are uploaded
-                                   * (NULL: "default") */
+    const char *pool;             /* where kernel and initrd are uploaded for the run:
+                                   * always when given, else "default" on a remote host */
     SevirtRunOutputFunc output;
     gpointer output_data;
     SevirtProgressFunc progress;  /* (nullable) one line per step */
@@ -108,8 +108,8 @@ char *sevirt_run_domxml(const SevirtVmSpec *spec, GError **error);
  * Creates the transient guest paused (virDomainCreateXML, destroyed
  * automatically should this connection close), opens its channels as
  * libvirt streams, resumes it and relays its output until it reports the
- * command's exit status; then destroys what is left of it and, on a remote
- * host, deletes the kernel and initrd volumes it uploaded.  Returns FALSE
+ * command's exit status; then destroys what is left of it and deletes the
+ * kernel and initrd volumes it uploaded (remote host, or @opts->pool).  Returns FALSE
  * only when the guest could not be set up or started; how the run ended is
  * in @result.
  */

@@ -29,6 +29,11 @@
 
 /* How long output may still trail the status line, or the guest's stop. */
 #define DRAIN_TIMEOUT_US (2 * G_TIME_SPAN_SECOND)
+/* The guest writes its status after its output has left it: once the
+ * status is in, output still on its way through libvirtd comes at once.
+ * This much quiet after the status ends the job without waiting for the
+ * guest to power off and its channels to close. */
+#define QUIET_AFTER_STATUS_US (250 * G_TIME_SPAN_MILLISECOND)
 /* How often the caller's thread looks at the cancellable. */
 #define TICK_US (100 * G_TIME_SPAN_MILLISECOND)
 
@@ -503,12 +508,15 @@ wait_job(RunJob *job, SevirtRunResult *result)
     gint64 deadline = opts->timeout_s ? g_get_monotonic_time() +
                       (gint64) opts->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
     gint64 drain_until = 0;
+    gint64 last_output = 0;
     gboolean have_status = FALSE;
 
     g_mutex_lock(&state->lock);
     for (;;) {
         gint64 now;
 
+        if (state->pending[0]->len || state->pending[1]->len)
+            last_output = g_get_monotonic_time();
         flush_output(job);
         if (!have_status && parse_status(state->status, result))
             have_status = TRUE;
@@ -518,6 +526,9 @@ wait_job(RunJob *job, SevirtRunResult *result)
         /* Done once the output channels are at their end, or nothing came
          * for a while after the status or the stop. */
         if (drain_until && (state->open_streams == 0 || now >= drain_until))
+            break;
+        if (have_status && now - MAX(last_output, drain_until - DRAIN_TIMEOUT_US) >=
+                           QUIET_AFTER_STATUS_US)
             break;
         if (!have_status && !state->stopped) {
             if (now >= deadline) {

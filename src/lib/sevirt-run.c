@@ -191,6 +191,10 @@ sevirt_run_domxml(const SevirtVmSpec *spec, GError **error)
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("The domain XML has no <devices>"));
         return NULL;
     }
+    /* No USB controller: the guest has no use for it, and the BIOS and the
+     * kernel would spend boot time probing it. */
+    xmlNewProp(xmlNewChild(node, NULL, BAD_CAST "controller", NULL), BAD_CAST "type", BAD_CAST "usb");
+    xmlNewProp(node->last, BAD_CAST "model", BAD_CAST "none");
     add_channel(node, SEVIRT_RUN_CHANNEL_STDOUT);
     add_channel(node, SEVIRT_RUN_CHANNEL_STDERR);
     add_channel(node, SEVIRT_RUN_CHANNEL_STATUS);

@@ -50,8 +50,8 @@ expect 0 $R --share "$TEST_TMP/job:job:ro" --env 'GREETING=hello  world' --env '
 }
 nothing_left "exit 0"
 
-# 2. the command's exit status is sevirt's
-expect 3 $R -- sh -c 'exit 3'
+# 2. the command's exit status is sevirt's; its stdin is empty
+expect 3 $R -- sh -c 'read -r line && exit 9; exit 3'
 nothing_left "exit 3"
 
 # 3. the share is read-only: the write fails in the guest, nothing on the host

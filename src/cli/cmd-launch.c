@@ -664,12 +664,17 @@ static const SevirtCmd launch_cmds[] = {
          "found paused after it had run (suspended later) is past its launch: it is\n"
          "left paused, and the exit status is 1.\n"
          "\n"
-         "With --measurement, launch starts an SEV-SNP guest: the platform enforces its\n"
-         "ID block at the start (a refused start is exit status 5).  On the emulated\n"
-         "platform it then fetches an attestation report with a fresh nonce and\n"
-         "verifies it under the emulated ARK/ASK given (--ark/--ask or --cert-chain;\n"
-         "NOT AMD's root); on a mismatch the guest is destroyed and the exit status\n"
-         "is 5.  On hardware only the guest can ask for its report."),
+         "An SEV-SNP guest (or --measurement) is launched another way: the digest\n"
+         "expected is --measurement, or computed from --firmware (with --kernel ...,\n"
+         "--num-cpus, default the domain's, and --vcpu-type/--vcpu-sig/--cpu-*,\n"
+         "default the host's signature) as 'sevirt measure --mode snp' does.  The\n"
+         "platform enforces the ID block at the start (a refused start is exit\n"
+         "status 5).  On the emulated platform the guest starts paused, launch\n"
+         "fetches an attestation report with a fresh nonce, verifies it under the\n"
+         "emulated ARK/ASK given (--ark/--ask or --cert-chain; NOT AMD's root) and\n"
+         "only then resumes it; on a mismatch the guest is destroyed before it ran\n"
+         "and the exit status is 5.  On hardware only the guest can ask for its\n"
+         "report, so it is started running."),
       SEVIRT_CMD_OPTIONS(LaunchOpts, launch_entries), 1, 1, cmd_launch, 0 },
     { NULL }
 };

@@ -229,7 +229,7 @@ launch() {
 }
 # Debian 13's firmware descriptors list no SEV-SNP build: say to name one
 expect 3 sevirt -c "$URI" create "${TEST_PREFIX}snp-nofw" --sev sev-snp --virt-type qemu \
-    --emulator "$EMU" --network none && err_has "name it with --firmware FILE" && err_one_line
+    --emulator "$EMU" --network none && err_has "needs its firmware named: a ROM image" && err_one_line
 $V domstate "${TEST_PREFIX}snp-nofw" >/dev/null 2>&1 && fail "create without firmware left a domain"
 host_b64=$(head -c 32 /dev/zero | tr '\0' 'h' | base64 -w0)
 create_snp launched 2 --id-block "$TEST_TMP/good.blk" --id-auth "$TEST_TMP/good.auth" --author-key \

@@ -616,6 +616,9 @@ cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
 
     if (!o->expect.firmware && !wants_snp(o))
         return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image the guest must boot (an SEV-SNP guest is launched with --measurement HEX instead)"));
+    /* usage first, before the host is asked anything */
+    if (wants_snp(o) && !check_snp_options(o, error))
+        return FALSE;
     if (!(conn = sevirt_cli_connect(cli, error)) ||
         !(dom = sevirt_lookup_domain(conn, args[0], error)) ||
         (!wants_snp(o) && !sevirt_domain_is_snp(dom, &snp, error)))

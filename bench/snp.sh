@@ -37,10 +37,39 @@ head -c $((4 * 1024 * 1024 - 4096)) /dev/urandom >"$tmp/ovmf.fd"
 cat "$data/measure/ovmf_AmdSev_suffix.bin" >>"$tmp/ovmf.fd"
 
 
-printf '%s runs each, median wall time of a whole process\n' "$runs"
+# median_pair_ms "CMD A" "CMD B": the median wall times of A and of B, run
+# alternately, so that a machine busy with something else weighs on both
+# alike (word-split commands: no spaces in their arguments)
+median_pair_ms() {
+    : >"$tmp/times-a"
+    : >"$tmp/times-b"
+    j=0
+    while [ $j -lt "$runs" ]; do
+        for which in a b; do
+            if [ $which = a ]; then cmd=$1; else cmd=$2; fi
+            t0=$(now_ns)
+            # shellcheck disable=SC2086
+            $cmd >/dev/null 2>&1 || die "run failed: $cmd"
+            t1=$(now_ns)
+            echo $(( (t1 - t0) / 1000 )) >>"$tmp/times-$which"
+        done
+        j=$((j + 1))
+    done
+    for which in a b; do
+        sort -n "$tmp/times-$which" | awk '{ a[NR] = $1 } END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.2f ", m / 1000 }'
+    done
+}
 
-ours=$(median_ms "$SEVIRT" measure --mode snp --vcpus 8 --vcpu-type EPYC-Milan --ovmf "$tmp/ovmf.fd")
-floor=$(median_ms openssl dgst -sha384 "$tmp/ovmf.fd")
+printf '%s runs each, median wall time of a whole process; load average %s\n' \
+    "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# shellcheck disable=SC2046
+set -- $(median_pair_ms "$SEVIRT measure --mode snp --vcpus 8 --vcpu-type EPYC-Milan --ovmf $tmp/ovmf.fd" \
+                        "openssl dgst -sha384 $tmp/ovmf.fd")
+ours=$1
+floor=$2
 # what loading sevirt and its libraries costs before any work
 startup=$(median_ms "$SEVIRT" measure --help)
 printf '%-44s %10s ms\n' "sevirt measure --mode snp, 4 MiB, 8 vCPUs" "$ours"
@@ -65,3 +94,4 @@ printf '%-44s %10s ms\n' "verify-report, 1 report with its chain" "$one"
 awk -v t="$many" -v n="$batch" 'BEGIN {
     printf "%-44s %10.2f ms per report (%s ms for %d; goal < 10 ms)\n",
            "verify-report, batch with one chain check", t / n, t, n }'
+printf 'load average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

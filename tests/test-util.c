@@ -142,6 +142,43 @@ test_file_read_limits(void **state G_GNUC_UNUSED)
     g_rmdir(dir);
 }
 
+/* The mapping has the reader's checks and errors, and the file's bytes. */
+static void
+test_file_map(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("sevirt-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "image", NULL);
+    g_autofree char *empty = g_build_filename(dir, "empty", NULL);
+    g_autofree char *fifo = g_build_filename(dir, "fifo", NULL);
+    g_autoptr(GMappedFile) map = NULL;
+    g_autoptr(GMappedFile) none = NULL;
+
+    assert_true(g_file_set_contents(path, "0123456789", 10, NULL));
+    map = sevirt_file_map(path, 10, &error);
+    assert_non_null(map);
+    assert_int_equal(g_mapped_file_get_length(map), 10);
+    assert_memory_equal(g_mapped_file_get_contents(map), "0123456789", 10);
+    assert_null(sevirt_file_map(path, 9, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "too large");
+    assert_true(g_file_set_contents(empty, "", 0, NULL));
+    none = sevirt_file_map(empty, 10, &error);
+    assert_non_null(none);
+    assert_int_equal(g_mapped_file_get_length(none), 0);
+    assert_null(sevirt_file_map(dir, 10, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "is not a regular file");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_null(sevirt_file_map(fifo, 10, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                             "fifo' is not a regular file");
+    assert_null(sevirt_file_map("/nonexistent/image", 10, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND, "Cannot read");
+    g_unlink(fifo);
+    g_unlink(empty);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 /* A FIFO with no writer would block open() and read() for ever; a device
  * would stream (/dev/zero): both are refused before any read. */
 static void
@@ -286,6 +323,7 @@ main(void)
         cmocka_unit_test(test_key_files),
         cmocka_unit_test(test_file_read_limits),
         cmocka_unit_test(test_file_read_not_regular),
+        cmocka_unit_test(test_file_map),
         cmocka_unit_test(test_key_file_owner),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_escape_control),

@@ -42,14 +42,6 @@ sevirt_cmd_opts_free(SevirtCmdOpts *opts)
     g_free(opts);
 }
 
-virConnectPtr
-sevirt_cli_connect(SevirtCli *cli, GError **error)
-{
-    if (!cli->conn)
-        cli->conn = sevirt_connect(cli->uri, virConnectAuthPtrDefault, error);
-    return cli->conn;
-}
-
 void
 sevirt_cli_step(SevirtCli *cli, const char *fmt, ...)
 {
@@ -127,6 +119,8 @@ sevirt_cli_exit_code(const GError *error)
         return SEVIRT_EXIT_TIMEOUT;
     case SEVIRT_ERROR_NOT_FOUND:
         return SEVIRT_EXIT_NOT_FOUND;
+    case SEVIRT_ERROR_PARTIAL:
+        return SEVIRT_EXIT_PARTIAL;
     case SEVIRT_ERROR_EXISTS:
     case SEVIRT_ERROR_FAILED:
     default:

@@ -35,6 +35,7 @@ typedef enum {
     SEVIRT_EXIT_VERIFY = 5,       /* verification failed: certificates, measurement */
     SEVIRT_EXIT_TIMEOUT = 6,      /* a wait timed out */
     SEVIRT_EXIT_NOT_FOUND = 7,    /* domain, volume, pool, network or file not found */
+    SEVIRT_EXIT_PARTIAL = 8,      /* fleet: partly applied (a host or a guest failed) */
 } SevirtExitCode;
 
 /* Said wherever the emulated SEV platform shows (sevirt-qemu-emu). */
@@ -69,6 +70,8 @@ typedef struct {
     guint max_args;           /* G_MAXUINT: any number */
     SevirtCmdRun run;
     guint flags;
+    /* NULL-terminated words the first argument is one of (for completion), or NULL */
+    const char *const *subcommands;
 } SevirtCmd;
 
 /* The options of a command in a table: its struct's size and entries(). */
@@ -109,6 +112,7 @@ extern const SevirtCmdGroup sevirt_cmds_attest;
 extern const SevirtCmdGroup sevirt_cmds_snp;
 extern const SevirtCmdGroup sevirt_cmds_launch;
 extern const SevirtCmdGroup sevirt_cmds_emu;
+extern const SevirtCmdGroup sevirt_cmds_fleet;
 
 /**
  * sevirt_cli_connect:

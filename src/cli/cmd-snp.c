@@ -89,7 +89,8 @@ static const char *const mode_names[] = { "snp", "seves", "sev", "snp:ovmf-hash"
 
 /* The images a measurement reads, freed together. */
 typedef struct {
-    guint8 *ovmf;
+    GMappedFile *ovmf_map;
+    const guint8 *ovmf;       /* in ovmf_map */
     gsize ovmf_len;
     guint8 *kernel;
     gsize kernel_len;
@@ -100,7 +101,7 @@ typedef struct {
 static void
 measure_images_clear(MeasureImages *m)
 {
-    g_free(m->ovmf);
+    g_clear_pointer(&m->ovmf_map, g_mapped_file_unref);
     g_free(m->kernel);
     g_free(m->initrd);
 }
@@ -180,8 +181,12 @@ check_images(const MeasureOpts *o, MeasureMode mode, GError **error)
 static gboolean
 read_images(const MeasureOpts *o, MeasureImages *m, GError **error)
 {
-    if (!(m->ovmf = sevirt_file_read(o->ovmf, MAX_IMAGE_SIZE, &m->ovmf_len, error)))
+    /* mapped, not read: see sevirt_file_map() */
+    if (!(m->ovmf_map = sevirt_file_map(o->ovmf, MAX_IMAGE_SIZE, error)))
         return FALSE;
+    m->ovmf_len = g_mapped_file_get_length(m->ovmf_map);
+    m->ovmf = m->ovmf_len ? (const guint8 *) g_mapped_file_get_contents(m->ovmf_map)
+                          : (const guint8 *) "";
     if (o->kernel && !(m->kernel = sevirt_file_read(o->kernel, MAX_IMAGE_SIZE, &m->kernel_len, error)))
         return FALSE;
     if (o->initrd && !(m->initrd = sevirt_file_read(o->initrd, MAX_IMAGE_SIZE, &m->initrd_len, error)))

@@ -1,15 +1,41 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sevirt: entry point, global options, command dispatch, help, completion.
+ *
+ * Built twice.  src/cli/sevirt-full (installed in pkglibexecdir) has every
+ * command and links libvirt.  src/cli/sevirt, the installed command, is
+ * this file built with SEVIRT_CLI_FRONT: it runs the offline commands of
+ * its own cmd_groups in-process, linked against libsevirt-core only, and
+ * execv()s sevirt-full with the same argv for everything else (see
+ * front_delegate()).  Loading libvirt and the libraries it pulls in costs
+ * more than measuring a firmware image; exec rather than dlopen() of a
+ * libvirt module keeps the full command an ordinary program: same process,
+ * so exit status, signals and the terminal are its own, and valgrind,
+ * ASan and gdb see a plain binary with nothing loaded at run time.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+#ifdef SEVIRT_CLI_FRONT
+/*
+ * The groups the front runs itself: their commands must need nothing but
+ * libsevirt-core (tests/check-front-deps.sh fails if the front links
+ * libvirt).  Help, completion and every other command are sevirt-full's,
+ * which has these groups too, so each command is listed in one table only.
+ */
+static const SevirtCmdGroup *const cmd_groups[] = {
+    &sevirt_cmds_snp,
+    NULL,
+};
+#else
 static const SevirtCmdGroup *const cmd_groups[] = {
     &sevirt_cmds_host,
     &sevirt_cmds_xml,
@@ -18,8 +44,10 @@ static const SevirtCmdGroup *const cmd_groups[] = {
     &sevirt_cmds_snp,
     &sevirt_cmds_launch,
     &sevirt_cmds_emu,
+    &sevirt_cmds_fleet,
     NULL,
 };
+#endif
 
 /* Options every command accepts after its name, as well as before it. */
 typedef struct {
@@ -267,6 +295,7 @@ run_complete(char **words)
     guint n = words ? g_strv_length(words) : 0;
     const char *cur = n ? words[n - 1] : "";
     const SevirtCmd *cmd = NULL;
+    guint cmd_at = 0;
 
     for (guint i = 0; i + 1 < n; i++) {
         if (words[i][0] != '-') {
@@ -275,12 +304,19 @@ run_complete(char **words)
                           g_str_equal(words[i - 1], "--connect")))
                 continue;
             cmd = find_cmd(words[i]);
+            cmd_at = i;
             break;
         }
     }
 
     if (cur[0] == '-') {
         complete_options(cmd, cur);
+        return SEVIRT_EXIT_OK;
+    }
+    if (cmd && cmd->subcommands && cmd_at + 2 == n) {
+        for (guint i = 0; cmd->subcommands[i]; i++)
+            if (g_str_has_prefix(cmd->subcommands[i], cur))
+                printf("%s\n", cmd->subcommands[i]);
         return SEVIRT_EXIT_OK;
     }
     if (cmd)
@@ -335,6 +371,78 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
     return SEVIRT_EXIT_OK;
 }
 
+#ifdef SEVIRT_CLI_FRONT
+/*
+ * sevirt-full next to this program when it is there (the build tree, where
+ * both are src/cli/), else the installed one.  No libtool wrapper stands in
+ * between: both link only convenience libraries.
+ */
+static char *
+front_full_path(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+
+    if (self) {
+        g_autofree char *dir = g_path_get_dirname(self);
+        g_autofree char *sibling = g_build_filename(dir, "sevirt-full", NULL);
+
+        if (g_file_test(sibling, G_FILE_TEST_IS_EXECUTABLE))
+            return g_steal_pointer(&sibling);
+    }
+    return g_strdup(PKGLIBEXECDIR "/sevirt-full");
+}
+
+/*
+ * The index of the command word in @argv when all before it are global
+ * options main() knows, else -1.  Whatever this does not recognise (-h,
+ * -V, an option added to main() later, a bad one) goes to sevirt-full,
+ * which parses it as it always did: at worst slower, never different.
+ */
+static int
+front_command_index(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (a[0] != '-')
+            return i;
+        if (g_str_equal(a, "-c") || g_str_equal(a, "--connect"))
+            i++;
+        else if (g_str_equal(a, "--"))
+            return i + 1 < argc ? i + 1 : -1;
+        else if (!g_str_has_prefix(a, "--connect=") && !g_str_equal(a, "--json") &&
+                 !g_str_equal(a, "-q") && !g_str_equal(a, "--quiet"))
+            return -1;
+    }
+    return -1;
+}
+
+/*
+ * Returns only when the command is one of the front's own; otherwise
+ * replaces this process with sevirt-full, argv unchanged, before anything
+ * is printed.
+ */
+static void
+front_delegate(int argc, char **argv)
+{
+    int i = front_command_index(argc, argv);
+    g_autofree char *full = NULL;
+    g_autofree char *msg = NULL;
+    g_autofree char *safe = NULL;
+    int err;
+
+    if (i >= 0 && find_cmd(argv[i]))
+        return;
+    full = front_full_path();
+    execv(full, argv);
+    err = errno;
+    msg = g_strdup_printf(_("cannot run %s: %s"), full, g_strerror(err));
+    safe = sevirt_escape_control(msg, FALSE);
+    g_printerr(_("error: %s\n"), safe);
+    exit(SEVIRT_EXIT_FAILURE);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -348,6 +456,9 @@ main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("sevirt");
+#ifdef SEVIRT_CLI_FRONT
+    front_delegate(argc, argv);
+#endif
 
     /* Global options come before the command, as with virsh. */
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -400,8 +511,10 @@ main(int argc, char **argv)
         return unknown_cmd(argv[i]);
 
     ret = run_command(&cli, cmd, argc - i, argv + i);
+#ifndef SEVIRT_CLI_FRONT
     if (cli.conn)
         virConnectClose(cli.conn);
+#endif
     g_free(cli.uri);
     return ret;
 }

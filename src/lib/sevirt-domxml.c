@@ -107,6 +107,13 @@ build_metadata(const SevirtVmSpec *spec)
             set_attr(vol, "name", slash ? slash + 1 : pv);
         }
     }
+    if (spec->fleet) {
+        xmlNode *fleet = xmlNewChild(vm, ns, BAD_CAST "fleet", NULL);
+
+        set_attr(fleet, "name", spec->fleet->fleet);
+        set_attr(fleet, "group", spec->fleet->group);
+        set_attr(fleet, "hash", spec->fleet->hash);
+    }
     return vm;
 }
 
@@ -126,6 +133,7 @@ sevirt_vm_metadata_free(SevirtVmMetadata *meta)
         return;
     g_free(meta->version);
     g_ptr_array_unref(meta->volumes);
+    sevirt_fleet_member_free(meta->fleet);
     g_free(meta);
 }
 
@@ -160,6 +168,33 @@ find_metadata_vm(xmlDoc *doc, xmlXPathContext *ctx, GError **error)
         return NULL;
     }
     return vm;
+}
+
+/* The <fleet> element of a fleet's guest, relative to <vm>. */
+static gboolean
+read_fleet_member(xmlXPathContext *ctx, SevirtVmMetadata *meta, GError **error)
+{
+    g_autoptr(xmlXPathObject) obj =
+        xmlXPathEvalExpression(BAD_CAST "*[local-name()='fleet']", ctx);
+    xmlNode *node;
+    g_autoptr(SevirtXmlChar) name = NULL;
+    g_autoptr(SevirtXmlChar) group = NULL;
+    g_autoptr(SevirtXmlChar) hash = NULL;
+
+    if (!obj || !obj->nodesetval || obj->nodesetval->nodeNr == 0)
+        return TRUE;
+    node = obj->nodesetval->nodeTab[0];
+    name = xmlGetProp(node, BAD_CAST "name");
+    group = xmlGetProp(node, BAD_CAST "group");
+    hash = xmlGetProp(node, BAD_CAST "hash");
+    if (!name || !group || !hash || !*name || !*group) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("sevirt metadata: <fleet> lacks its name, group or hash"));
+        return FALSE;
+    }
+    meta->fleet = sevirt_fleet_member_new((const char *) name, (const char *) group,
+                                          (const char *) hash);
+    return TRUE;
 }
 
 SevirtVmMetadata *
@@ -212,7 +247,7 @@ sevirt_vm_metadata_parse(const char *xml, GError **error)
         }
         g_ptr_array_add(meta->volumes, g_strdup_printf("%s/%s", pool, name));
     }
-    return g_steal_pointer(&meta);
+    return read_fleet_member(ctx, meta, error) ? g_steal_pointer(&meta) : NULL;
 }
 
 SevirtVmMetadata *

@@ -71,6 +71,7 @@ gboolean sevirt_xml_validate_rng(const char *xml, const char *rng, const char *w
  *     <sevirt:type>sev-es</sevirt:type>
  *     <sevirt:policy>0x0037</sevirt:policy>
  *     <sevirt:volumes><sevirt:volume pool='default' name='web1-disk0.qcow2'/></sevirt:volumes>
+ *     <sevirt:fleet name='web' group='web-{index}' hash='...'/>   (fleet guests only)
  *   </sevirt:vm>
  */
 typedef struct {
@@ -79,6 +80,7 @@ typedef struct {
     gboolean policy_set;  /* FALSE for plain guests */
     guint64 policy;
     GPtrArray *volumes;   /* char*: "POOL/VOLUME" sevirt created and owns */
+    SevirtFleetMember *fleet;   /* NULL: not made by 'sevirt fleet' */
 } SevirtVmMetadata;
 
 void sevirt_vm_metadata_free(SevirtVmMetadata *meta);

@@ -34,6 +34,8 @@ typedef enum {
     SEVIRT_ERROR_MEASURED_FPU_INIT,    /* VERIFY: the measurement matches VMSAs with the
                                         * FPU reset values, which were not expected */
     SEVIRT_ERROR_MEASURED_NO_FPU_INIT, /* VERIFY: it matches VMSAs without them */
+    SEVIRT_ERROR_PARTIAL,           /* FAILED: some of many operations were done, others not
+                                     * (a fleet run with an unreachable host) */
 } SevirtErrorCode;
 
 /**

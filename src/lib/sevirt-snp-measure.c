@@ -437,7 +437,7 @@ sevirt_snp_hex_parse(const char *what, const char *text, guint8 *out, gsize len,
 
 /* The images a digest reads, freed together. */
 typedef struct {
-    guint8 *firmware;
+    GMappedFile *firmware;
     guint8 *kernel;
     guint8 *initrd;
 } SnpImages;
@@ -445,7 +445,7 @@ typedef struct {
 static void
 snp_images_clear(SnpImages *m)
 {
-    g_free(m->firmware);
+    g_clear_pointer(&m->firmware, g_mapped_file_unref);
     g_free(m->kernel);
     g_free(m->initrd);
 }
@@ -467,8 +467,8 @@ sevirt_snp_launch_digest_files(const SevirtSnpLaunchFiles *files,
                     _("An initrd or a command line is only measured with a kernel"));
         return FALSE;
     }
-    if (!(m.firmware = sevirt_file_read(files->firmware, SEVIRT_SNP_IMAGE_FILE_MAX,
-                                        &in.firmware_len, error)) ||
+    /* mapped, not read: see sevirt_file_map() */
+    if (!(m.firmware = sevirt_file_map(files->firmware, SEVIRT_SNP_IMAGE_FILE_MAX, error)) ||
         (files->kernel &&
          !(m.kernel = sevirt_file_read(files->kernel, SEVIRT_SNP_IMAGE_FILE_MAX,
                                        &in.kernel_len, error))) ||
@@ -476,7 +476,9 @@ sevirt_snp_launch_digest_files(const SevirtSnpLaunchFiles *files,
          !(m.initrd = sevirt_file_read(files->initrd, SEVIRT_SNP_IMAGE_FILE_MAX,
                                        &in.initrd_len, error))))
         return FALSE;
-    in.firmware = m.firmware;
+    in.firmware_len = g_mapped_file_get_length(m.firmware);
+    in.firmware = in.firmware_len ? (const guint8 *) g_mapped_file_get_contents(m.firmware)
+                                  : (const guint8 *) "";
     in.kernel = m.kernel;
     in.initrd = m.initrd;
     /* the hashes table measures an absent command line as "" */

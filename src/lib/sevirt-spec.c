@@ -123,8 +123,31 @@ sevirt_vm_spec_free(SevirtVmSpec *spec)
     sevirt_cloud_init_spec_free(spec->cloud_init);
     g_ptr_array_unref(spec->owned_volumes);
     g_free(spec->policy_text);
+    sevirt_fleet_member_free(spec->fleet);
     g_hash_table_unref(spec->marks);
     g_free(spec);
+}
+
+SevirtFleetMember *
+sevirt_fleet_member_new(const char *fleet, const char *group, const char *hash)
+{
+    SevirtFleetMember *m = g_new0(SevirtFleetMember, 1);
+
+    m->fleet = g_strdup(fleet);
+    m->group = g_strdup(group);
+    m->hash = g_strdup(hash);
+    return m;
+}
+
+void
+sevirt_fleet_member_free(SevirtFleetMember *member)
+{
+    if (!member)
+        return;
+    g_free(member->fleet);
+    g_free(member->group);
+    g_free(member->hash);
+    g_free(member);
 }
 
 void

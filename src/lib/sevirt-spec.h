@@ -109,6 +109,22 @@ typedef struct {
     char *keys_dir;        /* where the session and the owner's keys are written */
 } SevirtAttestSpec;
 
+/*
+ * A guest made by 'sevirt fleet apply': the fleet and the manifest group it
+ * belongs to and the hash of the group's spec, recorded in the domain's
+ * metadata so that the fleet's state lives on its hosts.
+ */
+typedef struct {
+    char *fleet;
+    char *group;
+    char *hash;        /* hex SHA-256 of the group's spec */
+} SevirtFleetMember;
+
+SevirtFleetMember *sevirt_fleet_member_new(const char *fleet, const char *group,
+                                           const char *hash);
+void sevirt_fleet_member_free(SevirtFleetMember *member);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtFleetMember, sevirt_fleet_member_free)
+
 typedef struct {
     char *name;
     guint vcpus;
@@ -151,6 +167,8 @@ typedef struct {
     GPtrArray *owned_volumes;  /* "POOL/VOLUME" created by sevirt, recorded in metadata */
 
     GHashTable *marks;         /* spec file key -> "FILE:LINE:COLUMN" (sevirt_vm_spec_set_mark) */
+
+    SevirtFleetMember *fleet;  /* NULL: not a fleet's guest */
 } SevirtVmSpec;
 
 #define SEVIRT_DEFAULT_VCPUS 1

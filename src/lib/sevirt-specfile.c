@@ -17,6 +17,7 @@
 #include "sevirt-snp-idblock.h"
 #include "sevirt-specfile.h"
 #include "sevirt-util.h"
+#include "sevirt-specfile-private.h"
 #include "sevirt-yaml-private.h"
 
 #define SPEC_FILE_MAX (1024 * 1024)
@@ -756,6 +757,15 @@ sevirt_spec_file_parse(const char *what, const char *text, gsize len, const char
     if (!root)
         return sevirt_yaml_error(error, what, NULL, _("the spec file is empty"));
     return load_mapping(&ld, root, NULL, _("the spec file"), top_keys, error);
+}
+
+gboolean
+sevirt_spec_file_parse_node(const char *what, const char *base_dir, yaml_document_t *doc,
+                            yaml_node_t *node, SevirtVmSpec *spec, GError **error)
+{
+    Loader ld = { what, base_dir, doc, spec };
+
+    return load_mapping(&ld, node, NULL, _("the spec"), top_keys, error);
 }
 
 gboolean

@@ -85,6 +85,18 @@ sevirt_file_open_regular(const char *path, struct stat *st, GError **error)
     return fd;
 }
 
+static gboolean
+file_size_ok(const struct stat *st, const char *path, gsize max_len, GError **error)
+{
+    if ((guint64) st->st_size > max_len) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("File '%s' is too large (%" G_GUINT64_FORMAT " bytes, at most %" G_GSIZE_FORMAT " expected)"),
+                    path, (guint64) st->st_size, max_len);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Reads a regular file from an open fd (@st its status); the caller owns @fd. */
 static guint8 *
 sevirt_fd_read_all(int fd, const struct stat *st, const char *path, gsize max_len, gsize *len,
@@ -94,12 +106,8 @@ sevirt_fd_read_all(int fd, const struct stat *st, const char *path, gsize max_le
     gsize used = 0;
     guint8 *buf;
 
-    if ((guint64) st->st_size > max_len) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("File '%s' is too large (%" G_GUINT64_FORMAT " bytes, at most %" G_GSIZE_FORMAT " expected)"),
-                    path, (guint64) st->st_size, max_len);
+    if (!file_size_ok(st, path, max_len, error))
         return NULL;
-    }
 
     /* One byte more than expected, to see a file that grew meanwhile. */
     cap = MIN((gsize) st->st_size, max_len) + 1;
@@ -166,6 +174,28 @@ sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error)
     data = sevirt_fd_read_all(fd, &st, path, max_len, len, FALSE, error);
     close(fd);
     return data;
+}
+
+GMappedFile *
+sevirt_file_map(const char *path, gsize max_len, GError **error)
+{
+    struct stat st;
+    int fd = sevirt_file_open_regular(path, &st, error);
+    g_autoptr(GError) local = NULL;
+    GMappedFile *map;
+
+    if (fd < 0)
+        return NULL;
+    if (!file_size_ok(&st, path, max_len, error)) {
+        close(fd);
+        return NULL;
+    }
+    map = g_mapped_file_new_from_fd(fd, FALSE, &local);
+    close(fd);
+    if (!map)
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, _("Cannot read '%s': %s"),
+                    path, local->message);
+    return map;
 }
 
 gboolean

@@ -30,6 +30,19 @@ void sevirt_cleanse(void *p, gsize len);
 guint8 *sevirt_file_read(const char *path, gsize max_len, gsize *len, GError **error);
 
 /**
+ * sevirt_file_map:
+ * @max_len: refuse files larger than this
+ *
+ * Maps a whole regular file read-only, with sevirt_file_read()'s checks
+ * and errors (an empty file maps to NULL contents).  For a large input
+ * hashed once, a firmware image: reading it copies it into fresh memory
+ * and faults once per page of the buffer, which was a fifth of what
+ * 'measure' took over a 4 MiB image.  A file truncated while mapped
+ * raises SIGBUS when read past its new end, as with any mapping.
+ */
+GMappedFile *sevirt_file_map(const char *path, gsize max_len, GError **error);
+
+/**
  * sevirt_file_check_readable:
  * @path: a file to be read later
  *

@@ -23,6 +23,7 @@ done
 expect 0 sevirt launch --help && out_has "--secret-address" && out_has "--no-resume" &&
     out_has "--vmsa-fpu-init" && out_has "exit status is 5"
 expect 0 sevirt complete -- launch --no- && out_has "--no-resume"
+expect 0 sevirt complete -- launch --vcpu- && out_has "--vcpu-type" && out_has "--vcpu-sig"
 
 # ------------------------------------------------------------ bad options
 launch() { sevirt -c "$U" launch "$@"; }
@@ -42,8 +43,14 @@ expect 2 launch test --tik "$T/tik.bin" -f "$FW" --cpu-family 25 --cpu-model 1 -
 expect 2 launch test --tik "$T/tik.bin" -f "$FW" --policy 0x33,bogus && err_has "--policy"
 # SEV-SNP (--measurement): the SEV options do not apply, roots go in pairs
 D="$(printf "%096d" 0)"
-expect 2 launch test --measurement "$D" --tik "$T/tik.bin" && err_has "SEV options" && err_one_line
-expect 2 launch test --measurement "$D" -f "$FW" && err_has "SEV options"
+expect 2 launch test --measurement "$D" --tik "$T/tik.bin" && err_has "do not apply" && err_one_line
+expect 2 launch test --measurement "$D" -f "$FW" && err_has "do not go with it" && err_one_line
+expect 2 launch test --measurement "$D" --vcpu-type EPYC-Milan && err_has "do not go with it"
+expect 2 launch test --vcpu-type EPYC-Milan && err_has "or --firmware FILE" && err_one_line
+expect 2 launch test -f "$FW" --vcpu-type EPYC-Milan --vcpu-sig 0xa00f11 && err_has "only one of"
+expect 2 launch test -f "$FW" --vcpu-sig 0xa00f11 --cpu-family 25 --cpu-model 1 --cpu-stepping 1 &&
+    err_has "only one of"
+expect 2 launch test -f "$FW" --vcpu-type EPYC-Milan --ark "$T/tik.bin" && err_has "--ark and --ask go together"
 expect 2 launch test --measurement 00ff && err_has "--measurement" && err_one_line
 expect 2 launch test --measurement "$D" --ark "$T/tik.bin" && err_has "--ark and --ask go together"
 expect 2 launch test --measurement "$D" --ark "$T/tik.bin" --ask "$T/tik.bin" --cert-chain "$T/tik.bin" &&

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # README's SNP path of the demo, tools/demo-snp.sh, with this build tree's
-# binaries: on a trixie test host, measure, id-block, define and a launch
-# whose report verifies under the emulated root (said NOT to be AMD's); it
+# binaries: on a trixie test host, measure, id-block, create and a launch
+# (the digest computed from the firmware, the guest paused until its report
+# verifies under the emulated root, said NOT to be AMD's); it
 # says the platform is emulated and leaves no guest, test host or
 # temporary files behind; interrupted half way, it still removes them.
 . "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
@@ -46,8 +47,12 @@ name=${TEST_PREFIX}demo-snp
 on_exit "down_left '$TEST_TMP/out'"
 expect 0 sh "$DEMO" --builddir "$abs_top_builddir" --name "$name" &&
     out_has "the guest gets NO" && out_has "NOT AMD's" &&
-    out_has "id-key-digest:" && out_has "Domain '$name' defined" &&
-    out_has "the platform accepted its ID block" &&
+    out_has "id-key-digest:" && out_has "Domain '$name' created" &&
+    out_has "Creating volume 'sevirt-demo-snp/$name-disk0.qcow2'" &&
+    out_has "Started SEV-SNP guest '$name' paused: the platform accepted its ID block" &&
+    out_has "Expected launch digest, from firmware" &&
+    out_has "it ran nothing before its report verified" &&
+    out_has "==> Clean up: delete '$name' and its volumes" &&
     out_has "PASS measurement" && out_has "PASS report_data" && out_has "PASS id_key_digest" &&
     out_lacks "FAIL" && out_has "'$name' runs the verified launch" &&
     out_has "==> Clean up: stop test host" &&

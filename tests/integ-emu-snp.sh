@@ -7,10 +7,13 @@
 # ID block is enforced as SNP_LAUNCH_FINISH enforces it: a good one starts,
 # one with another digest, another policy or a bad signature does not; an
 # attestation report signed with the emulated VCEK verifies, a tampered one
-# does not.  'sevirt launch --measurement' starts an SNP guest, fetches a
-# report with a fresh nonce and verifies it under the emulated root (said
-# to be NOT AMD's); a wrong digest or a refused ID block is exit 5 with
-# nothing left running.
+# does not.  'sevirt create --sev sev-snp' defines SNP guests (ID block,
+# author key, host data, a disk in a pool) through libvirt 11.3, and
+# 'sevirt launch' (--measurement, or the digest computed from --firmware)
+# starts one paused, fetches a report with a fresh nonce, verifies it under
+# the emulated root (said to be NOT AMD's) and only then resumes it; a
+# wrong digest or firmware, or a refused ID block, is exit 5 with nothing
+# left running, and the guest never ran.
 . "${abs_top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
 TH="$abs_top_srcdir/tools/testhosts.sh"
@@ -185,26 +188,113 @@ printf '\001' | dd of="$TEST_TMP/bad.bin" bs=1 seek=84 conv=notrunc 2>/dev/null
 base64 -w0 <"$TEST_TMP/bad.bin" >"$TEST_TMP/bad.blk"
 start_with badsig "$TEST_TMP/bad.blk" "$TEST_TMP/good.auth" 1 && err_has "fw_error=10 'Bad signature'"
 
-# 4. 'sevirt launch' of an SNP guest: started, a report fetched with a fresh
-# nonce and verified under the emulated ARK/ASK, every check printed
+# 4. 'sevirt create' of SNP guests through libvirt 11.3, with a disk in a
+# pool of the test host (made through libvirt), and 'sevirt launch': started
+# paused, a report fetched with a fresh nonce and verified under the
+# emulated ARK/ASK, every check printed, and only then resumed
+POOL=${TEST_PREFIX}snp
+mkdir -p "$WORK/pool" && chmod 755 "$WORK/pool"
+$V pool-create-as "$POOL" dir --target "$WORK/pool" >/dev/null || die "cannot create pool '$POOL'"
+on_exit "$V pool-destroy '$POOL' >/dev/null 2>&1"
+
+# create_snp LABEL VCPUS [CREATE-OPTION...]: sets $name
+create_snp() {
+    name="${TEST_PREFIX}snp-$1"
+    vcpus=$2
+    shift 2
+    on_exit "sevirt -q -c '$URI' delete '$name' >/dev/null 2>&1"
+    expect 0 sevirt -c "$URI" create "$name" --sev sev-snp --virt-type qemu --emulator "$EMU" \
+        --firmware "$FW" --cpu qemu64 --memory 256 --vcpus "$vcpus" --network none \
+        --disk "pool=$POOL,size=1" "$@" || die "sevirt create of '$name' failed"
+}
+
+# watch: the guest's lifecycle events into $TEST_TMP/events.NAME, until unwatch
+watch() {
+    virsh -c "$URI" event --domain "$name" --event lifecycle --loop >"$TEST_TMP/events.$name" 2>&1 &
+    watcher=$!
+    on_exit "kill $watcher 2>/dev/null"
+    sleep 0.5
+}
+unwatch() {
+    sleep 0.5
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+}
+
 launch() {
     want=$1 dom=$2 measurement=$3
     shift 3
     expect "$want" sevirt -c "$URI" launch "$dom" --measurement "$measurement" \
         --ark "$TEST_TMP/ark.pem" --ask "$TEST_TMP/ask.pem" "$@"
 }
-define_snp launched 2 0x30000 "authorKey='yes'" \
-    "<idBlock>$(tr -d '\n' <"$TEST_TMP/good.blk")</idBlock><idAuth>$(tr -d '\n' <"$TEST_TMP/good.auth")</idAuth>"
+# Debian 13's firmware descriptors list no SEV-SNP build: say to name one
+expect 3 sevirt -c "$URI" create "${TEST_PREFIX}snp-nofw" --sev sev-snp --virt-type qemu \
+    --emulator "$EMU" --network none && err_has "needs its firmware named: a ROM image" && err_one_line
+$V domstate "${TEST_PREFIX}snp-nofw" >/dev/null 2>&1 && fail "create without firmware left a domain"
+host_b64=$(head -c 32 /dev/zero | tr '\0' 'h' | base64 -w0)
+create_snp launched 2 --id-block "$TEST_TMP/good.blk" --id-auth "$TEST_TMP/good.auth" --author-key \
+    --host-data "$host_b64"
+out_has "Domain '$name' created" && out_has "Creating volume '$POOL/$name-disk0.qcow2'"
+$V dumpxml "$name" >"$TEST_TMP/created.xml" &&
+    grep -q "<launchSecurity type='sev-snp' authorKey='yes'>" "$TEST_TMP/created.xml" &&
+    grep -q "<hostData>$host_b64</hostData>" "$TEST_TMP/created.xml" &&
+    grep -q "<loader readonly='yes' type='rom'>$FW</loader>" "$TEST_TMP/created.xml" ||
+    fail "create: the SNP definition lacks its ID block, host data or ROM"
+watch
 launch 0 "$name" "$digest" || fail "launch of an SNP guest with its ID block failed"
+unwatch
 for check in root ark ask vek signature measurement report_data host_data policy id_key_digest author_key_digest; do
     out_has "PASS $check" || fail "launch: no PASS line for $check"
 done
-out_has "NOT AMD's" && out_lacks FAIL && out_has "runs the verified launch"
+out_has "NOT AMD's" && out_lacks FAIL && out_has "runs the verified launch" &&
+    out_has "Started SEV-SNP guest '$name' paused" && out_has "it ran nothing before its report verified"
 [ "$($V domstate "$name")" = running ] || fail "launch: the verified guest does not run"
+# started paused, resumed once verified
+grep -q "Suspended Paused" "$TEST_TMP/events.$name" && grep -q "Resumed" "$TEST_TMP/events.$name" ||
+    fail "launch: the guest was not started paused and resumed ($(cat "$TEST_TMP/events.$name"))"
 # a second launch of a running guest is refused, untouched
 launch 1 "$name" "$digest" && err_has "not shut off"
 [ "$($V domstate "$name")" = running ] || fail "launch: a refused relaunch stopped the guest"
 $V destroy "$name" >/dev/null
+
+# the digest computed from the owner's firmware, vCPUs from the domain, the
+# host's CPU signature (the emulated platform's, unless emu.conf sets one)
+# or one named; the same as 'sevirt measure'
+lfw() {
+    want=$1 dom=$2
+    shift 2
+    expect "$want" sevirt -c "$URI" launch "$dom" --firmware "$@" \
+        --ark "$TEST_TMP/ark.pem" --ask "$TEST_TMP/ask.pem"
+}
+lfw 0 "$name" "$FW" && out_has "2 vCPUs with CPU signature" && out_has "(the host's)" &&
+    out_has "$digest" && out_has "PASS measurement" && out_lacks FAIL ||
+    fail "launch --firmware: the digest computed is not 'sevirt measure''s"
+$V destroy "$name" >/dev/null
+fam=$(snp_info "$TEST_TMP" cpu_family) mod=$(snp_info "$TEST_TMP" cpu_model) step=$(snp_info "$TEST_TMP" cpu_stepping)
+lfw 0 "$name" "$FW" --cpu-family "$fam" --cpu-model "$mod" --cpu-stepping "$step" --json &&
+    [ "$(jget "$OUT" computed)" = True ] && [ "$(jget "$OUT" expected_measurement)" = "$digest" ] &&
+    [ "$(jget "$OUT" num_cpus)" = 2 ] && [ "$(jget "$OUT" paused)" = True ] &&
+    [ "$(jget "$OUT" resumed)" = True ] && [ "$(jget "$OUT" verified)" = True ] ||
+    fail "launch --firmware --json: not the digest computed, or not paused then resumed"
+$V destroy "$name" >/dev/null
+
+# another firmware than the one the guest boots, another vCPU count or
+# type: the report's measurement is not the digest computed; exit 5,
+# the guest destroyed
+python3 - "$FW" "$WORK/other.fd" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 2] ^= 1
+open(sys.argv[2], "wb").write(d)
+PY
+lfw 5 "$name" "$WORK/other.fd" && out_has "FAIL measurement" && err_has "destroyed"
+[ "$($V domstate "$name")" = "shut off" ] || fail "launch, wrong firmware: the guest runs"
+lfw 5 "$name" "$FW" --num-cpus 1 && out_has "1 vCPU with" && out_has "FAIL measurement"
+lfw 5 "$name" "$FW" --vcpu-type EPYC-Milan && out_has "CPU signature 0x00a00f11:" &&
+    out_has "FAIL measurement"
+[ "$($V domstate "$name")" = "shut off" ] || fail "launch, wrong vCPU type: the guest runs"
+lfw 7 "$name" "$WORK/missing.fd" && err_has "missing.fd" && err_one_line
+[ "$($V domstate "$name")" = "shut off" ] || fail "launch, missing firmware: the guest started"
 
 # the report's nonce is fresh each time
 launch 0 "$name" "$digest" --json || fail "launch --json failed"
@@ -216,17 +306,32 @@ launch 0 "$name" "$digest" --json && [ "$(jget "$OUT" report_data)" != "$n1" ] |
     fail "launch: the same nonce twice"
 $V destroy "$name" >/dev/null
 
-# a wrong expected digest: destroyed, exit 5
-define_snp wrongdigest 2 0x30000
+# a guest that fails its verification never runs: started paused,
+# destroyed paused (no Resumed event), nothing left running
+create_snp wrongdigest 2
+watch
 launch 5 "$name" "$(tail -n 1 "$TEST_TMP/d1")" && out_has "FAIL measurement" &&
     err_has "does not verify (measurement)" && err_has "destroyed"
+unwatch
 [ "$($V domstate "$name")" = "shut off" ] || fail "wrong digest: launch left the guest running"
-launch 5 "$name" "$(tail -n 1 "$TEST_TMP/d1")" --json &&
-    [ "$(jget "$OUT" destroyed)" = True ] || fail "launch --json: wrong digest not reported destroyed"
+grep -q "Suspended Paused" "$TEST_TMP/events.$name" && grep -q "Stopped Destroyed" "$TEST_TMP/events.$name" ||
+    fail "wrong digest: the guest was not started paused and destroyed ($(cat "$TEST_TMP/events.$name"))"
+! grep -q "Resumed" "$TEST_TMP/events.$name" || fail "wrong digest: the guest ran before its report failed"
+create_snp wrongfw 1
+watch
+lfw 5 "$name" "$WORK/other.fd" && out_has "FAIL measurement" && err_has "destroyed"
+unwatch
+[ "$($V domstate "$name")" = "shut off" ] || fail "wrong firmware: launch left the guest running"
+! grep -q "Resumed" "$TEST_TMP/events.$name" || fail "wrong firmware: the guest ran before its report failed"
+launch 5 "$name" "$digest" --json &&
+    [ "$(jget "$OUT" destroyed)" = True ] && [ "$(jget "$OUT" paused)" = True ] &&
+    [ "$(jget "$OUT" resumed)" = False ] || fail "launch --json: wrong digest not reported destroyed before it ran"
+lfw 0 "$name" "$FW" --json && [ "$(jget "$OUT" num_cpus)" = 1 ] ||
+    fail "launch --firmware: the domain's one vCPU not taken"
+$V destroy "$name" >/dev/null
 
 # an ID block the platform refuses: the start fails, exit 5, nothing runs
-define_snp refused 2 0x30000 "authorKey='yes'" \
-    "<idBlock>$(tr -d '\n' <"$TEST_TMP/other.blk")</idBlock><idAuth>$(tr -d '\n' <"$TEST_TMP/other.auth")</idAuth>"
+create_snp refused 2 --id-block "$TEST_TMP/other.blk" --id-auth "$TEST_TMP/other.auth" --author-key
 launch 5 "$name" "$digest" && err_has "refused to start" && err_has "Bad measurement"
 [ "$($V domstate "$name")" = "shut off" ] || fail "refused ID block: the guest runs"
 

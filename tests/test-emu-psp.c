@@ -862,10 +862,23 @@ test_snp_launch(void **state)
         {
             guint8 nonce[64];
             JsonObject *ok = json_object_new();
+            JsonObject *before = json_object_new();
+            g_autoptr(JsonNode) early = NULL;
 
             memset(nonce, 0xa5, sizeof(nonce));
             assert_null(psp_call(psp, "x-sevirt-snp-report", NULL, &error));
             sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, "has not run yet");
+            /* a paused guest's report, asked for before it ran (emulation only) */
+            json_object_set_boolean_member(before, "before-run", FALSE);
+            assert_null(psp_call(psp, "x-sevirt-snp-report", before, &error));
+            sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED, "has not run yet");
+            json_object_set_boolean_member(before, "before-run", TRUE);
+            early = psp_call(psp, "x-sevirt-snp-report", before, &error);
+            g_assert_no_error(error);
+            assert_non_null(early);
+            assert_non_null(json_object_get_string_member_with_default(json_node_get_object(early),
+                                                                       "report", NULL));
+            json_object_unref(before);
             json_object_set_object_member(ok, "return", json_object_new());
             emu_psp_qmp_response(psp, "cont", NULL, ok);
             json_object_unref(ok);

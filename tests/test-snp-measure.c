@@ -149,6 +149,58 @@ run_case(JsonObject *c, const Blob *fw, const Blob *kernel, const Blob *initrd,
     }
 }
 
+/* A case file as a path for sevirt_snp_launch_digest_files(), or NULL when
+ * it is not one of the data directory's (absolute, /dev/null). */
+static char *
+case_path(JsonObject *c, const char *key)
+{
+    const char *name = member(c, key);
+    g_autofree char *rel = NULL;
+
+    if (!name || g_path_is_absolute(name))
+        return NULL;
+    rel = g_build_filename("snp/measure", name, NULL);
+    return sevirt_test_data_path(rel);
+}
+
+/* The digest from the case's files equals the one from its bytes. */
+static guint
+check_files(JsonObject *c, const char *want)
+{
+    g_autofree char *fw = case_path(c, "ovmf");
+    g_autofree char *kernel = case_path(c, "kernel");
+    g_autofree char *initrd = case_path(c, "initrd");
+    g_autofree char *got = NULL;
+    g_autoptr(GError) error = NULL;
+    guint8 seed[SEVIRT_SNP_DIGEST_SIZE];
+    guint8 digest[SEVIRT_SNP_DIGEST_SIZE];
+    const char *seed_hex = member(c, "snp_ovmf_hash");
+    SevirtVmmType vmm = SEVIRT_VMM_QEMU;
+    SevirtSnpLaunchFiles files = { .firmware = fw, .kernel = kernel, .initrd = initrd };
+
+    if (!fw || json_object_has_member(c, "kind") ||
+        !g_str_equal(json_object_get_string_member(c, "mode"), "snp") ||
+        (member(c, "kernel") && !kernel) || (member(c, "initrd") && !initrd))
+        return 0;
+    files.cmdline = kernel ? member(c, "append") : NULL;
+    files.num_cpus = json_object_get_int_member(c, "vcpus");
+    files.cpu_signature = signature_of(c);
+    files.guest_features = features(c);
+    assert_true(sevirt_vmm_type_parse("test", member(c, "vmm_type"), &vmm, NULL));
+    files.vmm = vmm;
+    if (seed_hex) {
+        assert_true(sevirt_snp_hex_parse("test", seed_hex, seed, sizeof(seed), NULL));
+        files.ovmf_hash = seed;
+    }
+    if (!sevirt_snp_launch_digest_files(&files, digest, &error))
+        fail_msg("%s from files: %s", json_object_get_string_member(c, "name"), error->message);
+    got = hex(digest, SEVIRT_SNP_DIGEST_SIZE);
+    if (g_strcmp0(got, want) != 0)
+        fail_msg("%s from files: got %s, expected %s", json_object_get_string_member(c, "name"),
+                 got, want);
+    return 1;
+}
+
 static void
 test_cases(void **state G_GNUC_UNUSED)
 {
@@ -156,7 +208,7 @@ test_cases(void **state G_GNUC_UNUSED)
     g_autofree char *path = sevirt_test_data_path("snp/measure/cases.json");
     g_autoptr(GError) error = NULL;
     JsonArray *cases;
-    guint ran = 0, errors = 0;
+    guint ran = 0, errors = 0, from_files = 0;
 
     if (!json_parser_load_from_file(parser, path, &error))
         fail_msg("%s", error->message);
@@ -194,6 +246,8 @@ test_cases(void **state G_GNUC_UNUSED)
             if (g_strcmp0(got, json_object_get_string_member(c, "expected")) != 0)
                 fail_msg("%s: got %s, expected %s", name, got,
                          json_object_get_string_member(c, "expected"));
+            if (!system_fw)
+                from_files += check_files(c, got);
         }
         ran++;
         g_free(fw.data);
@@ -203,6 +257,31 @@ test_cases(void **state G_GNUC_UNUSED)
     /* all bundled cases ran; the system-firmware ones are extra */
     assert_true(ran >= 34);
     assert_true(errors >= 3);
+    assert_true(from_files >= 10);
+}
+
+/* Files that cannot be read, or an initrd without a kernel, are refused. */
+static void
+test_files_refused(void **state G_GNUC_UNUSED)
+{
+    g_autofree char *fw = sevirt_test_data_path("snp/measure/ovmf_AmdSev_suffix.bin");
+    g_autoptr(GError) error = NULL;
+    guint8 digest[SEVIRT_SNP_DIGEST_SIZE];
+    SevirtSnpLaunchFiles files = {
+        .firmware = "/nonexistent/OVMF.fd", .num_cpus = 1, .cpu_signature = 0xa00f11,
+        .guest_features = 1,
+    };
+
+    assert_false(sevirt_snp_launch_digest_files(&files, digest, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND, "/nonexistent/OVMF.fd");
+    files.firmware = fw;
+    files.initrd = fw;
+    assert_false(sevirt_snp_launch_digest_files(&files, digest, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID, "with a kernel");
+    files.initrd = NULL;
+    files.kernel = "/nonexistent/vmlinuz";
+    assert_false(sevirt_snp_launch_digest_files(&files, digest, &error));
+    sevirt_test_assert_error(&error, SEVIRT_ERROR, SEVIRT_ERROR_NOT_FOUND, "/nonexistent/vmlinuz");
 }
 
 static Blob
@@ -291,6 +370,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_files_refused),
         cmocka_unit_test(test_metadata_refusals),
         cmocka_unit_test(test_names),
     };

@@ -10,11 +10,15 @@
 #   measure      the launch digest the guest owner expects (sevirt measure)
 #   id-block     an ID block and its auth block, signed with fresh P-384
 #                ID and author keys (sevirt id-block)
-#   define       an sev-snp guest carrying them
-#   launch       sevirt launch --measurement: start, fetch an attestation
-#                report with a fresh nonce, verify it under the emulated
-#                ARK and ASK (said to be NOT AMD's)
-#   clean up     the guest, the test host, the keys (trap: also on failure)
+#   create       an sev-snp guest carrying them, with a disk in a pool of
+#                the test host (sevirt create, through libvirt 11.3)
+#   launch       sevirt launch --firmware: the digest expected computed
+#                from the owner's firmware and the guest's vCPUs; start
+#                paused, fetch an attestation report with a fresh nonce,
+#                verify it under the emulated ARK and ASK (said to be NOT
+#                AMD's), and only then resume the guest
+#   clean up     the guest and its volumes (sevirt delete), the test host,
+#                the keys (trap: also on failure)
 #
 # Run as root after tools/setup-host.sh with a build (tools/demo.sh makes
 # one).  The first run builds the trixie root fs (mmdebstrap, network).
@@ -63,10 +67,10 @@ die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 cleanup() {
     status=$?
     trap - EXIT INT TERM
-    if [ -n "$defined" ]; then
-        step "Clean up: destroy and undefine '$name'"
-        virsh -q -c "$SNP_URI" destroy "$name" >/dev/null 2>&1 || true
-        virsh -q -c "$SNP_URI" undefine "$name" || status=1
+    # a create that failed has undone its own steps
+    if [ -n "$defined" ] && virsh -q -c "$SNP_URI" domstate "$name" >/dev/null 2>&1; then
+        step "Clean up: delete '$name' and its volumes"
+        "$sevirt" -c "$SNP_URI" delete "$name" || status=1
     fi
     if [ -n "$SNP_HOST" ]; then
         step "Clean up: stop test host $SNP_HOST"
@@ -134,35 +138,18 @@ echo "fresh ID and author keys in $work (mode 0600, never printed)"
 grep -e '-digest:' "$work/id-block.out"
 echo "ID block and auth block in $work/id.blk and $work/id.auth"
 
-step "Define the sev-snp guest '$name' with the ID block, in $SNP_HOST"
-cat >"$work/$name.xml" <<XML
-<domain type='qemu'>
-  <name>$name</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>2</vcpu>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-    <loader type='rom'>$fw</loader>
-  </os>
-  <features><acpi/></features>
-  <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>
-  <devices>
-    <emulator>$emu</emulator>
-    <serial type='pty'/>
-    <memballoon model='none'/>
-  </devices>
-  <launchSecurity type='sev-snp' authorKey='yes'>
-    <policy>0x30000</policy>
-    <idBlock>$(tr -d '\n' <"$work/id.blk")</idBlock>
-    <idAuth>$(tr -d '\n' <"$work/id.auth")</idAuth>
-  </launchSecurity>
-</domain>
-XML
+step "Create the sev-snp guest '$name' with the ID block, in $SNP_HOST (sevirt create)"
+pool=sevirt-demo-snp
+mkdir -p "$shared/pool" && chmod 755 "$shared/pool"
+virsh -q -c "$SNP_URI" pool-create-as "$pool" dir --target "$shared/pool" >/dev/null
+echo "pool '$pool' in $shared/pool (made through libvirt; it goes with the test host)"
 defined=yes
-virsh -c "$SNP_URI" define "$work/$name.xml"
+"$sevirt" -c "$SNP_URI" create "$name" --sev sev-snp --policy 0x30000 --virt-type qemu \
+    --emulator "$emu" --firmware "$fw" --cpu qemu64 --memory 256 --vcpus 2 --network none \
+    --disk "pool=$pool,size=1" --id-block "$work/id.blk" --id-auth "$work/id.auth" --author-key
 
-step "Launch: start, fetch a report with a fresh nonce, verify it (EMULATED root, NOT AMD's)"
-"$sevirt" -c "$SNP_URI" launch "$name" --measurement "$digest" --ark "$work/ark.pem" --ask "$work/ask.pem"
+step "Launch: the digest expected from the owner's firmware; start paused, verify a report with a fresh nonce (EMULATED root, NOT AMD's), resume"
+"$sevirt" -c "$SNP_URI" launch "$name" --firmware "$fw" --ark "$work/ark.pem" --ask "$work/ask.pem"
 
 step "State of '$name'"
 state=$(virsh -c "$SNP_URI" domstate "$name")

@@ -60,6 +60,14 @@ run_check() {
     fi
 }
 
+# The guest 'sevirt run' boots (tests/integ-run.sh), from Debian packages;
+# kept beside the builds and rebuilt only when its inputs change.
+run_image() {
+    sh "$top/tools/build-run-image.sh" --output "$builds/run-guest"
+    SEVIRT_RUN_IMAGE_DIR=$builds/run-guest
+    export SEVIRT_RUN_IMAGE_DIR
+}
+
 start=$(date +%s)
 for step in $steps; do
     t0=$(date +%s)
@@ -68,6 +76,7 @@ for step in $steps; do
         say "gcc build and full test suite"
         configure_in "$builds/gcc" CC=gcc
         make -C "$builds/gcc" -j"$jobs"
+        run_image
         run_check "$builds/gcc" check
         ;;
     valgrind)
@@ -90,6 +99,7 @@ for step in $steps; do
     distcheck)
         say "make distcheck"
         configure_in "$builds/gcc" CC=gcc
+        run_image
         make -C "$builds/gcc" -j"$jobs" distcheck
         ;;
     fuzz)

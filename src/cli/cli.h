@@ -87,6 +87,7 @@ struct _SevirtCli {
     gboolean json;            /* --json: machine-readable output on stdout */
     gboolean quiet;           /* --quiet: no progress messages */
     virConnectPtr conn;       /* opened on demand by sevirt_cli_connect() */
+    int exit_status;          /* when run() succeeds ('run': the command's status) */
 };
 
 /*
@@ -113,6 +114,7 @@ extern const SevirtCmdGroup sevirt_cmds_snp;
 extern const SevirtCmdGroup sevirt_cmds_launch;
 extern const SevirtCmdGroup sevirt_cmds_emu;
 extern const SevirtCmdGroup sevirt_cmds_fleet;
+extern const SevirtCmdGroup sevirt_cmds_run;
 
 /**
  * sevirt_cli_connect:

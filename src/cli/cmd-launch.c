@@ -142,6 +142,8 @@ typedef struct {
     char *secret_address;
     gboolean no_resume;
     char *snp_measurement;
+    char *vcpu_type;
+    char *vcpu_sig;
     char *ark;
     char *ask;
     char *cert_chain;
@@ -172,7 +174,11 @@ launch_entries(gpointer data)
         { "no-resume", 0, 0, G_OPTION_ARG_NONE, &o->no_resume,
           N_("leave the guest paused after the injection"), NULL },
         { "measurement", 0, 0, G_OPTION_ARG_STRING, &o->snp_measurement,
-          N_("SEV-SNP: the launch digest expected (hex or base64, as 'sevirt measure --mode snp' prints it)"), N_("HEX") },
+          N_("SEV-SNP: the launch digest expected (hex or base64, as 'sevirt measure --mode snp' prints it), instead of computing it from --firmware"), N_("HEX") },
+        { "vcpu-type", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_type,
+          N_("SEV-SNP: QEMU CPU model whose signature the VMSAs carry (EPYC-Milan, EPYC-Genoa ...; default: the host's signature)"), N_("TYPE") },
+        { "vcpu-sig", 0, 0, G_OPTION_ARG_STRING, &o->vcpu_sig,
+          N_("SEV-SNP: the vCPU signature, CPUID(1).EAX (instead of --vcpu-type)"), N_("SIG") },
         { "ark", 0, 0, G_OPTION_ARG_FILENAME, &o->ark,
           N_("SEV-SNP, emulated platform: its ARK, to verify the report under"), N_("FILE") },
         { "ask", 0, 0, G_OPTION_ARG_FILENAME, &o->ask,
@@ -381,14 +387,48 @@ check_snp_options(const LaunchOpts *o, GError **error)
     const SevirtCliExpectOptions *x = &o->expect;
 
     if (o->tek || o->tik || o->tk || o->policy || (o->secrets && o->secrets[0]) ||
-        o->secret_address || o->no_resume || x->firmware || x->kernel || x->initrd ||
-        x->cmdline || x->num_cpus || x->cpu_family || x->cpu_model || x->cpu_stepping ||
-        x->vmsa_fpu_init)
-        return sevirt_cli_usage_error(error, _("--measurement launches an SEV-SNP guest: the SEV options (keys, secrets, policy, firmware, vCPUs) do not apply; compute the digest with 'sevirt measure --mode snp'"));
+        o->secret_address || o->no_resume || x->vmsa_fpu_init)
+        return sevirt_cli_usage_error(error, _("an SEV-SNP launch has no session, secrets or policy to check: --tek, --tik, --tk, --policy, --secret, --secret-address, --no-resume and --vmsa-fpu-init do not apply"));
+    if (o->snp_measurement &&
+        (x->firmware || x->kernel || x->initrd || x->cmdline || x->num_cpus || x->cpu_family ||
+         x->cpu_model || x->cpu_stepping || o->vcpu_type || o->vcpu_sig))
+        return sevirt_cli_usage_error(error, _("--measurement is the digest expected: the inputs to compute it from (--firmware, --kernel, --initrd, --cmdline, --num-cpus, the vCPU signature) do not go with it"));
+    if (!o->snp_measurement && !x->firmware)
+        return sevirt_cli_usage_error(error, _("an SEV-SNP launch needs the digest expected: give --measurement HEX, or --firmware FILE to compute it as 'sevirt measure --mode snp' does"));
+    if (!!o->vcpu_type + !!o->vcpu_sig + !!(x->cpu_family || x->cpu_model || x->cpu_stepping) > 1)
+        return sevirt_cli_usage_error(error, _("give only one of --vcpu-type, --vcpu-sig and --cpu-family/--cpu-model/--cpu-stepping"));
     if (o->cert_chain && (o->ark || o->ask))
         return sevirt_cli_usage_error(error, _("--cert-chain and --ark/--ask are mutually exclusive"));
     if (!!o->ark != !!o->ask)
         return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
+    return TRUE;
+}
+
+/* The owner's inputs of the digest, as 'sevirt measure --mode snp' takes them. */
+static gboolean
+parse_snp_expected(const LaunchOpts *o, SevirtSnpLaunchFiles *files, GError **error)
+{
+    SevirtLaunchInput in = { 0 };
+    guint64 v = 0;
+
+    if (!sevirt_cli_expect_parse(&o->expect, &in, NULL, error))
+        return FALSE;
+    files->firmware = o->expect.firmware;
+    files->kernel = o->expect.kernel;
+    files->initrd = o->expect.initrd;
+    files->cmdline = o->expect.cmdline;
+    files->num_cpus = in.num_cpus;
+    files->cpu_signature = in.cpu_signature;
+    files->vmm = SEVIRT_VMM_QEMU;
+    if (o->vcpu_type)
+        return sevirt_vcpu_type_signature("--vcpu-type", o->vcpu_type, &files->cpu_signature, error);
+    if (o->vcpu_sig) {
+        if (!sevirt_parse_uint("--vcpu-sig", o->vcpu_sig, G_MAXUINT32, &v, error))
+            return FALSE;
+        if (v == 0)
+            return sevirt_cli_usage_error(error, _("--vcpu-sig: 0 is no CPU signature"));
+        files->cpu_signature = v;
+    }
     return TRUE;
 }
 
@@ -430,6 +470,21 @@ print_snp_json(SevirtCli *cli, const SevirtSnpLaunchResult *r, const GError *fai
     json_builder_add_int_value(b, r->policy);
     json_builder_set_member_name(b, "id_block");
     json_builder_add_boolean_value(b, r->id_block);
+    json_builder_set_member_name(b, "computed");
+    json_builder_add_boolean_value(b, r->computed);
+    if (r->computed) {
+        g_autofree char *expected = sevirt_cli_hex(r->expected_measurement, SEVIRT_SNP_DIGEST_SIZE);
+
+        sevirt_cli_json_add_string(b, "expected_measurement", expected);
+        json_builder_set_member_name(b, "num_cpus");
+        json_builder_add_int_value(b, r->num_cpus);
+        json_builder_set_member_name(b, "cpu_signature");
+        json_builder_add_int_value(b, r->cpu_signature);
+    }
+    json_builder_set_member_name(b, "paused");
+    json_builder_add_boolean_value(b, r->paused);
+    json_builder_set_member_name(b, "resumed");
+    json_builder_add_boolean_value(b, r->resumed);
     json_builder_set_member_name(b, "report_fetched");
     json_builder_add_boolean_value(b, r->report_fetched);
     if (r->report_fetched) {
@@ -460,14 +515,31 @@ print_snp_json(SevirtCli *cli, const SevirtSnpLaunchResult *r, const GError *fai
 }
 
 static void
-print_snp_text(SevirtCli *cli, const SevirtSnpLaunchResult *r)
+print_snp_text(SevirtCli *cli, const SevirtSnpLaunchResult *r, const char *firmware,
+               const char *kernel)
 {
     if (r->emulated)
         sevirt_cli_step(cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
-    if (r->started)
+    if (r->computed)
+        sevirt_cli_step(cli, ngettext("Expected launch digest, from firmware '%s'%s, %u vCPU with CPU signature 0x%08x%s:",
+                                      "Expected launch digest, from firmware '%s'%s, %u vCPUs with CPU signature 0x%08x%s:",
+                                      r->num_cpus),
+                        firmware, kernel ? _(" and kernel hashes") : "", r->num_cpus,
+                        r->cpu_signature, r->cpu_signature_from_host ? _(" (the host's)") : "");
+    if (r->computed) {
+        g_autofree char *hex = sevirt_cli_hex(r->expected_measurement, SEVIRT_SNP_DIGEST_SIZE);
+
+        sevirt_cli_step(cli, "  %s", hex);
+    }
+    if (r->started && r->paused)
+        sevirt_cli_step(cli, r->id_block ? _("Started SEV-SNP guest '%s' paused: the platform accepted its ID block")
+                                         : _("Started SEV-SNP guest '%s' paused (no ID block)"), r->name);
+    else if (r->started)
         sevirt_cli_step(cli, r->id_block ? _("Started SEV-SNP guest '%s': the platform accepted its ID block")
                                          : _("Started SEV-SNP guest '%s' (no ID block)"), r->name);
     print_snp_checks(r);
+    if (r->resumed)
+        sevirt_cli_step(cli, _("Resumed '%s': it ran nothing before its report verified"), r->name);
     if (!r->started || r->report_fetched)
         return;
     sevirt_cli_step(cli, _("On SEV-SNP hardware only the guest can ask for its attestation report: have the guest fetch one with a nonce of yours and check it with 'sevirt verify-report'"));
@@ -485,25 +557,30 @@ read_snp_roots(const LaunchOpts *o, SevirtSnpCert **ark, SevirtSnpCert **ask, GE
 }
 
 static gboolean
-cmd_launch_snp(SevirtCli *cli, const LaunchOpts *o, const char *domain, GError **error)
+cmd_launch_snp(SevirtCli *cli, const LaunchOpts *o, virDomainPtr dom, GError **error)
 {
     g_autoptr(SevirtSnpCert) ark = NULL;
     g_autoptr(SevirtSnpCert) ask = NULL;
     g_auto(SevirtSnpLaunchResult) result = { 0 };
-    g_autoptr(virDomain) dom = NULL;
     SevirtSnpLaunchOptions opts = { 0 };
-    guint8 measurement[48];
-    virConnectPtr conn;
+    SevirtSnpLaunchFiles files = { 0 };
+    guint8 measurement[SEVIRT_SNP_DIGEST_SIZE];
     gboolean ok;
 
-    if (!check_snp_options(o, error) ||
-        !sevirt_snp_bytes_parse("--measurement", o->snp_measurement, measurement,
-                                sizeof(measurement), error) ||
-        !read_snp_roots(o, &ark, &ask, error) ||
-        !(conn = sevirt_cli_connect(cli, error)) ||
-        !(dom = sevirt_lookup_domain(conn, domain, error)))
+    if (!check_snp_options(o, error))
         return FALSE;
-    opts.measurement = measurement;
+    if (o->snp_measurement) {
+        if (!sevirt_snp_bytes_parse("--measurement", o->snp_measurement, measurement,
+                                    sizeof(measurement), error))
+            return FALSE;
+        opts.measurement = measurement;
+    } else {
+        if (!parse_snp_expected(o, &files, error))
+            return FALSE;
+        opts.expected = &files;
+    }
+    if (!read_snp_roots(o, &ark, &ask, error))
+        return FALSE;
     opts.ark = ark;
     opts.ask = ask;
     ok = sevirt_launch_snp(dom, &opts, &result, error);
@@ -512,10 +589,17 @@ cmd_launch_snp(SevirtCli *cli, const LaunchOpts *o, const char *domain, GError *
     if (cli->json)
         print_snp_json(cli, &result, ok ? NULL : *error);
     else
-        print_snp_text(cli, &result);
+        print_snp_text(cli, &result, o->expect.firmware, o->expect.kernel);
     if (ok && result.report_fetched)
         sevirt_cli_step(cli, _("'%s' runs the verified launch"), result.name);
     return ok;
+}
+
+/* SNP's own options, or an SEV-SNP domain, take launch's SNP way. */
+static gboolean
+wants_snp(const LaunchOpts *o)
+{
+    return o->snp_measurement || o->vcpu_type || o->vcpu_sig || o->ark || o->ask || o->cert_chain;
 }
 
 static gboolean
@@ -528,17 +612,20 @@ cmd_launch(SevirtCli *cli, gconstpointer data, char **args, GError **error)
     SevirtLaunchOptions opts = { 0 };
     g_autoptr(virDomain) dom = NULL;
     virConnectPtr conn;
+    gboolean snp = FALSE;
 
-    if (o->snp_measurement)
-        return cmd_launch_snp(cli, o, args[0], error);
-    if (o->ark || o->ask || o->cert_chain)
-        return sevirt_cli_usage_error(error, _("--ark, --ask and --cert-chain verify an SEV-SNP launch: give --measurement"));
-    /* launch's two ways part on --measurement: name it where --firmware is missing */
-    if (!o->expect.firmware)
-        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image an SEV or SEV-ES guest must boot (an SEV-SNP guest is launched with --measurement HEX instead)"));
-    if (!parse_launch_options(cli, o, &in, &opts, error) ||
-        !(conn = sevirt_cli_connect(cli, error)) ||
-        !(dom = sevirt_lookup_domain(conn, args[0], error)))
+    if (!o->expect.firmware && !wants_snp(o))
+        return sevirt_cli_usage_error(error, _("option --firmware is required: the firmware image the guest must boot (an SEV-SNP guest is launched with --measurement HEX instead)"));
+    /* usage first, before the host is asked anything */
+    if (wants_snp(o) && !check_snp_options(o, error))
+        return FALSE;
+    if (!(conn = sevirt_cli_connect(cli, error)) ||
+        !(dom = sevirt_lookup_domain(conn, args[0], error)) ||
+        (!wants_snp(o) && !sevirt_domain_is_snp(dom, &snp, error)))
+        return FALSE;
+    if (snp || wants_snp(o))
+        return cmd_launch_snp(cli, o, dom, error);
+    if (!parse_launch_options(cli, o, &in, &opts, error))
         return FALSE;
     opts.progress = print_step;
     opts.progress_data = &progress;
@@ -580,12 +667,17 @@ static const SevirtCmd launch_cmds[] = {
          "found paused after it had run (suspended later) is past its launch: it is\n"
          "left paused, and the exit status is 1.\n"
          "\n"
-         "With --measurement, launch starts an SEV-SNP guest: the platform enforces its\n"
-         "ID block at the start (a refused start is exit status 5).  On the emulated\n"
-         "platform it then fetches an attestation report with a fresh nonce and\n"
-         "verifies it under the emulated ARK/ASK given (--ark/--ask or --cert-chain;\n"
-         "NOT AMD's root); on a mismatch the guest is destroyed and the exit status\n"
-         "is 5.  On hardware only the guest can ask for its report."),
+         "An SEV-SNP guest (or --measurement) is launched another way: the digest\n"
+         "expected is --measurement, or computed from --firmware (with --kernel ...,\n"
+         "--num-cpus, default the domain's, and --vcpu-type/--vcpu-sig/--cpu-*,\n"
+         "default the host's signature) as 'sevirt measure --mode snp' does.  The\n"
+         "platform enforces the ID block at the start (a refused start is exit\n"
+         "status 5).  On the emulated platform the guest starts paused, launch\n"
+         "fetches an attestation report with a fresh nonce, verifies it under the\n"
+         "emulated ARK/ASK given (--ark/--ask or --cert-chain; NOT AMD's root) and\n"
+         "only then resumes it; on a mismatch the guest is destroyed before it ran\n"
+         "and the exit status is 5.  On hardware only the guest can ask for its\n"
+         "report, so it is started running."),
       SEVIRT_CMD_OPTIONS(LaunchOpts, launch_entries), 1, 1, cmd_launch, 0 },
     { NULL }
 };

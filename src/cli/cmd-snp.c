@@ -14,7 +14,7 @@
 #include "cli-keys.h"
 
 /* Firmware, kernel and initrd are read whole; refuse absurd sizes. */
-#define MAX_IMAGE_SIZE ((gsize) 256 << 20)
+#define MAX_IMAGE_SIZE SEVIRT_SNP_IMAGE_FILE_MAX
 
 /* ---------------------------------------------------------------------- */
 /* measure */
@@ -164,8 +164,9 @@ parse_vcpu_signature(const MeasureOpts *o, gboolean needed, guint32 *sig, GError
     return TRUE;
 }
 
+/* Usage first: which images go together. */
 static gboolean
-read_images(const MeasureOpts *o, MeasureMode mode, MeasureImages *m, GError **error)
+check_images(const MeasureOpts *o, MeasureMode mode, GError **error)
 {
     if (!o->ovmf)
         return sevirt_cli_usage_error(error, _("option --ovmf is required"));
@@ -173,6 +174,13 @@ read_images(const MeasureOpts *o, MeasureMode mode, MeasureImages *m, GError **e
         return sevirt_cli_usage_error(error, _("--mode snp:ovmf-hash measures the firmware alone: --kernel, --initrd, --append and --snp-ovmf-hash do not apply"));
     if (!o->kernel && (o->initrd || o->append))
         return sevirt_cli_usage_error(error, _("--initrd and --append are only measured with --kernel"));
+    return TRUE;
+}
+
+/* SEV, SEV-ES and snp:ovmf-hash; SNP reads its files in the library. */
+static gboolean
+read_images(const MeasureOpts *o, MeasureImages *m, GError **error)
+{
     /* mapped, not read: see sevirt_file_map() */
     if (!(m->ovmf_map = sevirt_file_map(o->ovmf, MAX_IMAGE_SIZE, error)))
         return FALSE;
@@ -205,30 +213,26 @@ parse_vcpus(const MeasureOpts *o, MeasureMode mode, guint *vcpus, GError **error
 }
 
 static gboolean
-measure_snp(const MeasureOpts *o, const MeasureImages *m, guint vcpus, guint32 sig, SevirtVmmType vmm,
-            guint8 *digest, GError **error)
+measure_snp(const MeasureOpts *o, guint vcpus, guint32 sig, SevirtVmmType vmm, guint8 *digest,
+            GError **error)
 {
     guint8 seed[SEVIRT_SNP_DIGEST_SIZE];
     guint64 features = 1;
-    SevirtSnpLaunchInput in = {
-        .firmware = m->ovmf, .firmware_len = m->ovmf_len, .firmware_name = o->ovmf,
-        .kernel = m->kernel, .kernel_len = m->kernel_len,
-        .initrd = m->initrd, .initrd_len = m->initrd_len,
-        /* sev-snp-measure measures an absent command line as "" */
-        .cmdline = m->kernel ? (o->append ? o->append : "") : NULL,
+    SevirtSnpLaunchFiles files = {
+        .firmware = o->ovmf, .kernel = o->kernel, .initrd = o->initrd, .cmdline = o->append,
         .num_cpus = vcpus, .cpu_signature = sig, .vmm = vmm,
     };
 
     if (o->guest_features &&
         !sevirt_parse_uint("--guest-features", o->guest_features, G_MAXUINT64, &features, error))
         return FALSE;
-    in.guest_features = features;
+    files.guest_features = features;
     if (o->snp_ovmf_hash) {
         if (!sevirt_snp_hex_parse("--snp-ovmf-hash", o->snp_ovmf_hash, seed, sizeof(seed), error))
             return FALSE;
-        in.ovmf_hash = seed;
+        files.ovmf_hash = seed;
     }
-    return sevirt_snp_launch_digest(&in, digest, error);
+    return sevirt_snp_launch_digest_files(&files, digest, error);
 }
 
 static gboolean
@@ -318,12 +322,13 @@ cmd_measure(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
         /* GCE and EC2 VMSAs carry a fixed RDX, SEV none at all */
         !parse_vcpu_signature(o, (mode == MODE_SNP || mode == MODE_SEVES) && vmm == SEVIRT_VMM_QEMU,
                               &sig, error) ||
-        !read_images(o, mode, &m, error))
+        !check_images(o, mode, error) ||
+        (mode != MODE_SNP && !read_images(o, &m, error)))
         return FALSE;
     if (mode == MODE_OVMF_HASH)
         ok = sevirt_snp_ovmf_hash(m.ovmf, m.ovmf_len, digest, error);
     else if (mode == MODE_SNP)
-        ok = measure_snp(o, &m, vcpus, sig, vmm, digest, error);
+        ok = measure_snp(o, vcpus, sig, vmm, digest, error);
     else {
         ok = measure_sev(o, mode, &m, vcpus, sig, vmm, digest, error);
         digest_len = SEVIRT_LAUNCH_DIGEST_SIZE;

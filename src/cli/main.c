@@ -45,6 +45,7 @@ static const SevirtCmdGroup *const cmd_groups[] = {
     &sevirt_cmds_launch,
     &sevirt_cmds_emu,
     &sevirt_cmds_fleet,
+    &sevirt_cmds_run,
     NULL,
 };
 #endif
@@ -368,7 +369,7 @@ run_command(SevirtCli *cli, const SevirtCmd *cmd, int argc, char **argv)
 
     if (!cmd->run(cli, opts->data, args, &error))
         return report_error(error);
-    return SEVIRT_EXIT_OK;
+    return cli->exit_status;
 }
 
 #ifdef SEVIRT_CLI_FRONT

@@ -827,7 +827,11 @@ inject_launch_secret(EmuPsp *psp, JsonObject *arguments, GError **error)
  * memory is not encrypted anyway): the host asks, with report-data of its
  * choosing (base64, at most 64 bytes, zero-padded), for the report the
  * emulated PSP signs for this guest, and gets the VCEK with it as
- * SNP_GET_EXT_REPORT's certificate table carries it.
+ * SNP_GET_EXT_REPORT's certificate table carries it.  QEMU runs
+ * SNP_LAUNCH_FINISH when the guest first runs; with "before-run": true the
+ * host may have the report of a guest started paused, before it ran (the
+ * emulated PSP knows all the report holds from QEMU's start on), so that
+ * a launch that fails its verification never executes guest code.
  */
 static JsonNode *
 snp_report_reply(EmuPsp *psp, JsonObject *arguments, GError **error)
@@ -855,9 +859,14 @@ snp_report_reply(EmuPsp *psp, JsonObject *arguments, GError **error)
         .api_minor = platform->api_minor, .build_id = platform->build_id,
     };
 
-    if (psp->state != EMU_SEV_STATE_RUNNING) {
+    /* The emulated PSP measured the launch and checked the ID block when
+     * QEMU started: "before-run" lets the host verify a report of a
+     * paused guest before its first instruction (sevirt launch). */
+    if (psp->state != EMU_SEV_STATE_RUNNING &&
+        !(psp->state == EMU_SEV_STATE_LAUNCH_UPDATE && arguments &&
+          json_object_get_boolean_member_with_default(arguments, "before-run", FALSE))) {
         g_set_error_literal(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                            "SEV-SNP: the guest has not run yet: no attestation report before SNP_LAUNCH_FINISH");
+                            "SEV-SNP: the guest has not run yet: no attestation report before SNP_LAUNCH_FINISH (emulation only: ask with \"before-run\": true)");
         return NULL;
     }
     if (arguments)

@@ -415,6 +415,12 @@ define_error(CreateJob *job, GError **error)
         virResetLastError();
         return;
     }
+    /* Firmware descriptors seldom list SEV-SNP (Debian 13's do not). */
+    if (spec->sev_type == SEVIRT_SEV_SNP && !spec->firmware) {
+        sevirt_error_libvirt(error, _("libvirt refused the definition (an SEV-SNP guest needs its firmware named: "
+                                      "a ROM image, which firmware descriptors seldom offer for SEV-SNP)"));
+        return;
+    }
     sevirt_error_libvirt(error, _("libvirt refused the definition"));
 }
 

@@ -31,4 +31,8 @@ gboolean sevirt_launch_info_from_params(SevirtLaunchResult *result, virTypedPara
  */
 gboolean sevirt_launch_check_reported_policy(const SevirtLaunchResult *result, GError **error);
 
+/* The CPU signature of the host's CPU, as libvirt's capabilities report
+ * it: what the VMSAs carry when the guest owner names none. */
+gboolean sevirt_launch_host_cpu_signature(virDomainPtr dom, guint32 *signature, GError **error);
+
 G_END_DECLS

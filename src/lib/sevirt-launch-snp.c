@@ -19,6 +19,7 @@
 #include "sevirt-emuprobe.h"
 #include "sevirt-error.h"
 #include "sevirt-launch-snp.h"
+#include "sevirt-launch-private.h"
 #include "sevirt-launchsec-private.h"
 #include "sevirt-snp-idblock.h"
 #include "sevirt-xml-private.h"
@@ -118,6 +119,56 @@ read_snp_facts(virDomainPtr dom, const char *name, SnpFacts *f, GError **error)
     return read_id_keys(ls, f, error);
 }
 
+gboolean
+sevirt_domain_is_snp(virDomainPtr dom, gboolean *snp, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autoptr(SevirtLaunchSecurity) ls = NULL;
+
+    if (!(doc = sevirt_domain_xml_load(dom, VIR_DOMAIN_XML_INACTIVE, error)))
+        return FALSE;
+    ctx = sevirt_xpath_new(doc);
+    if (!(ls = sevirt_launch_security_read(ctx, error)))
+        return FALSE;
+    *snp = g_strcmp0(ls->type, "sev-snp") == 0;
+    return TRUE;
+}
+
+/* The digest the owner expects, from the inputs given and the domain's vCPUs. */
+static gboolean
+expected_digest(virDomainPtr dom, const SevirtSnpLaunchOptions *opts,
+                SevirtSnpLaunchResult *result, GError **error)
+{
+    SevirtSnpLaunchFiles files = { 0 };
+    virDomainInfo info;
+
+    if (opts->measurement) {
+        memcpy(result->expected_measurement, opts->measurement, SEVIRT_SNP_DIGEST_SIZE);
+        return TRUE;
+    }
+    files = *opts->expected;
+    if (!files.num_cpus) {
+        if (virDomainGetInfo(dom, &info) < 0) {
+            sevirt_error_libvirt(error, _("Cannot count the vCPUs of domain '%s'"), result->name);
+            return FALSE;
+        }
+        files.num_cpus = info.nrVirtCpu;
+    }
+    if (!files.cpu_signature) {
+        if (!sevirt_launch_host_cpu_signature(dom, &files.cpu_signature, error))
+            return FALSE;
+        result->cpu_signature_from_host = TRUE;
+    }
+    /* QEMU's SNP vCPUs have SNPActive alone unless configured otherwise */
+    if (!files.guest_features)
+        files.guest_features = 1;
+    result->num_cpus = files.num_cpus;
+    result->cpu_signature = files.cpu_signature;
+    result->computed = TRUE;
+    return sevirt_snp_launch_digest_files(&files, result->expected_measurement, error);
+}
+
 static gboolean
 check_shut_off(virDomainPtr dom, const char *name, GError **error)
 {
@@ -157,13 +208,14 @@ start_failure(void)
 }
 
 static gboolean
-start(virDomainPtr dom, SevirtSnpLaunchResult *result, GError **error)
+start(virDomainPtr dom, gboolean paused, SevirtSnpLaunchResult *result, GError **error)
 {
     g_autofree char *cause = NULL;
 
-    if (virDomainCreate(dom) == 0) {
+    if (virDomainCreateWithFlags(dom, paused ? VIR_DOMAIN_START_PAUSED : 0) == 0) {
         sevirt_domain_record_start(dom);
         result->started = TRUE;
+        result->paused = paused;
         return TRUE;
     }
     cause = start_failure();
@@ -176,13 +228,25 @@ start(virDomainPtr dom, SevirtSnpLaunchResult *result, GError **error)
     return FALSE;
 }
 
+static gboolean
+resume(virDomainPtr dom, SevirtSnpLaunchResult *result, GError **error)
+{
+    if (virDomainResume(dom) < 0) {
+        sevirt_error_libvirt(error, _("Cannot resume domain '%s' after its verified report"),
+                             result->name);
+        return FALSE;
+    }
+    result->resumed = TRUE;
+    return TRUE;
+}
+
 /* Asks the emulated platform for a report with @nonce (emulation only). */
 static gboolean
 fetch_report(virDomainPtr dom, SevirtSnpLaunchResult *result, SevirtSnpCert **vcek,
              GError **error)
 {
     g_autofree char *nonce_b64 = g_base64_encode(result->nonce, sizeof(result->nonce));
-    g_autofree char *cmd = g_strdup_printf("{\"execute\":\"x-sevirt-snp-report\",\"arguments\":{\"report-data\":\"%s\"}}",
+    g_autofree char *cmd = g_strdup_printf("{\"execute\":\"x-sevirt-snp-report\",\"arguments\":{\"report-data\":\"%s\",\"before-run\":true}}",
                                            nonce_b64);
     g_autofree char *reply = NULL;
     g_autofree guchar *report = NULL;
@@ -238,7 +302,7 @@ verify_report(const SevirtSnpLaunchOptions *opts, const SnpFacts *f,
 {
     SevirtSnpRoots roots = { opts->ark, opts->ask };
     SevirtSnpExpect x = {
-        .measurement = opts->measurement,
+        .measurement = result->expected_measurement,
         .report_data = result->nonce,
         .host_data = f->host_data,
         .id_key_digest = f->have_id_keys ? f->id_key_digest : NULL,
@@ -292,9 +356,9 @@ abort_launch(virDomainPtr dom, SevirtSnpLaunchResult *result, GError **error)
 static gboolean
 check_options(const SevirtSnpLaunchOptions *opts, const SnpFacts *f, GError **error)
 {
-    if (!opts->measurement) {
+    if (!opts->measurement == !opts->expected) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
-                    _("An SEV-SNP launch needs the expected launch measurement"));
+                    _("An SEV-SNP launch needs the expected launch measurement, or the inputs to compute it from (not both)"));
         return FALSE;
     }
     if (f->emulated && (!opts->ark || !opts->ask)) {
@@ -331,20 +395,23 @@ sevirt_launch_snp(virDomainPtr dom, const SevirtSnpLaunchOptions *opts,
     result->policy = facts.policy;
     result->id_block = facts.have_id_keys;
     if (!check_options(opts, &facts, error) ||
-        !check_shut_off(dom, result->name, error))
+        !check_shut_off(dom, result->name, error) ||
+        !expected_digest(dom, opts, result, error))
         return FALSE;
     if (RAND_bytes(result->nonce, sizeof(result->nonce)) != 1) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
                     _("Cannot draw a random nonce"));
         return FALSE;
     }
-    if (!start(dom, result, error))
+    /* On the emulated platform the report is checked before the guest
+     * runs; on real hardware only the guest can ask for its report. */
+    if (!start(dom, facts.emulated, result, error))
         goto fail;
-    /* On real hardware only the guest can ask for its report. */
     if (!facts.emulated)
         return TRUE;
     if (!fetch_report(dom, result, &vcek, error) ||
-        !verify_report(opts, &facts, vcek, result, error))
+        !verify_report(opts, &facts, vcek, result, error) ||
+        !resume(dom, result, error))
         goto fail;
     return TRUE;
 

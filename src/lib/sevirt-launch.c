@@ -276,8 +276,8 @@ check_secret_area(const SevirtLaunchOptions *opts, const SevirtOvmf *ovmf, GErro
     return TRUE;
 }
 
-static gboolean
-host_cpu_signature(virDomainPtr dom, guint32 *signature, GError **error)
+gboolean
+sevirt_launch_host_cpu_signature(virDomainPtr dom, guint32 *signature, GError **error)
 {
     g_autofree char *xml = virConnectGetCapabilities(virDomainGetConnect(dom));
     g_autoptr(xmlDoc) doc = NULL;
@@ -296,7 +296,7 @@ host_cpu_signature(virDomainPtr dom, guint32 *signature, GError **error)
     stepping = sevirt_xpath_int(ctx, "/capabilities/host/cpu/signature/@stepping", -1);
     if (family < 0 || model < 0 || stepping < 0) {
         g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_NO_CPU_SIGNATURE,
-                    _("The host does not report its CPU signature, which the SEV-ES VMSAs carry"));
+                    _("The host does not report its CPU signature, which the SEV-ES and SEV-SNP VMSAs carry"));
         return FALSE;
     }
     *signature = sevirt_cpu_signature(family, model, stepping);
@@ -324,7 +324,7 @@ check_sev_es(virDomainPtr dom, const SevirtLaunchOptions *opts, const SevirtOvmf
     if (opts->expected.vmsa_cpu0 || result->cpu_signature)
         return TRUE;
     result->cpu_signature_from_host = TRUE;
-    return host_cpu_signature(dom, &result->cpu_signature, error);
+    return sevirt_launch_host_cpu_signature(dom, &result->cpu_signature, error);
 }
 
 static gboolean

@@ -15,6 +15,7 @@
 #include "sevirt-measure.h"
 #include "sevirt-ovmf.h"
 #include "sevirt-snp-measure.h"
+#include "sevirt-util.h"
 
 #define PAGE_SIZE       4096
 #define PAGE_INFO_LEN   0x70
@@ -432,4 +433,55 @@ sevirt_snp_hex_parse(const char *what, const char *text, guint8 *out, gsize len,
         out[i] = (hi << 4) | lo;
     }
     return TRUE;
+}
+
+/* The images a digest reads, freed together. */
+typedef struct {
+    GMappedFile *firmware;
+    guint8 *kernel;
+    guint8 *initrd;
+} SnpImages;
+
+static void
+snp_images_clear(SnpImages *m)
+{
+    g_clear_pointer(&m->firmware, g_mapped_file_unref);
+    g_free(m->kernel);
+    g_free(m->initrd);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SnpImages, snp_images_clear)
+
+gboolean
+sevirt_snp_launch_digest_files(const SevirtSnpLaunchFiles *files,
+                               guint8 digest[SEVIRT_SNP_DIGEST_SIZE], GError **error)
+{
+    g_auto(SnpImages) m = { 0 };
+    SevirtSnpLaunchInput in = {
+        .firmware_name = files->firmware, .ovmf_hash = files->ovmf_hash,
+        .num_cpus = files->num_cpus, .cpu_signature = files->cpu_signature,
+        .guest_features = files->guest_features, .vmm = files->vmm,
+    };
+
+    if (!files->kernel && (files->initrd || files->cmdline)) {
+        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_INVALID,
+                    _("An initrd or a command line is only measured with a kernel"));
+        return FALSE;
+    }
+    /* mapped, not read: see sevirt_file_map() */
+    if (!(m.firmware = sevirt_file_map(files->firmware, SEVIRT_SNP_IMAGE_FILE_MAX, error)) ||
+        (files->kernel &&
+         !(m.kernel = sevirt_file_read(files->kernel, SEVIRT_SNP_IMAGE_FILE_MAX,
+                                       &in.kernel_len, error))) ||
+        (files->initrd &&
+         !(m.initrd = sevirt_file_read(files->initrd, SEVIRT_SNP_IMAGE_FILE_MAX,
+                                       &in.initrd_len, error))))
+        return FALSE;
+    in.firmware_len = g_mapped_file_get_length(m.firmware);
+    in.firmware = in.firmware_len ? (const guint8 *) g_mapped_file_get_contents(m.firmware)
+                                  : (const guint8 *) "";
+    in.kernel = m.kernel;
+    in.initrd = m.initrd;
+    /* the hashes table measures an absent command line as "" */
+    in.cmdline = m.kernel ? (files->cmdline ? files->cmdline : "") : NULL;
+    return sevirt_snp_launch_digest(&in, digest, error);
 }

@@ -98,6 +98,43 @@ gboolean sevirt_snp_launch_digest(const SevirtSnpLaunchInput *input,
                                   guint8 digest[SEVIRT_SNP_DIGEST_SIZE], GError **error);
 
 /**
+ * SevirtSnpLaunchFiles:
+ * The guest owner's inputs of an SNP launch digest as files, as 'sevirt
+ * measure --mode snp' and 'sevirt launch' take them.
+ * @firmware: the OVMF image (the owner's copy)
+ * @kernel, @initrd, @cmdline: a measured direct boot; @initrd and
+ *          @cmdline only with @kernel, a NULL @cmdline is measured as ""
+ *          (as QEMU and sev-snp-measure do)
+ * @ovmf_hash: (nullable) a precomputed sevirt_snp_ovmf_hash() of @firmware
+ * The other fields are SevirtSnpLaunchInput's.
+ */
+typedef struct {
+    const char *firmware;
+    const char *kernel;
+    const char *initrd;
+    const char *cmdline;
+    const guint8 *ovmf_hash;
+    guint num_cpus;
+    guint32 cpu_signature;
+    guint64 guest_features;
+    SevirtVmmType vmm;
+} SevirtSnpLaunchFiles;
+
+/* Firmware, kernel and initrd are read whole; larger files are refused. */
+#define SEVIRT_SNP_IMAGE_FILE_MAX ((gsize) 256 << 20)
+
+/**
+ * sevirt_snp_launch_digest_files:
+ * @digest: (out) the expected MEASUREMENT
+ *
+ * Reads the files of @files and computes sevirt_snp_launch_digest() of
+ * them.  Errors name the file that cannot be read, and are those of
+ * sevirt_snp_launch_digest() otherwise.
+ */
+gboolean sevirt_snp_launch_digest_files(const SevirtSnpLaunchFiles *files,
+                                        guint8 digest[SEVIRT_SNP_DIGEST_SIZE], GError **error);
+
+/**
  * sevirt_snp_hex_parse:
  * @what: name of the input for messages
  * @text: hex digits (upper or lower case, an optional 0x prefix,

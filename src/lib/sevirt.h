@@ -40,6 +40,7 @@
 #include "sevirt-platform.h"
 #include "sevirt-launch.h"
 #include "sevirt-launch-snp.h"
+#include "sevirt-run.h"
 
 /* Version of libsevirt this header belongs to. */
 #define SEVIRT_XMLNS "https://sevirt.org/xmlns/domain/1.0"

@@ -4,10 +4,7 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "cli-keys.h"
 

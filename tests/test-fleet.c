@@ -190,6 +190,8 @@ test_load_errors(void **state G_GNUC_UNUSED)
           "m.yaml:3:54: 'ark' and 'ask' go together" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, keys_dir: again}}]\n",
           "m.yaml:3:90: duplicate key 'keys_dir' in 'attest'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: {kernel: /boot/vmlinuz, networks: [none]}, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
+          "m.yaml:3:87: group 'x': 'attest' does not support a direct kernel boot yet" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret_address: low}}]\n",
           "m.yaml:3:106: 'secret_address' must be a whole number from 0" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",

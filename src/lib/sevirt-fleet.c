@@ -441,6 +441,7 @@ check_group_spec(SevirtFleetGroup *g, GError **error)
     g->emulator = g_strdup(spec->emulator);
     g->virt_type = spec->virt_type_set ? g_strdup(sevirt_virt_type_to_string(spec->virt_type)) : NULL;
     g->machine = g_strdup(spec->machine);
+    g->kernel = spec->kernel != NULL;
     return TRUE;
 }
 
@@ -536,6 +537,12 @@ check_group_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *item, GError **
         return sevirt_yaml_error(error, ld->what, v,
                                  _("group '%s': 'attest' needs sev or sev-es guests, not %s"),
                                  g->name, sevirt_sev_type_to_string(g->sev_type));
+    /* the launch checks the firmware alone: a measured kernel boot would
+     * need the owner's copies of kernel, initrd and command line too */
+    if (g->kernel)
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("group '%s': 'attest' does not support a direct kernel boot yet"),
+                                 g->name);
     if (start && !g->start)
         return sevirt_yaml_error(error, ld->what, start,
                                  _("group '%s': an attested launch starts its guests: 'start' cannot be false"),

@@ -73,6 +73,7 @@ typedef struct {
     char *machine;
     guint vcpus;
     guint64 memory_mib;
+    gboolean kernel;       /* a direct kernel boot */
     /* private: where the spec comes from */
     SevirtFleetManifest *manifest;
     int spec_node;         /* inline: the mapping's node in the manifest */

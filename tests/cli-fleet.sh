@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # 'sevirt fleet' on the command line, against libvirt's test driver
 # (test:///default, fresh for every connection): help and completion,
-# manifest errors at their FILE:LINE:COLUMN, plan (text and --json), a
+# manifest errors at their FILE:LINE:COLUMN (attest among them), plan (text
+# and --json, the warning of a root not AMD's), a
 # group that fits nowhere (exit 4, nothing made), an unreachable host
 # (exit 8), apply.
 . "$abs_top_srcdir/tests/test-lib.sh"
@@ -29,6 +30,18 @@ expect 2 sevirt fleet plan "$m" && err_has "m.yaml:4:5: group 'w' has 3 guests: 
 printf 'fleet: f\nhosts: [test:///default]\nguests:\n  - {name: w, spec: {memory: 64}}\n' >"$m"
 expect 2 sevirt fleet apply "$m" && err_has "m.yaml:4:30: Invalid memory size 64 MiB: expected 128 to 16777216 MiB (group 'w')" &&
     err_one_line
+# attest: its keys checked, SEV-SNP refused, in one line at the key's place; the
+# warning of a root that is not AMD's also in a plan that does not fit (the
+# test driver has no SEV)
+printf 'fleet: f\nhosts: [test:///default]\nguests:\n  - {name: w, spec: web.yaml, sev: sev-snp, attest: {keys_dir: k, firmware: f}}\n' >"$m"
+expect 2 sevirt fleet plan "$m" &&
+    err_has "m.yaml:4:53: group 'w': 'attest' is not supported for sev-snp guests yet" && err_one_line
+printf 'fleet: f\nhosts: [test:///default]\nguests:\n  - {name: w, spec: web.yaml, sev: sev, attest: {keys_dir: k, firmware: f, ark: a}}\n' >"$m"
+expect 2 sevirt fleet plan "$m" && err_has "m.yaml:4:49: 'ark' and 'ask' go together" && err_one_line
+printf 'fleet: f\nhosts: [test:///default]\nguests:\n  - {name: w, spec: web.yaml, sev: sev, attest: {keys_dir: k, firmware: f, ark: a, ask: b}}\n' >"$m"
+expect 4 sevirt --json fleet plan "$m" && err_has "group 'w': THE ROOT IS NOT AMD'S: '$TEST_TMP/a' is no AMD root key"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert len(j["warnings"]) == 1 and "NOT AMD" in j["warnings"][0], j' "$OUT" ||
+    fail "plan --json: no root warning: $(cat "$OUT")"
 
 cat >"$m" <<'EOF2'
 fleet: f

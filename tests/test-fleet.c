@@ -16,6 +16,7 @@
 #include "sevirt-create.h"
 #include "sevirt-domxml.h"
 #include "sevirt-fleet.h"
+#include "sevirt-secret.h"
 
 static char *data_dir;
 
@@ -92,6 +93,52 @@ test_load(void **state G_GNUC_UNUSED)
     assert_false(g->start);
 }
 
+static char *group_hash(const char *group_yaml);
+
+/* attest: paths against the manifest's folder, the secret's GUID, started guests */
+static void
+test_load_attest(void **state G_GNUC_UNUSED)
+{
+    g_autoptr(SevirtFleetManifest) m = parse_ok(
+        "fleet: a\n" HOSTS
+        "guests:\n"
+        "  - name: 'a{index}'\n"
+        "    count: 2\n"
+        "    spec: web.yaml\n"
+        "    sev: sev-es\n"
+        "    attest: {keys_dir: keys, firmware: /fw/OVMF.fd, secret: 'luks-key:disk.key',\n"
+        "             ark: ark.cert, ask: ask.cert, secret_address: 0x800000}\n"
+        "  - name: b\n"
+        "    spec: web.yaml\n"
+        "    sev: sev\n"
+        "    attest: {keys_dir: /k, firmware: OVMF.fd}\n");
+    const SevirtFleetGroup *g = g_ptr_array_index(m->groups, 0);
+    g_autofree char *keys = g_build_filename(data_dir, "keys", NULL);
+    g_autofree char *secret = g_build_filename(data_dir, "disk.key", NULL);
+    g_autofree char *ark = g_build_filename(data_dir, "ark.cert", NULL);
+    g_autofree char *ask = g_build_filename(data_dir, "ask.cert", NULL);
+    g_autofree char *plain = group_hash("{name: b, spec: web.yaml, sev: sev}");
+
+    assert_non_null(g->attest);
+    assert_string_equal(g->attest->keys_dir, keys);
+    assert_string_equal(g->attest->firmware, "/fw/OVMF.fd");
+    assert_string_equal(g->attest->secret_file, secret);
+    assert_true(sevirt_guid_equal(&g->attest->secret_guid, &sevirt_secret_guid_luks_key));
+    assert_string_equal(g->attest->ark, ark);
+    assert_string_equal(g->attest->ask, ask);
+    assert_true(g->attest->secret_address_set);
+    assert_int_equal(g->attest->secret_address, 0x800000);
+    assert_true(g->start);
+    assert_int_equal(g->sev_type, SEVIRT_SEV_ES);
+    g = g_ptr_array_index(m->groups, 1);
+    assert_string_equal(g->attest->keys_dir, "/k");
+    assert_null(g->attest->secret_file);
+    assert_null(g->attest->ark);
+    assert_false(g->attest->secret_address_set);
+    /* the same spec with and without attest makes different guests */
+    assert_string_not_equal(g->hash, plain);
+}
+
 typedef struct {
     const char *text;
     const char *needle;
@@ -127,8 +174,32 @@ test_load_errors(void **state G_GNUC_UNUSED)
           "m.yaml:3:41: Unknown SEV type 'tdx'" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, start: maybe}]\n",
           "m.yaml:3:43: 'start' must be true or false, not 'maybe'" },
-        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, attest: {}}]\n",
-          "m.yaml:3:36: unknown key 'attest' in 'a guest group'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {}}]\n",
+          "m.yaml:3:54: 'attest' needs 'keys_dir'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: yes}]\n",
+          "m.yaml:3:54: 'attest' must be a mapping of keys to values" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: k}}]\n",
+          "m.yaml:3:54: 'attest' needs 'firmware'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, pdh: p}}]\n",
+          "m.yaml:3:90: unknown key 'pdh' in 'attest' (known keys: keys_dir, firmware, secret, secret_address, ark, ask)" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret: disk.key}}]\n",
+          "m.yaml:3:98: 'secret' must be GUID-OR-ALIAS:FILE, not 'disk.key'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret: 'disk:k'}}]\n",
+          "m.yaml:3:98: 'disk' is neither a GUID nor a known secret alias" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, ark: ark.cert}}]\n",
+          "m.yaml:3:54: 'ark' and 'ask' go together" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, keys_dir: again}}]\n",
+          "m.yaml:3:90: duplicate key 'keys_dir' in 'attest'" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: {kernel: /boot/vmlinuz, networks: [none]}, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
+          "m.yaml:3:87: group 'x': 'attest' does not support a direct kernel boot yet" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, attest: {keys_dir: keys, firmware: OVMF.fd, secret_address: low}}]\n",
+          "m.yaml:3:106: 'secret_address' must be a whole number from 0" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
+          "m.yaml:3:44: group 'x': 'attest' needs sev or sev-es guests, not none" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev-snp, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
+          "m.yaml:3:58: group 'x': 'attest' is not supported for sev-snp guests yet" },
+        { "fleet: a\n" HOSTS "guests: [{name: x, spec: web.yaml, sev: sev, start: no, attest: {keys_dir: keys, firmware: OVMF.fd}}]\n",
+          "m.yaml:3:53: group 'x': an attested launch starts its guests: 'start' cannot be false" },
         { "fleet: a\n" HOSTS "guests: [{name: x}]\n",
           "m.yaml:3:10: group 'x' needs a 'spec'" },
         { "fleet: a\n" HOSTS "guests: [{name: x, spec: missing.yaml}]\n",
@@ -606,6 +677,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_load_attest),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_guest_spec),

@@ -8,36 +8,26 @@
 
 #include "cli-attest.h"
 #include "sevirt-amd-roots.h"
+#include "sevirt-attest.h"
 
 void
 sevirt_cli_attest_clear(SevirtCliAttest *attest)
 {
     g_clear_pointer(&attest->keys_dir, g_free);
     g_clear_pointer(&attest->ark, g_free);
-    sevirt_cli_session_files_clear(&attest->files);
+    sevirt_session_files_clear(&attest->files);
 }
 
-/*
- * The policy the session is bound to must be the one the domain gets:
- * settle it now as validation would (the default of the SEV type, the ES
- * bit forced on for SEV-ES), so that validation later changes nothing.
- */
+/* The policy the session is bound to, settled as validation would. */
 static gboolean
 settle_policy(SevirtCliAttest *attest, SevirtVmSpec *spec, GError **error)
 {
     g_autofree char *note = NULL;
-    guint64 policy;
 
-    if (!sevirt_vm_spec_resolve_policy(spec, error))
+    if (!sevirt_attest_settle_policy(spec, &note, &attest->policy, error))
         return FALSE;
-    policy = spec->policy_set ? spec->policy : sevirt_policy_default(spec->sev_type);
-    if (!sevirt_policy_check(spec->sev_type, &policy, &note, error))
-        return sevirt_vm_spec_locate_error(spec, "sev.policy", error);
     if (note && attest->notes)
         g_ptr_array_add(attest->notes, g_steal_pointer(&note));
-    spec->policy = policy;
-    spec->policy_set = TRUE;
-    attest->policy = (guint32) policy;
     return TRUE;
 }
 
@@ -89,19 +79,22 @@ sevirt_cli_chain_verify(SevirtCli *cli, SevirtCertChain *chain, const char *who,
     SevirtAmdGeneration gen = SEVIRT_AMD_GEN_UNKNOWN;
 
     *amd_root = FALSE;
-    if (!sevirt_cli_chain_read_root(chain, ark, ask, error))
-        return FALSE;
-    if (!sevirt_amd_roots_verify_chain(chain, &gen, amd_root, NULL, error)) {
-        if (ark) {
-            g_prefix_error(error, _("The certificate chain of %s does not verify under '%s' and '%s': "),
-                           who, ark, ask);
-        } else {
-            g_prefix_error(error, _("The certificate chain of %s: "), who);
+    if (!ark != !ask)
+        return sevirt_cli_usage_error(error, _("--ark and --ask go together"));
+    if (!sevirt_cert_chain_verify_root(chain, who, ark, ask, amd_root, &gen, error)) {
+        if (!ark)
             sevirt_cli_chain_advise(error);
-        }
         return FALSE;
     }
-    if (*amd_root) {
+    sevirt_cli_chain_report(cli, who, ark, *amd_root, gen);
+    return TRUE;
+}
+
+void
+sevirt_cli_chain_report(SevirtCli *cli, const char *who, const char *ark, gboolean amd_root,
+                        SevirtAmdGeneration gen)
+{
+    if (amd_root) {
         sevirt_cli_step(cli, _("The certificate chain of %s verifies up to AMD's %s root"),
                         who, sevirt_amd_generation_to_string(gen));
     } else {
@@ -109,7 +102,6 @@ sevirt_cli_chain_verify(SevirtCli *cli, SevirtCertChain *chain, const char *who,
         sevirt_cli_step(cli, _("The certificate chain of %s verifies under '%s', which is NOT an AMD root"),
                         who, ark);
     }
-    return TRUE;
 }
 
 /* Nothing goes on with a chain that does not verify. */
@@ -132,7 +124,6 @@ platform_pdh(SevirtCliAttest *attest, virConnectPtr conn, const SevirtVmSpec *sp
              GError **error)
 {
     const SevirtAttestSpec *a = spec->attest;
-    g_autoptr(SevirtPlatformInfo) info = NULL;
     g_autoptr(SevirtSevCert) pdh = NULL;
     const char *what = a->pdh;
 
@@ -147,19 +138,30 @@ platform_pdh(SevirtCliAttest *attest, virConnectPtr conn, const SevirtVmSpec *sp
             !verify_platform_chain(attest, &chain, a->pdh, a, error))
             return NULL;
     } else {
-        info = sevirt_platform_info_query(conn, spec->emulator, error);
-        if (!info)
+        g_auto(SevirtAttestTrust) trust = { 0 };
+        g_autoptr(GError) local = NULL;
+
+        if (!a->ark != !a->ask) {
+            sevirt_cli_usage_error(error, _("--ark and --ask go together"));
             return NULL;
-        attest->emulated = info->emulated;
-        if (info->emulated)
+        }
+        pdh = sevirt_attest_host_pdh(conn, spec->emulator, a->ark, a->ask, &trust, &local);
+        if (!pdh) {
+            if (!a->ark && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_VERIFY))
+                sevirt_cli_chain_advise(&local);
+            g_propagate_error(error, g_steal_pointer(&local));
+            return NULL;
+        }
+        attest->emulated = trust.emulated;
+        if (trust.emulated)
             sevirt_cli_step(attest->cli, "%s", _(SEVIRT_CLI_EMULATED_NOTICE));
-        sevirt_cli_step(attest->cli, _("Took the PDH of %s"),
-                        info->emulator ? info->emulator : _("the host"));
-        if (!verify_platform_chain(attest, &info->chain,
-                                   info->emulator ? info->emulator : _("the host"), a, error))
-            return NULL;
-        pdh = g_steal_pointer(&info->chain.pdh);
-        what = _("the host's PDH");
+        sevirt_cli_step(attest->cli, _("Took the PDH of %s"), trust.who);
+        sevirt_cli_chain_report(attest->cli, trust.who, a->ark, trust.amd_root, trust.gen);
+        attest->chain_verified = TRUE;
+        attest->amd_root = trust.amd_root;
+        if (!trust.amd_root)
+            attest->ark = g_strdup(a->ark);
+        return g_steal_pointer(&pdh);
     }
     if (!pdh || !sevirt_session_check_pdh(pdh, what, error))
         return NULL;
@@ -179,14 +181,14 @@ sevirt_cli_attest_hook(virConnectPtr conn, SevirtVmSpec *spec, gpointer data, GE
         return TRUE;
     /* Everything that can be refused is, before the host is asked anything. */
     if (!settle_policy(attest, spec, error) ||
-        !sevirt_cli_session_check_free(a->keys_dir, TRUE, error))
+        !sevirt_session_files_check_free(a->keys_dir, TRUE, error))
         return FALSE;
     if (!(pdh = platform_pdh(attest, conn, spec, error)))
         return FALSE;
 
     attest->keys_dir = g_strdup(a->keys_dir);
     attest->dir_created = !g_file_test(a->keys_dir, G_FILE_TEST_EXISTS);
-    if (!sevirt_cli_session_write(pdh, attest->policy, a->keys_dir, TRUE, &attest->files, error))
+    if (!sevirt_session_files_write(pdh, attest->policy, a->keys_dir, TRUE, &attest->files, error))
         return FALSE;
     attest->written = TRUE;
     spec->dh_cert = g_strdup(attest->files.godh_b64);

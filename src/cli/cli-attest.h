@@ -32,7 +32,7 @@ typedef struct {
     gboolean dir_created;         /* the keys directory was made by the hook */
     char *keys_dir;
     char *ark;                    /* the other root the chain verified under */
-    SevirtCliSessionFiles files;
+    SevirtSessionFiles files;
 } SevirtCliAttest;
 
 void sevirt_cli_attest_clear(SevirtCliAttest *attest);
@@ -113,5 +113,13 @@ gboolean sevirt_cli_chain_read_beside(SevirtCertChain *chain, const char *pdh_pa
 gboolean sevirt_cli_chain_verify(SevirtCli *cli, SevirtCertChain *chain, const char *who,
                                  const char *ark, const char *ask, gboolean *amd_root,
                                  GError **error);
+
+/**
+ * sevirt_cli_chain_report:
+ * Says, as progress lines, which root a chain verified under, and warns
+ * when it is not AMD's.
+ */
+void sevirt_cli_chain_report(SevirtCli *cli, const char *who, const char *ark,
+                             gboolean amd_root, SevirtAmdGeneration gen);
 
 G_END_DECLS

@@ -4,10 +4,7 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "cli-keys.h"
 
@@ -90,34 +87,11 @@ sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const char *spec
     return sevirt_secret_table_add(table, &guid, data->data, data->len, error);
 }
 
-/* A file to create must not exist, not even as a dangling link. */
-static gboolean
-check_absent(const char *path, GError **error)
-{
-    if (!g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
-        return TRUE;
-    g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS, _("Refusing to overwrite '%s'"), path);
-    return FALSE;
-}
-
 gboolean
 sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error)
 {
-    for (guint i = 0; i < n; i++) {
-        if (!check_absent(files[i].path, error))
-            return FALSE;
-    }
-    for (guint done = 0; done < n; done++) {
-        if (!sevirt_file_write_new(files[done].path, files[done].data, files[done].len,
-                                   files[done].mode, error)) {
-            while (done-- > 0)
-                g_unlink(files[done].path);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return sevirt_files_write_new_all(files, n, error);
 }
-
 
 /* CPUID(1).EAX holds families up to 0xf + 0xff (base 0xf plus extended). */
 #define CPU_FAMILY_MAX (0xf + 0xff)
@@ -189,79 +163,4 @@ sevirt_cli_hex(const guint8 *data, gsize len)
     for (gsize i = 0; i < len; i++)
         g_string_append_printf(hex, "%02x", data[i]);
     return g_string_free(hex, FALSE);
-}
-
-void
-sevirt_cli_session_files_clear(SevirtCliSessionFiles *files)
-{
-    g_clear_pointer(&files->godh, g_free);
-    g_clear_pointer(&files->session, g_free);
-    g_clear_pointer(&files->tek, g_free);
-    g_clear_pointer(&files->tik, g_free);
-    g_clear_pointer(&files->tk, g_free);
-    g_clear_pointer(&files->godh_b64, g_free);
-    g_clear_pointer(&files->session_b64, g_free);
-}
-
-/* The files of a session in @dir, as sevirt_cli_session_write() names them. */
-static void
-session_paths(const char *dir, gboolean with_tk, SevirtCliSessionFiles *files)
-{
-    files->tek = g_build_filename(dir, "tek.bin", NULL);
-    files->tik = g_build_filename(dir, "tik.bin", NULL);
-    files->tk = with_tk ? g_build_filename(dir, "tk.bin", NULL) : NULL;
-    files->godh = g_build_filename(dir, "godh.b64", NULL);
-    files->session = g_build_filename(dir, "session.b64", NULL);
-}
-
-gboolean
-sevirt_cli_session_check_free(const char *dir, gboolean with_tk, GError **error)
-{
-    g_auto(SevirtCliSessionFiles) files = { 0 };
-
-    session_paths(dir, with_tk, &files);
-    return check_absent(files.tek, error) && check_absent(files.tik, error) &&
-           (!files.tk || check_absent(files.tk, error)) &&
-           check_absent(files.godh, error) && check_absent(files.session, error);
-}
-
-gboolean
-sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
-                         gboolean with_tk, SevirtCliSessionFiles *files, GError **error)
-{
-    g_autoptr(SevirtSession) session = NULL;
-    g_autoptr(SevirtSecret) tk = NULL;
-    const SevirtSecret *tek, *tik;
-    const SevirtSessionBlob *blob;
-    SevirtCliOutFile out[5];
-    guint n = 0;
-
-    if (g_mkdir_with_parents(dir, 0700) < 0) {
-        g_set_error(error, SEVIRT_ERROR, SEVIRT_ERROR_FAILED,
-                    _("Cannot create directory '%s': %s"), dir, g_strerror(errno));
-        return FALSE;
-    }
-    session = sevirt_session_new(pdh, policy, error);
-    if (!session)
-        return FALSE;
-    tek = sevirt_session_get_tek(session);
-    tik = sevirt_session_get_tik(session);
-    blob = sevirt_session_get_blob(session);
-    tk = sevirt_secret_new(2 * SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data, tek->data, SEVIRT_CLI_KEY_SIZE);
-    memcpy(tk->data + SEVIRT_CLI_KEY_SIZE, tik->data, SEVIRT_CLI_KEY_SIZE);
-    files->godh_b64 = g_base64_encode(sevirt_sev_cert_get_data(sevirt_session_get_godh(session)),
-                                      SEVIRT_SEV_CERT_SIZE);
-    files->session_b64 = g_base64_encode((const guchar *) blob, sizeof(*blob));
-
-    session_paths(dir, with_tk, files);
-    out[n++] = (SevirtCliOutFile) { files->tek, tek->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    out[n++] = (SevirtCliOutFile) { files->tik, tik->data, SEVIRT_CLI_KEY_SIZE, 0600 };
-    if (with_tk)
-        out[n++] = (SevirtCliOutFile) { files->tk, tk->data, tk->len, 0600 };
-    /* base64 without a newline, as libvirt's tools write them */
-    out[n++] = (SevirtCliOutFile) { files->godh, files->godh_b64, strlen(files->godh_b64), 0644 };
-    out[n++] = (SevirtCliOutFile) { files->session, files->session_b64,
-                                    strlen(files->session_b64), 0644 };
-    return sevirt_cli_write_new_files(out, n, error);
 }

@@ -7,11 +7,12 @@
 #pragma once
 
 #include "cli.h"
+#include "sevirt-owner.h"
 
 G_BEGIN_DECLS
 
 /* TEK and TIK are 16 bytes each; a --tk file holds TEK then TIK. */
-#define SEVIRT_CLI_KEY_SIZE 16
+#define SEVIRT_CLI_KEY_SIZE SEVIRT_TRANSPORT_KEY_SIZE
 
 /* The paths of the key options (NULL when not given). */
 typedef struct {
@@ -44,48 +45,10 @@ gboolean sevirt_cli_add_secret(SevirtCli *cli, SevirtSecretTable *table, const c
                                gboolean insecure, GError **error);
 
 /* A file to create: @data is not owned (key material stays in SevirtSecret). */
-typedef struct {
-    const char *path;
-    const void *data;
-    gsize len;
-    int mode;
-} SevirtCliOutFile;
+typedef SevirtNewFile SevirtCliOutFile;
 
-/**
- * sevirt_cli_write_new_files:
- * Creates all of @files or none: refuses when any of them exists
- * (SEVIRT_ERROR_EXISTS), and removes the ones it wrote when a later one
- * fails.
- */
+/** sevirt_cli_write_new_files: sevirt_files_write_new_all(). */
 gboolean sevirt_cli_write_new_files(const SevirtCliOutFile *files, guint n, GError **error);
-
-/* A session's files in a directory, and what goes into the domain XML. */
-typedef struct {
-    char *godh;          /* DIR/godh.b64 */
-    char *session;       /* DIR/session.b64 */
-    char *tek;           /* DIR/tek.bin (0600) */
-    char *tik;           /* DIR/tik.bin (0600) */
-    char *tk;            /* DIR/tk.bin (0600), NULL unless asked for */
-    char *godh_b64;      /* <dhCert> */
-    char *session_b64;   /* <session> */
-} SevirtCliSessionFiles;
-
-void sevirt_cli_session_files_clear(SevirtCliSessionFiles *files);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SevirtCliSessionFiles, sevirt_cli_session_files_clear)
-
-/**
- * sevirt_cli_session_write:
- * @pdh: the platform's PDH (checked with sevirt_session_check_pdh())
- * @dir: created (0700) if missing
- * @with_tk: also write tk.bin (TEK then TIK)
- *
- * Makes a fresh session for @pdh and @policy and writes godh.b64,
- * session.b64, tek.bin and tik.bin into @dir, all or none, never
- * overwriting a file.  The keys are cleansed once written.
- */
-gboolean sevirt_cli_session_write(const SevirtSevCert *pdh, guint32 policy, const char *dir,
-                                  gboolean with_tk, SevirtCliSessionFiles *files,
-                                  GError **error);
 
 /*
  * The launch the guest owner expects, as verify-measurement and launch take
@@ -161,14 +124,6 @@ gboolean sevirt_cli_expect_parse(const SevirtCliExpectOptions *opts, SevirtLaunc
 gboolean sevirt_cli_expect_read_images(const SevirtCliExpectOptions *opts,
                                        SevirtCliLaunchImages *images, SevirtLaunchInput *in,
                                        GError **error);
-
-/**
- * sevirt_cli_session_check_free:
- * Fails with SEVIRT_ERROR_EXISTS, naming the file, when any file
- * sevirt_cli_session_write() would write into @dir exists already: a check
- * before work that should not be done for nothing.
- */
-gboolean sevirt_cli_session_check_free(const char *dir, gboolean with_tk, GError **error);
 
 /** sevirt_cli_hex: @data in lower-case hex (a launch digest for JSON). */
 char *sevirt_cli_hex(const guint8 *data, gsize len);

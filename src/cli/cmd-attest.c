@@ -281,7 +281,7 @@ cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
 {
     const SessionOpts *o = opts;
     g_autoptr(SevirtSevCert) pdh = NULL;
-    g_auto(SevirtCliSessionFiles) files = { 0 };
+    g_auto(SevirtSessionFiles) files = { 0 };
     guint64 policy = 0;
     gboolean amd_root = FALSE;
 
@@ -293,7 +293,7 @@ cmd_session(SevirtCli *cli, gconstpointer opts, char **args G_GNUC_UNUSED, GErro
     if (!(pdh = sevirt_sev_cert_read(o->pdh, error)) ||
         !sevirt_session_check_pdh(pdh, o->pdh, error) ||
         !verify_session_pdh(cli, o, pdh, &amd_root, error) ||
-        !sevirt_cli_session_write(pdh, (guint32) policy, o->out_dir, o->write_tk, &files, error))
+        !sevirt_session_files_write(pdh, (guint32) policy, o->out_dir, o->write_tk, &files, error))
         return FALSE;
 
     if (cli->json) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-attest.h"
 #include "sevirt-fleet.h"
 
 typedef struct {
@@ -112,10 +113,32 @@ plan_text(const SevirtFleetManifest *m, const SevirtFleetPlan *plan)
     summary_line(plan);
 }
 
+/*
+ * A group whose guests' platforms verify under the manifest's own root
+ * proves nothing about them: every result says so, as create --attest does.
+ */
+static GPtrArray *
+root_warnings(const SevirtFleetManifest *m)
+{
+    GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < m->groups->len; i++) {
+        const SevirtFleetGroup *g = g_ptr_array_index(m->groups, i);
+        g_autofree char *warning = NULL;
+
+        if (!g->attest || !g->attest->ark)
+            continue;
+        warning = g_strdup_printf(_(SEVIRT_CLI_NOT_AMD_ROOT), g->attest->ark);
+        g_ptr_array_add(warnings, g_strdup_printf(_("group '%s': %s"), g->name, warning));
+    }
+    return warnings;
+}
+
 static void
 plan_json(SevirtCli *cli, const SevirtFleetManifest *m, const SevirtFleetPlan *plan)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GPtrArray) warnings = root_warnings(m);
 
     json_builder_begin_object(b);
     sevirt_cli_json_add_string(b, "fleet", m->name);
@@ -137,6 +160,11 @@ plan_json(SevirtCli *cli, const SevirtFleetManifest *m, const SevirtFleetPlan *p
     json_builder_begin_array(b);
     for (guint i = 0; i < plan->problems->len; i++)
         json_builder_add_string_value(b, g_ptr_array_index(plan->problems, i));
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "warnings");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < warnings->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(warnings, i));
     json_builder_end_array(b);
     json_builder_set_member_name(b, "unreachable");
     json_builder_begin_array(b);
@@ -230,6 +258,10 @@ progress_cb(SevirtFleetEventKind kind, guint host, const SevirtFleetAction *a,
         if (kind == SEVIRT_FLEET_EVENT_FAILED)
             sevirt_cli_warn(p->cli, _("%s: %s %s failed: %s"), uri,
                             sevirt_fleet_action_kind_to_string(a->kind), a->name, message);
+        else if (!p->tty && message)
+            sevirt_cli_step(p->cli, _("%s: %s %s done (%u/%u): %s"), uri,
+                            sevirt_fleet_action_kind_to_string(a->kind), a->name,
+                            p->done[host], p->total[host], message);
         else if (!p->tty)
             sevirt_cli_step(p->cli, _("%s: %s %s done (%u/%u)"), uri,
                             sevirt_fleet_action_kind_to_string(a->kind), a->name,
@@ -336,6 +368,15 @@ run_plan(SevirtCli *cli, guint jobs, const SevirtFleetManifest *m,
 /* ------------------------------------------------------------------ */
 /* the actions */
 
+static void
+warn_roots(SevirtCli *cli, const SevirtFleetManifest *m)
+{
+    g_autoptr(GPtrArray) warnings = root_warnings(m);
+
+    for (guint i = 0; i < warnings->len; i++)
+        sevirt_cli_warn(cli, "%s", (const char *) g_ptr_array_index(warnings, i));
+}
+
 static gboolean
 fleet_plan(SevirtCli *cli, const SevirtFleetManifest *m, GError **error)
 {
@@ -343,6 +384,7 @@ fleet_plan(SevirtCli *cli, const SevirtFleetManifest *m, GError **error)
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
 
     warn_unreachable(cli, plan);
+    warn_roots(cli, m);
     if (cli->json)
         plan_json(cli, m, plan);
     else
@@ -357,6 +399,7 @@ fleet_apply(SevirtCli *cli, guint jobs, const SevirtFleetManifest *m, GError **e
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
 
     warn_unreachable(cli, plan);
+    warn_roots(cli, m);
     if (!plan_problems(plan, error))
         return FALSE;
     if (plan_is_empty(plan)) {
@@ -446,6 +489,7 @@ fleet_status(SevirtCli *cli, const SevirtFleetManifest *m, GError **error)
     g_autoptr(SevirtFleetPlan) plan = sevirt_fleet_plan(m, states);
 
     warn_unreachable(cli, plan);
+    warn_roots(cli, m);
     if (cli->json) {
         status_json(cli, m, states);
         return unreachable_error(plan, error);

@@ -17,6 +17,7 @@
 #include "sevirt-domain.h"
 #include "sevirt-error.h"
 #include "sevirt-fleet.h"
+#include "sevirt-fleet-private.h"
 #include "sevirt-storage.h"
 
 #define DEFAULT_JOBS_PER_HOST 2
@@ -102,18 +103,31 @@ remove_leftover_volumes(HostRun *hr, const SevirtFleetAction *a, GError **error)
     return TRUE;
 }
 
-static virDomainPtr
-create_once(HostRun *hr, const SevirtFleetAction *a, GError **error)
+/*
+ * Makes the guest; for a group with an attested launch also launches it.
+ * @note: (out) what the result must say: an attested guest whose host
+ * verified only under the manifest's other root is trusted by nothing.
+ */
+static gboolean
+create_once(HostRun *hr, const SevirtFleetAction *a, const char **note, GError **error)
 {
     g_autoptr(SevirtVmSpec) spec = sevirt_fleet_guest_spec(a->group, a->index, error);
+    g_autoptr(virDomain) dom = NULL;
     SevirtCreateOptions opts = {
         .caps = g_ptr_array_index(hr->caps, a->group->id),
         .start = a->group->start,
     };
+    gboolean amd_root = FALSE;
 
     if (!spec)
-        return NULL;
-    return sevirt_domain_create(hr->conn, spec, &opts, error);
+        return FALSE;
+    if (!a->group->attest)
+        return (dom = sevirt_domain_create(hr->conn, spec, &opts, error)) != NULL;
+    if (!sevirt_fleet_attest_create(hr->conn, a->group, spec, &opts, &amd_root, error))
+        return FALSE;
+    *note = amd_root ? N_("attested: measurement verified, secret injected")
+                     : N_("attested: measurement verified, secret injected; THE ROOT IS NOT AMD'S");
+    return TRUE;
 }
 
 static gboolean
@@ -126,23 +140,23 @@ domain_exists(virConnectPtr conn, const char *name)
 }
 
 static gboolean
-create_guest(HostRun *hr, const SevirtFleetAction *a, GError **error)
+create_guest(HostRun *hr, const SevirtFleetAction *a, const char **note, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    g_autoptr(virDomain) dom = create_once(hr, a, &local);
+    gboolean ok = create_once(hr, a, note, &local);
 
     /* A volume in the way of a guest that does not exist is left over;
      * the volumes of a domain that does are never touched. */
-    if (!dom && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS) &&
+    if (!ok && g_error_matches(local, SEVIRT_ERROR, SEVIRT_ERROR_EXISTS) &&
         !domain_exists(hr->conn, a->name)) {
         g_clear_error(&local);
         if (!remove_leftover_volumes(hr, a, error))
             return FALSE;
-        dom = create_once(hr, a, &local);
+        ok = create_once(hr, a, note, &local);
     }
-    if (!dom)
+    if (!ok)
         g_propagate_error(error, g_steal_pointer(&local));
-    return dom != NULL;
+    return ok;
 }
 
 static void
@@ -151,6 +165,7 @@ action_run(gpointer data, gpointer user_data)
     const SevirtFleetAction *a = data;
     HostRun *hr = user_data;
     g_autoptr(GError) local = NULL;
+    const char *note = NULL;
     gboolean ok = TRUE;
 
     /* A cancelled run starts nothing new; what runs finishes or rolls back. */
@@ -163,9 +178,9 @@ action_run(gpointer data, gpointer user_data)
     if (a->kind == SEVIRT_FLEET_DELETE || a->kind == SEVIRT_FLEET_REPLACE)
         ok = delete_guest(hr, a->name, &local);
     if (ok && (a->kind == SEVIRT_FLEET_CREATE || a->kind == SEVIRT_FLEET_REPLACE))
-        ok = create_guest(hr, a, &local);
+        ok = create_guest(hr, a, &note, &local);
     report(hr, ok ? SEVIRT_FLEET_EVENT_DONE : SEVIRT_FLEET_EVENT_FAILED, a,
-           ok ? NULL : local->message);
+           ok ? (note ? _(note) : NULL) : local->message);
 }
 
 /* Runs the actions for which @want says yes, @jobs at a time, and waits. */

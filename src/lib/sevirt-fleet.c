@@ -12,6 +12,7 @@
 #include "sevirt-crypto-private.h"
 #include "sevirt-error.h"
 #include "sevirt-fleet.h"
+#include "sevirt-secret.h"
 #include "sevirt-specfile.h"
 #include "sevirt-specfile-private.h"
 #include "sevirt-util.h"
@@ -211,6 +212,20 @@ load_host(Loader *ld, yaml_node_t *item, GError **error)
 /* groups */
 
 static void
+fleet_attest_free(SevirtFleetAttest *a)
+{
+    if (!a)
+        return;
+    g_free(a->keys_dir);
+    g_free(a->firmware);
+    g_free(a->secret_file);
+    g_free(a->ark);
+    g_free(a->ask);
+    g_free(a);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtFleetAttest, fleet_attest_free)
+
+static void
 fleet_group_free(SevirtFleetGroup *g)
 {
     g_free(g->name);
@@ -223,6 +238,7 @@ fleet_group_free(SevirtFleetGroup *g)
     g_free(g->emulator);
     g_free(g->virt_type);
     g_free(g->machine);
+    fleet_attest_free(g->attest);
     g_free(g);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SevirtFleetGroup, fleet_group_free)
@@ -287,6 +303,9 @@ group_hash(SevirtFleetGroup *g, yaml_document_t *doc, yaml_node_t *spec, GError 
     canon(doc, spec, text);
     g_string_append_printf(text, "\nsev=%s\n",
                            g->sev_set ? sevirt_sev_type_to_string(g->sev_override) : "");
+    /* an attested guest's domain carries a session: not the same guest */
+    if (g->attest)
+        g_string_append(text, "attest\n");
     part.data = text->str;
     part.len = text->len;
     if (!sevirt_digest(EVP_sha256(), &part, 1, digest, error))
@@ -422,6 +441,113 @@ check_group_spec(SevirtFleetGroup *g, GError **error)
     g->emulator = g_strdup(spec->emulator);
     g->virt_type = spec->virt_type_set ? g_strdup(sevirt_virt_type_to_string(spec->virt_type)) : NULL;
     g->machine = g_strdup(spec->machine);
+    g->kernel = spec->kernel != NULL;
+    return TRUE;
+}
+
+/* A path of the attest mapping, resolved against the manifest's folder. */
+static gboolean
+want_path(Loader *ld, const char *key, yaml_node_t *v, char **out, GError **error)
+{
+    const char *s = want_scalar(ld, key, v, error);
+
+    if (!s)
+        return FALSE;
+    *out = g_path_is_absolute(s) ? g_strdup(s) : g_build_filename(ld->m->base_dir, s, NULL);
+    return TRUE;
+}
+
+/* secret: GUID-OR-ALIAS:FILE */
+static gboolean
+load_attest_secret(Loader *ld, SevirtFleetAttest *a, yaml_node_t *v, GError **error)
+{
+    const char *s = want_scalar(ld, "secret", v, error);
+    const char *colon = s ? strchr(s, ':') : NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) local = NULL;
+
+    if (!s)
+        return FALSE;
+    if (!colon || colon == s || !colon[1])
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("'secret' must be GUID-OR-ALIAS:FILE, not '%s'"), s);
+    name = g_strndup(s, colon - s);
+    if (!sevirt_secret_guid_parse(name, &a->secret_guid, &local))
+        return sevirt_yaml_error(error, ld->what, v, "%s", local->message);
+    a->secret_file = g_path_is_absolute(colon + 1) ? g_strdup(colon + 1) :
+                     g_build_filename(ld->m->base_dir, colon + 1, NULL);
+    return TRUE;
+}
+
+static gboolean
+load_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *v, GError **error)
+{
+    static const char *const keys[] = { "keys_dir", "firmware", "secret", "secret_address",
+                                        "ark", "ask", NULL };
+    g_autoptr(SevirtFleetAttest) a = g_new0(SevirtFleetAttest, 1);
+    yaml_node_t *k;
+
+    if (!check_keys(ld, v, "attest", keys, error))
+        return FALSE;
+    if (!(k = sevirt_yaml_mapping_get(ld->doc, v, "keys_dir")))
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("'attest' needs 'keys_dir' (where each guest's session and keys go)"));
+    if (!want_path(ld, "keys_dir", k, &a->keys_dir, error))
+        return FALSE;
+    if (!(k = sevirt_yaml_mapping_get(ld->doc, v, "firmware")))
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("'attest' needs 'firmware' (the owner's copy of the firmware the guests boot, to check their measurement)"));
+    if (!want_path(ld, "firmware", k, &a->firmware, error))
+        return FALSE;
+    if ((k = sevirt_yaml_mapping_get(ld->doc, v, "secret")) &&
+        !load_attest_secret(ld, a, k, error))
+        return FALSE;
+    if ((k = sevirt_yaml_mapping_get(ld->doc, v, "secret_address"))) {
+        if (!want_uint(ld, "secret_address", k, 0, G_MAXUINT64, &a->secret_address, error))
+            return FALSE;
+        a->secret_address_set = TRUE;
+    }
+    if ((k = sevirt_yaml_mapping_get(ld->doc, v, "ark")) &&
+        !want_path(ld, "ark", k, &a->ark, error))
+        return FALSE;
+    if ((k = sevirt_yaml_mapping_get(ld->doc, v, "ask")) &&
+        !want_path(ld, "ask", k, &a->ask, error))
+        return FALSE;
+    if (!a->ark != !a->ask)
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("'ark' and 'ask' go together: the ARK and ASK files of another root"));
+    g->attest = g_steal_pointer(&a);
+    return TRUE;
+}
+
+/* After the spec: an attested launch is for SEV and SEV-ES guests, started. */
+static gboolean
+check_group_attest(Loader *ld, SevirtFleetGroup *g, yaml_node_t *item, GError **error)
+{
+    yaml_node_t *v = sevirt_yaml_mapping_get(ld->doc, item, "attest");
+    yaml_node_t *start = sevirt_yaml_mapping_get(ld->doc, item, "start");
+
+    if (!g->attest)
+        return TRUE;
+    if (g->sev_type == SEVIRT_SEV_SNP)
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("group '%s': 'attest' is not supported for sev-snp guests yet"),
+                                 g->name);
+    if (g->sev_type != SEVIRT_SEV_SEV && g->sev_type != SEVIRT_SEV_ES)
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("group '%s': 'attest' needs sev or sev-es guests, not %s"),
+                                 g->name, sevirt_sev_type_to_string(g->sev_type));
+    /* the launch checks the firmware alone: a measured kernel boot would
+     * need the owner's copies of kernel, initrd and command line too */
+    if (g->kernel)
+        return sevirt_yaml_error(error, ld->what, v,
+                                 _("group '%s': 'attest' does not support a direct kernel boot yet"),
+                                 g->name);
+    if (start && !g->start)
+        return sevirt_yaml_error(error, ld->what, start,
+                                 _("group '%s': an attested launch starts its guests: 'start' cannot be false"),
+                                 g->name);
+    g->start = TRUE;
     return TRUE;
 }
 
@@ -461,6 +587,8 @@ load_group_keys(Loader *ld, SevirtFleetGroup *g, yaml_node_t *item, GError **err
     if ((v = sevirt_yaml_mapping_get(ld->doc, item, "placement")) &&
         !load_placement(ld, g, v, error))
         return FALSE;
+    if ((v = sevirt_yaml_mapping_get(ld->doc, item, "attest")) && !load_attest(ld, g, v, error))
+        return FALSE;
     if (!(v = sevirt_yaml_mapping_get(ld->doc, item, "spec")))
         return sevirt_yaml_error(error, ld->what, item,
                                  _("group '%s' needs a 'spec' (a spec file or a mapping of its keys)"),
@@ -472,7 +600,7 @@ static gboolean
 load_group(Loader *ld, yaml_node_t *item, GHashTable *names, GError **error)
 {
     static const char *const keys[] = { "name", "count", "spec", "sev", "placement", "start",
-                                        NULL };
+                                        "attest", NULL };
     g_autoptr(SevirtFleetGroup) g = g_new0(SevirtFleetGroup, 1);
 
     g->manifest = ld->m;
@@ -480,7 +608,8 @@ load_group(Loader *ld, yaml_node_t *item, GHashTable *names, GError **error)
     g->count = 1;
     g->location = sevirt_yaml_location(ld->what, item);
     if (!check_keys(ld, item, _("a guest group"), keys, error) ||
-        !load_group_keys(ld, g, item, error) || !check_group_spec(g, error))
+        !load_group_keys(ld, g, item, error) || !check_group_spec(g, error) ||
+        !check_group_attest(ld, g, item, error))
         return FALSE;
     for (guint i = 1; i <= g->count; i++) {
         g_autofree char *name = sevirt_fleet_guest_name(g, i);

@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <libvirt/libvirt.h>
 
+#include "sevirt-guid.h"
 #include "sevirt-hostcaps.h"
 #include "sevirt-spec.h"
 
@@ -38,12 +39,30 @@ typedef struct {
 
 typedef struct _SevirtFleetManifest SevirtFleetManifest;
 
+/*
+ * A group's attested launch: each guest is created with a launch session
+ * made for its host's verified platform, then launched as 'sevirt launch'
+ * does (measurement checked against the owner's firmware, then the secret
+ * injected).  Paths are resolved against the manifest's folder.
+ */
+typedef struct {
+    char *keys_dir;        /* each guest's session and keys go into keys_dir/NAME */
+    char *firmware;        /* the owner's copy of the firmware the guests boot */
+    char *secret_file;     /* (nullable) the secret to inject ... */
+    SevirtGuid secret_guid;/* ... under this GUID */
+    gboolean secret_address_set;  /* inject at this guest physical address, for */
+    guint64 secret_address;       /* a firmware that reserves no secret area */
+    char *ark;             /* (nullable) another root, with its ASK */
+    char *ask;
+} SevirtFleetAttest;
+
 typedef struct {
     char *name;            /* the name template ("web-{index}"), also the group's id */
     guint count;
     SevirtFleetPlacement placement;
     GHashTable *match;     /* LABEL: the labels a host must carry */
     gboolean start;        /* start the guests (default: define only) */
+    SevirtFleetAttest *attest;  /* (nullable) attested launch of each guest */
     char *hash;            /* hex SHA-256 of the spec as written and the overrides */
     char *location;        /* "FILE:LINE:COLUMN" of the entry */
     guint id;              /* its index in the manifest's groups */
@@ -54,6 +73,7 @@ typedef struct {
     char *machine;
     guint vcpus;
     guint64 memory_mib;
+    gboolean kernel;       /* a direct kernel boot */
     /* private: where the spec comes from */
     SevirtFleetManifest *manifest;
     int spec_node;         /* inline: the mapping's node in the manifest */
